@@ -1,0 +1,96 @@
+package io.carp;
+
+import java.util.function.Consumer;
+
+/**
+ * One CARP virtual host: a vhid, its password and its virtual addresses, electing a master among its peers.
+ *
+ * <pre>{@code
+ * CarpGroup group = CarpGroup.builder()
+ *         .runtime(runtime)                      // NettyCarpRuntime on Linux, a SimulatedNode in tests
+ *         .interfaceName("eth0").vhid(1).password("secret")
+ *         .virtualAddress("198.18.0.100")
+ *         .advskew(100)
+ *         .onMaster(e -> server.start())
+ *         .onBackup(e -> server.stop())
+ *         .build();
+ * group.start();
+ * ...
+ * group.close();                                 // bows out: a backup takes over at once
+ * }</pre>
+ *
+ * <p>Threads: every method is safe to call from any thread. The protocol runs on the runtime's single protocol
+ * thread; callbacks run on the callback executor (see {@link CarpGroupBuilder#callbackExecutor}), in order, never on
+ * the protocol thread, and a callback that throws is logged and counted without affecting the protocol.
+ */
+public interface CarpGroup extends AutoCloseable {
+
+    /**
+     * Starts configuring a group.
+     *
+     * @return a new builder with the defaults of {@link CarpConfig}
+     */
+    static CarpGroupBuilder builder() {
+        return new CarpGroupBuilder();
+    }
+
+    /** The validated configuration. */
+    CarpConfig config();
+
+    /** The current state; INIT before {@link #start()} and after {@link #close()}. */
+    CarpState state();
+
+    /** Live counters. */
+    CarpStats stats();
+
+    /**
+     * Joins the group: INIT -> BACKUP, then MASTER if no master is heard within the master-down interval.
+     *
+     * @throws IllegalStateException if already started or closed, or if no runtime was configured
+     */
+    void start();
+
+    /**
+     * Leaves the group. A MASTER first sends the bow-out advertisement (advbase 255, advskew 255) so that a backup takes
+     * over at once instead of after the master-down interval, then releases its addresses. Idempotent. Blocks until
+     * done (at most about a second) when called from outside the protocol thread.
+     */
+    @Override
+    void close();
+
+    /**
+     * Adds a listener for every state transition (also reachable through the builder's {@code onStateChange}).
+     *
+     * @param listener called on the callback executor
+     */
+    void addListener(Consumer<CarpStateEvent> listener);
+
+    /**
+     * Sets the demotion, which is added to the advertised advskew (FreeBSD style, total capped at 240) and carried in
+     * the OpenBSD demote byte. A demoted master loses to undemoted peers even when they do not preempt. A MASTER
+     * advertises the change at once.
+     *
+     * @param demotion 0-240
+     * @param reason   why, for the log
+     */
+    void setDemotion(int demotion, String reason);
+
+    /** The current demotion (0-240). */
+    int demotion();
+
+    /**
+     * Operator take-over: become MASTER now, whatever the peers advertise (FreeBSD {@code ifconfig ... state master}).
+     * Peers that advertise better will take mastership back by the normal rules.
+     *
+     * @param reason why, for the log
+     */
+    void forceMaster(String reason);
+
+    /**
+     * Operator step-down: a MASTER sends the bow-out advertisement so a backup takes over at once, becomes BACKUP, and
+     * does not preempt for one master-down interval (ucarp's SIGUSR2).
+     *
+     * @param reason why, for the log
+     */
+    void forceBackup(String reason);
+}

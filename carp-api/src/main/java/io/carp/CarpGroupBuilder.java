@@ -1,0 +1,346 @@
+package io.carp;
+
+import io.carp.spi.CarpRuntime;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link CarpGroup}. Each setter checks its own field and throws {@link IllegalArgumentException} naming the
+ * field, the value and what is allowed; {@link #build()} checks the rules across fields. Every {@code build()} returns
+ * a new group. Not thread-safe.
+ */
+public final class CarpGroupBuilder {
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    /** Linux IFNAMSIZ is 16 including the NUL. */
+    private static final int MAX_INTERFACE_NAME = 15;
+
+    private String interfaceName;
+    private int vhid = -1;
+    private byte[] password;
+    private final List<InetAddress> virtualAddresses = new ArrayList<>();
+    private int advbase = CarpConfig.DEFAULT_ADVBASE;
+    private int advskew = CarpConfig.DEFAULT_ADVSKEW;
+    private boolean preempt;
+    private int deadRatio = CarpConfig.DEFAULT_DEAD_RATIO;
+    private int demotion;
+    private InetAddress sourceAddress;
+    private boolean manageAddresses = true;
+    private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
+    private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
+    private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
+    private Executor callbackExecutor;
+    private CarpRuntime runtime;
+
+    CarpGroupBuilder() {
+    }
+
+    /**
+     * The network interface to run on, e.g. {@code eth0}. Required by the Linux runtime; the testkit does not need it.
+     *
+     * @param interfaceName 1-15 characters, no '/' or white space
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not a valid Linux interface name
+     */
+    public CarpGroupBuilder interfaceName(String interfaceName) {
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (interfaceName.isEmpty() || interfaceName.length() > MAX_INTERFACE_NAME
+                || interfaceName.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
+            throw new IllegalArgumentException("interfaceName: \"" + interfaceName
+                    + "\" (expected: 1-15 characters without '/', ':' or white space)");
+        }
+        this.interfaceName = interfaceName;
+        return this;
+    }
+
+    /**
+     * The virtual host id shared by every node of the group. Required.
+     *
+     * @param vhid 1-255
+     * @return this builder
+     */
+    public CarpGroupBuilder vhid(int vhid) {
+        this.vhid = CarpChecks.inRange("vhid", vhid, 1, 255);
+        return this;
+    }
+
+    /**
+     * The shared password, as UTF-8 bytes. Required.
+     *
+     * @param password 1-19 bytes in UTF-8
+     * @return this builder
+     * @throws IllegalArgumentException if empty or longer than 19 bytes; the message never contains the password
+     */
+    public CarpGroupBuilder password(String password) {
+        Objects.requireNonNull(password, "password");
+        return password(password.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The shared password as raw bytes. Required.
+     *
+     * @param password 1-19 bytes: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer ending in NUL, so a
+     *                 longer password is refused by ucarp and silently cut to 19 bytes by the kernels
+     * @return this builder
+     */
+    public CarpGroupBuilder password(byte[] password) {
+        Objects.requireNonNull(password, "password");
+        if (password.length < 1 || password.length > 19) {
+            throw new IllegalArgumentException("password: " + password.length
+                    + " bytes (expected: 1-19 bytes; ucarp and the BSD kernels key HMAC-SHA1 with at most 19 bytes)");
+        }
+        this.password = password.clone();
+        return this;
+    }
+
+    /**
+     * Adds a virtual address, IPv4 or IPv6, given as a literal (no DNS lookup is made). At least one is required;
+     * all of a group's addresses move together and are covered by its HMAC.
+     *
+     * @param address e.g. {@code "198.18.0.100"} or {@code "2001:db8::100"}
+     * @return this builder
+     */
+    public CarpGroupBuilder virtualAddress(String address) {
+        return virtualAddress(parseLiteral("virtualAddress", address));
+    }
+
+    /**
+     * Adds a virtual address.
+     *
+     * @param address an IPv4 or IPv6 unicast address
+     * @return this builder
+     */
+    public CarpGroupBuilder virtualAddress(InetAddress address) {
+        Objects.requireNonNull(address, "virtualAddress");
+        if (address.isMulticastAddress() || address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("virtualAddress: " + address.getHostAddress()
+                    + " (expected: a unicast address, not multicast, wildcard or loopback)");
+        }
+        if (virtualAddresses.contains(address)) {
+            throw new IllegalArgumentException("virtualAddress: " + address.getHostAddress()
+                    + " (expected: each address once; it was already added)");
+        }
+        virtualAddresses.add(address);
+        return this;
+    }
+
+    /**
+     * Adds several virtual addresses.
+     *
+     * @param addresses IPv4 and/or IPv6 addresses
+     * @return this builder
+     */
+    public CarpGroupBuilder virtualAddresses(Collection<? extends InetAddress> addresses) {
+        addresses.forEach(this::virtualAddress);
+        return this;
+    }
+
+    /**
+     * The advertisement base interval. Default {@value CarpConfig#DEFAULT_ADVBASE} s.
+     *
+     * @param seconds 0-255; 0 is OpenBSD's sub-second mode, where advskew alone sets the interval
+     * @return this builder
+     */
+    public CarpGroupBuilder advbase(int seconds) {
+        this.advbase = CarpChecks.inRange("advbase", seconds, 0, 255);
+        return this;
+    }
+
+    /**
+     * The advertisement skew: the master advertises every {@code advbase + advskew/256} s. The node with the lowest
+     * interval wins; give every node a distinct value. Default {@value CarpConfig#DEFAULT_ADVSKEW}.
+     *
+     * @param skew 0-254, in 1/256 s (255 is reserved for the bow-out advertisement)
+     * @return this builder
+     */
+    public CarpGroupBuilder advskew(int skew) {
+        this.advskew = CarpChecks.inRange("advskew", skew, 0, 254);
+        return this;
+    }
+
+    /**
+     * Whether this node, as a backup, takes over from a master that advertises slower than itself. Default
+     * {@code false} (as in ucarp and the BSD kernels): the first node up stays master.
+     *
+     * @param preempt whether to preempt
+     * @return this builder
+     */
+    public CarpGroupBuilder preempt(boolean preempt) {
+        this.preempt = preempt;
+        return this;
+    }
+
+    /**
+     * How many advbase intervals a backup waits without hearing the master: master-down is
+     * {@code deadRatio*advbase + advskew/256} s (ucarp {@code -r}). Default {@value CarpConfig#DEFAULT_DEAD_RATIO}.
+     *
+     * @param ratio 1-255
+     * @return this builder
+     */
+    public CarpGroupBuilder deadRatio(int ratio) {
+        this.deadRatio = CarpChecks.inRange("deadRatio", ratio, 1, 255);
+        return this;
+    }
+
+    /**
+     * The initial demotion, added to the advertised advskew. Default 0.
+     *
+     * @param demotion 0-240
+     * @return this builder
+     */
+    public CarpGroupBuilder demotion(int demotion) {
+        this.demotion = CarpChecks.inRange("demotion", demotion, 0, 240);
+        return this;
+    }
+
+    /**
+     * The address adverts are sent from (ucarp {@code --srcip}). Default: the interface's primary address.
+     *
+     * @param address a literal IPv4 or IPv6 address
+     * @return this builder
+     */
+    public CarpGroupBuilder sourceAddress(String address) {
+        this.sourceAddress = parseLiteral("sourceAddress", address);
+        return this;
+    }
+
+    /**
+     * The address adverts are sent from.
+     *
+     * @param address an address of the interface
+     * @return this builder
+     */
+    public CarpGroupBuilder sourceAddress(InetAddress address) {
+        this.sourceAddress = Objects.requireNonNull(address, "sourceAddress");
+        return this;
+    }
+
+    /**
+     * Whether the runtime adds the virtual addresses to the interface on MASTER and removes them on leaving MASTER
+     * (default {@code true}). With {@code false} the callbacks do it, as ucarp's up and down scripts do.
+     *
+     * @param manage whether the runtime owns the addresses
+     * @return this builder
+     */
+    public CarpGroupBuilder manageAddresses(boolean manage) {
+        this.manageAddresses = manage;
+        return this;
+    }
+
+    /**
+     * Adds a callback for entering MASTER: the node now holds the virtual addresses.
+     *
+     * @param callback run on the callback executor
+     * @return this builder
+     */
+    public CarpGroupBuilder onMaster(Consumer<CarpStateEvent> callback) {
+        onMaster.add(Objects.requireNonNull(callback, "onMaster"));
+        return this;
+    }
+
+    /**
+     * Adds a callback for "this node does not serve the addresses": entering BACKUP (also at start, as ucarp runs its
+     * down script), and leaving MASTER for INIT (link down, {@link CarpGroup#close()}). Paired with
+     * {@link #onMaster}, it suits starting and stopping a server.
+     *
+     * @param callback run on the callback executor
+     * @return this builder
+     */
+    public CarpGroupBuilder onBackup(Consumer<CarpStateEvent> callback) {
+        onBackup.add(Objects.requireNonNull(callback, "onBackup"));
+        return this;
+    }
+
+    /**
+     * Adds a callback for every state transition, INIT included.
+     *
+     * @param callback run on the callback executor
+     * @return this builder
+     */
+    public CarpGroupBuilder onStateChange(Consumer<CarpStateEvent> callback) {
+        onStateChange.add(Objects.requireNonNull(callback, "onStateChange"));
+        return this;
+    }
+
+    /**
+     * Where callbacks run. Callbacks of one group always run one at a time and in order, even on a multi-threaded
+     * executor. Default: a shared pool of daemon threads named {@code carp-callback-N}.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public CarpGroupBuilder callbackExecutor(Executor executor) {
+        this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+        return this;
+    }
+
+    /**
+     * The runtime that carries the protocol: sockets and event loop on Linux ({@code NettyCarpRuntime}), or a
+     * simulated node in the testkit. Required by {@link CarpGroup#start()}.
+     *
+     * @param runtime the runtime
+     * @return this builder
+     */
+    public CarpGroupBuilder runtime(CarpRuntime runtime) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        return this;
+    }
+
+    /**
+     * Validates the configuration as a whole and creates a new, not yet started group.
+     *
+     * @return a new group in state INIT
+     * @throws IllegalArgumentException if a required field is missing or fields contradict each other
+     */
+    public CarpGroup build() {
+        return new DefaultCarpGroup(buildConfig(), List.copyOf(onMaster), List.copyOf(onBackup),
+                List.copyOf(onStateChange), callbackExecutor, runtime);
+    }
+
+    /**
+     * Validates and returns only the configuration, without creating a group.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException as {@link #build()}
+     */
+    public CarpConfig buildConfig() {
+        if (vhid < 0) {
+            throw new IllegalArgumentException("vhid: not set (expected: 1-255)");
+        }
+        if (password == null) {
+            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes)");
+        }
+        if (virtualAddresses.isEmpty()) {
+            throw new IllegalArgumentException("virtualAddress: none set (expected: at least one IPv4 or IPv6 address)");
+        }
+        if (advbase == 0 && advskew == 0) {
+            throw new IllegalArgumentException("advbase: 0 with advskew: 0 (expected: advskew 1-254 when advbase is 0,"
+                    + " as ucarp requires; the interval would be 0 s)");
+        }
+        return new CarpConfig(interfaceName, vhid, password, virtualAddresses, advbase, advskew, preempt, deadRatio,
+                demotion, sourceAddress, manageAddresses);
+    }
+
+    private static InetAddress parseLiteral(String field, String literal) {
+        Objects.requireNonNull(literal, field);
+        String s = literal.trim();
+        if (!IPV4_LITERAL.matcher(s).matches() && !IPV6_LITERAL.matcher(s).matches()) {
+            throw new IllegalArgumentException(field + ": \"" + literal
+                    + "\" (expected: an IPv4 or IPv6 address literal such as 198.18.0.100 or 2001:db8::100)");
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(field + ": \"" + literal
+                    + "\" (expected: an IPv4 or IPv6 address literal such as 198.18.0.100 or 2001:db8::100)", e);
+        }
+    }
+}

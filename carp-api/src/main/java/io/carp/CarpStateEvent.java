@@ -1,0 +1,82 @@
+package io.carp;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A state transition of one CARP group, as delivered to {@code onMaster}, {@code onBackup} and {@code onStateChange}
+ * callbacks.
+ *
+ * <p>{@link #toString()} reads like FreeBSD's log line: {@code vhid 1@eth0: BACKUP -> MASTER (master timed out)}.
+ */
+public final class CarpStateEvent {
+    private final int vhid;
+    private final String interfaceName;
+    private final CarpState from;
+    private final CarpState to;
+    private final String reason;
+    private final long nanoTime;
+    private final Instant wallTime;
+
+    /**
+     * Creates an event.
+     *
+     * @param vhid          the group's virtual host id (1-255)
+     * @param interfaceName the interface the group runs on, or {@code "-"} if none was configured
+     * @param from          the state left
+     * @param to            the state entered
+     * @param reason        a short human-readable reason, e.g. {@code "master timed out"}
+     * @param nanoTime      the group clock's monotonic time of the transition, in nanoseconds
+     * @param wallTime      the wall-clock time of the transition
+     */
+    public CarpStateEvent(int vhid, String interfaceName, CarpState from, CarpState to, String reason, long nanoTime,
+                          Instant wallTime) {
+        this.vhid = vhid;
+        this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
+        this.from = Objects.requireNonNull(from, "from");
+        this.to = Objects.requireNonNull(to, "to");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.nanoTime = nanoTime;
+        this.wallTime = Objects.requireNonNull(wallTime, "wallTime");
+    }
+
+    /** The group's virtual host id (1-255). */
+    public int vhid() {
+        return vhid;
+    }
+
+    /** The interface the group runs on. */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** The state that was left. */
+    public CarpState from() {
+        return from;
+    }
+
+    /** The state that was entered. */
+    public CarpState to() {
+        return to;
+    }
+
+    /** Why the transition happened, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The group clock's monotonic time of the transition, in nanoseconds (see {@link CarpClock#nanoTime()}). */
+    public long nanoTime() {
+        return nanoTime;
+    }
+
+    /** The wall-clock time of the transition (see {@link CarpClock#wallTime()}). */
+    public Instant wallTime() {
+        return wallTime;
+    }
+
+    @Override
+    public String toString() {
+        return "vhid " + vhid + "@" + interfaceName + ": " + from + " -> " + to + " (" + reason + ")";
+    }
+}

@@ -1,0 +1,298 @@
+package io.carp;
+
+import static io.carp.protocol.CarpConstants.CARP_BOW_OUT;
+import static io.carp.protocol.CarpConstants.CARP_MAXSKEW;
+
+import io.carp.protocol.CarpTiming;
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/**
+ * The CARP protocol of one group as a passive, deterministic state machine: it is fed {@code (now, event)} and
+ * answers with {@link Effects} and {@link #nextDeadline()}. No threads, no clock of its own, no I/O. Not
+ * thread-safe: one protocol thread drives it.
+ *
+ * <h2>Rules (carp-anchors §2; FreeBSD where implementations differ)</h2>
+ * <ul>
+ *   <li>The master advertises every {@code advbase + advskew'/256} s, where {@code advskew'} is the advertised skew:
+ *       the configured skew plus the demotion, capped at 240 (FreeBSD {@code DEMOTE_ADVSKEW}). A configured skew
+ *       above 240 is advertised as is: demotion never makes a node look better.</li>
+ *   <li>A backup takes over when it hears nothing for {@code deadRatio*advbase + advskew/256} s ("master timed out"),
+ *       or at once on an advertisement whose interval is longer than that (FreeBSD/ucarp "master will time out"; this
+ *       is how the bow-out advertisement 255/255 hands over in the same instant).</li>
+ *   <li>Demotion is also sent in the OpenBSD demote byte. A lower demote byte always wins, whatever the intervals and
+ *       without preempt (OpenBSD {@code carp_proto_input_c}); peers that send 0 there (FreeBSD, ucarp) see the
+ *       demotion in the advskew instead.</li>
+ *   <li>With preempt, a backup takes over from a master that advertises slower than itself (equal demotion).</li>
+ *   <li>A master steps down on an advertisement that is better, and sends one last advertisement first (ucarp) so
+ *       the new master hears a weaker master and re-announces the addresses. A master that hears a weaker master
+ *       re-announces its addresses (split-brain heal).</li>
+ *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the lower source address wins, compared as
+ *       unsigned bytes in network order. FreeBSD makes both masters step down, and so both time out again together
+ *       and may repeat; a deterministic winner converges in one advertisement. Lower rather than higher because ucarp
+ *       keeps the lower address too when the two differ only in the last byte, the usual case on one subnet (ucarp
+ *       compares byte-reversed integers, so the orders differ otherwise). If either address is unknown, the FreeBSD
+ *       rule applies. Ties are best avoided: give every node a distinct advskew.</li>
+ * </ul>
+ */
+final class CarpStateMachine {
+    /** {@link #nextDeadline()} when no timer is armed. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** Adverts after a takeover before the addresses are announced again (OpenBSD and ucarp {@code sc_delayed_arp}). */
+    static final int DELAYED_ANNOUNCE_ADVERTS = 2;
+
+    /** What the machine asks its driver to do. Called synchronously, in order, from inside the machine's methods. */
+    interface Effects {
+        /** Send one advertisement with these fields (per configured address family). */
+        void sendAdvertisement(int advbase, int advskew, int demote);
+
+        /** Becoming MASTER: add the virtual addresses and announce them. */
+        void claimAddresses();
+
+        /** Leaving MASTER: remove the virtual addresses. */
+        void releaseAddresses();
+
+        /** Announce the addresses again (gratuitous ARP / unsolicited NA). */
+        void announceAddresses();
+
+        /** The state changed; callbacks and logs. */
+        void stateChanged(CarpState from, CarpState to, String reason);
+    }
+
+    private final int advbase;
+    private final int advskew;
+    private final int deadRatio;
+    private final boolean preempt;
+    private final Effects effects;
+
+    private CarpState state = CarpState.INIT;
+    private boolean running;
+    private boolean linkUp = true;
+    private int demotion;
+    private long deadline = NO_DEADLINE;
+    private long preemptSuppressedUntil = Long.MIN_VALUE;
+    private int advertsUntilAnnounce = -1;
+
+    CarpStateMachine(int advbase, int advskew, int deadRatio, boolean preempt, int demotion, Effects effects) {
+        this.advbase = advbase;
+        this.advskew = advskew;
+        this.deadRatio = deadRatio;
+        this.preempt = preempt;
+        this.demotion = demotion;
+        this.effects = effects;
+    }
+
+    CarpState state() {
+        return state;
+    }
+
+    /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
+    long nextDeadline() {
+        return deadline;
+    }
+
+    int demotion() {
+        return demotion;
+    }
+
+    /** The skew this node advertises: configured skew plus demotion, capped at 240 (FreeBSD {@code DEMOTE_ADVSKEW}). */
+    int advertisedSkew() {
+        return advskew >= CARP_MAXSKEW ? advskew : Math.min(advskew + demotion, CARP_MAXSKEW);
+    }
+
+    /** This node's advertisement interval in 1/256 s, demotion included. */
+    int intervalTicks() {
+        return CarpTiming.intervalTicks(advbase, advertisedSkew());
+    }
+
+    /** How long this node, as a backup, waits for the master, in 1/256 s (configured skew, as FreeBSD). */
+    int masterDownTicks() {
+        return CarpTiming.masterDownTicks(advbase, advskew, deadRatio);
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    /** Joins the group: INIT -> BACKUP with the master-down timer armed (INIT -> MASTER was removed in ucarp 1.3). */
+    void start(long now, boolean linkIsUp) {
+        if (running) {
+            return;
+        }
+        running = true;
+        linkUp = linkIsUp;
+        if (linkUp) {
+            enterBackup(now, "started", false);
+        }
+    }
+
+    /**
+     * An authenticated advertisement from a peer.
+     *
+     * @param peer  the sender's address
+     * @param self  our own source address in the same family, or {@code null} if unknown
+     */
+    void onAdvertisement(long now, int peerAdvbase, int peerAdvskew, int peerDemote, InetAddress peer,
+                         InetAddress self) {
+        int theirs = CarpTiming.intervalTicks(peerAdvbase, peerAdvskew);
+        String who = peer.getHostAddress();
+        if (state == CarpState.BACKUP) {
+            if (theirs > masterDownTicks()) {
+                enterMaster(now, peerAdvbase == CARP_BOW_OUT && peerAdvskew == CARP_BOW_OUT
+                        ? "bow-out received from " + who
+                        : "master " + who + " will time out (advertises every " + seconds(theirs) + " s)");
+            } else if (peerDemote > demoteByte()) {
+                enterMaster(now, "master " + who + " is demoted (" + peerDemote + " > " + demoteByte() + ")");
+            } else if (preempt && now >= preemptSuppressedUntil && peerDemote == demoteByte()
+                    && theirs > intervalTicks()) {
+                enterMaster(now, "preempting slower master " + who);
+            } else {
+                deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+            }
+        } else if (state == CarpState.MASTER) {
+            if (peerDemote != demoteByte()) {
+                if (peerDemote < demoteByte()) {
+                    enterBackup(now, "demoted below " + who + " (" + demoteByte() + " > " + peerDemote + ")", true);
+                } else {
+                    effects.announceAddresses();
+                }
+            } else if (theirs < intervalTicks()) {
+                enterBackup(now, "preempted by " + who, true);
+            } else if (theirs > intervalTicks()) {
+                effects.announceAddresses();
+            } else if (self == null || Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) < 0) {
+                enterBackup(now, "equal advertisement from " + who + (self == null ? "" : ": lower address wins"),
+                        true);
+            } else {
+                effects.announceAddresses();
+            }
+        }
+    }
+
+    /** A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. */
+    void onTimer(long now) {
+        if (now < deadline) {
+            return;
+        }
+        if (state == CarpState.BACKUP) {
+            enterMaster(now, "master timed out");
+        } else if (state == CarpState.MASTER) {
+            sendAdvertisement();
+            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        } else {
+            deadline = NO_DEADLINE;
+        }
+    }
+
+    /** Link down or no carrier: INIT, addresses released. Link up again: rejoin as BACKUP. */
+    void onLinkStateChanged(long now, boolean up) {
+        linkUp = up;
+        if (!running) {
+            return;
+        }
+        if (!up && state != CarpState.INIT) {
+            enterInit("link down", false);
+        } else if (up && state == CarpState.INIT) {
+            enterBackup(now, "link up", false);
+        }
+    }
+
+    /** Leaves the group; a MASTER sends the bow-out advertisement first. */
+    void stop(long now) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        enterInit("stopped", true);
+    }
+
+    /** Operator take-over. */
+    void forceMaster(long now, String reason) {
+        if (running && linkUp && state != CarpState.MASTER) {
+            enterMaster(now, "forced: " + reason);
+        }
+    }
+
+    /** Operator step-down: bow out, become BACKUP, no preemption for one master-down interval. */
+    void forceBackup(long now, String reason) {
+        if (!running || !linkUp) {
+            return;
+        }
+        preemptSuppressedUntil = now + CarpTiming.ticksToNanos(masterDownTicks());
+        if (state == CarpState.MASTER) {
+            effects.sendAdvertisement(CARP_BOW_OUT, CARP_BOW_OUT, demoteByte());
+            effects.releaseAddresses();
+            transition(CarpState.BACKUP, "forced: " + reason);
+            deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+        }
+    }
+
+    /** Changes the demotion; a MASTER advertises the change at once (FreeBSD {@code carp_demote_adj}). */
+    void setDemotion(long now, int newDemotion) {
+        if (newDemotion == demotion) {
+            return;
+        }
+        demotion = newDemotion;
+        if (state == CarpState.MASTER) {
+            sendAdvertisement();
+            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ transitions
+
+    private void enterMaster(long now, String reason) {
+        effects.claimAddresses();
+        CarpState from = state;
+        state = CarpState.MASTER;
+        sendAdvertisement();
+        advertsUntilAnnounce = DELAYED_ANNOUNCE_ADVERTS;
+        deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        effects.stateChanged(from, CarpState.MASTER, reason);
+    }
+
+    private void enterBackup(long now, String reason, boolean lastAdvertisement) {
+        if (state == CarpState.MASTER) {
+            if (lastAdvertisement) {
+                sendAdvertisement();
+            }
+            effects.releaseAddresses();
+        }
+        advertsUntilAnnounce = -1;
+        deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+        transition(CarpState.BACKUP, reason);
+    }
+
+    private void enterInit(String reason, boolean bowOut) {
+        if (state == CarpState.MASTER) {
+            if (bowOut) {
+                effects.sendAdvertisement(CARP_BOW_OUT, CARP_BOW_OUT, demoteByte());
+            }
+            effects.releaseAddresses();
+        }
+        advertsUntilAnnounce = -1;
+        deadline = NO_DEADLINE;
+        transition(CarpState.INIT, reason);
+    }
+
+    private void transition(CarpState to, String reason) {
+        CarpState from = state;
+        state = to;
+        if (from != to) {
+            effects.stateChanged(from, to, reason);
+        }
+    }
+
+    private void sendAdvertisement() {
+        effects.sendAdvertisement(advbase, advertisedSkew(), demoteByte());
+        if (advertsUntilAnnounce > 0 && --advertsUntilAnnounce == 0) {
+            effects.announceAddresses();
+        }
+    }
+
+    private int demoteByte() {
+        return Math.min(demotion, 255);
+    }
+
+    private static String seconds(int ticks) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ticks / 256.0);
+    }
+}

@@ -1,0 +1,46 @@
+package io.carp;
+
+/**
+ * Live counters of one CARP group, mirroring the BSD {@code struct carpstats}. Safe to read from any thread; each
+ * value is monotonic except {@link #lastAdvertisementNanos()}.
+ */
+public interface CarpStats {
+
+    /** Advertisements for this group that passed every check, received over IPv4 ({@code carps_ipackets}). */
+    long ipv4PacketsReceived();
+
+    /** Advertisements for this group that passed every check, received over IPv6 ({@code carps_ipackets6}). */
+    long ipv6PacketsReceived();
+
+    /** Advertisements sent over IPv4 ({@code carps_opackets}), including the bow-out advertisement. */
+    long ipv4PacketsSent();
+
+    /** Advertisements sent over IPv6 ({@code carps_opackets6}). */
+    long ipv6PacketsSent();
+
+    /** Advertisements that could not be sent (the transport reported an error). */
+    long sendErrors();
+
+    /**
+     * Packets attributed to this group (by vhid) that were dropped for the given reason.
+     *
+     * @param reason the drop reason
+     * @return the count for that reason
+     */
+    long dropped(DropReason reason);
+
+    /** State transitions so far, INIT transitions included. */
+    long transitions();
+
+    /** Callbacks that threw; the protocol went on regardless. */
+    long callbackFailures();
+
+    /** Failures of the address manager to claim, release or announce the virtual addresses. */
+    long addressFailures();
+
+    /**
+     * The group clock's monotonic time at which the last valid advertisement was heard, in nanoseconds, or
+     * {@link Long#MIN_VALUE} if none was heard yet.
+     */
+    long lastAdvertisementNanos();
+}

@@ -1,0 +1,42 @@
+package io.carp;
+
+/**
+ * Why a received packet was not accepted as an advertisement for one of our groups.
+ *
+ * <p>Reasons are checked in this order, which is the order FreeBSD's {@code carp_input} and ucarp's
+ * {@code packethandler} use (length, TTL, version, checksum, vhid, authentication). Each maps to a BSD
+ * {@code struct carpstats} counter where one exists; {@link #tag()} is the stable lower-case name used as the metric
+ * tag {@code reason}. A dropped packet never changes a group's state and never throws.
+ */
+public enum DropReason {
+    /** Shorter than an IP header plus the 36-byte CARP header, or a malformed IP header ({@code carps_badlen}). */
+    SHORT("short"),
+    /** TTL or hop limit is not 255, so the packet crossed a router ({@code carps_badttl}). */
+    BAD_TTL("bad_ttl"),
+    /** A VRRP packet (protocol 112 and group 224.0.0.18 are shared with VRRP): normal traffic, just not CARP. */
+    FOREIGN("foreign"),
+    /** The CARP version is not 2 or the type is not advertisement ({@code carps_badver}). */
+    BAD_VERSION("bad_version"),
+    /** The Internet checksum over the 36 CARP bytes is wrong ({@code carps_badsum}). */
+    BAD_CHECKSUM("bad_checksum"),
+    /** A valid advertisement for a vhid we do not run: not an error, just not ours ({@code carps_badvhid}). */
+    OTHER_VHID("other_vhid"),
+    /**
+     * The HMAC-SHA1 digest does not match ({@code carps_badauth}): a different password, or a different set of virtual
+     * addresses on the peer, or another device using the same vhid.
+     */
+    BAD_AUTH("bad_auth"),
+    /** Our own advertisement looped back to us (its source is our own address). */
+    OWN_PACKET("own_packet");
+
+    private final String tag;
+
+    DropReason(String tag) {
+        this.tag = tag;
+    }
+
+    /** The stable, lower-case name of this reason, for metric tags and logs. */
+    public String tag() {
+        return tag;
+    }
+}

@@ -1,0 +1,37 @@
+package io.carp.spi;
+
+import io.carp.CarpConfig;
+import io.carp.DropReason;
+import io.carp.protocol.CarpAdvertisement;
+import io.carp.protocol.IpEnvelope;
+
+/** The side of a group that a runtime calls. Every method must be called on the group's {@link ProtocolLoop}. */
+public interface GroupEndpoint {
+
+    /** The group's configuration. */
+    CarpConfig config();
+
+    /**
+     * A well-formed advertisement carrying this group's vhid (checksum and version verified). The group checks
+     * authentication and whether it is its own packet.
+     *
+     * @param envelope      the IP envelope
+     * @param advertisement the decoded header
+     */
+    void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement);
+
+    /**
+     * A packet meant for this group (by its vhid byte) was dropped before reaching it.
+     *
+     * @param reason   why
+     * @param envelope the IP envelope, or {@code null}
+     */
+    void onDropped(DropReason reason, IpEnvelope envelope);
+
+    /**
+     * The interface's link changed: down or no carrier sends the group to INIT; up again rejoins as BACKUP.
+     *
+     * @param up whether the link is usable
+     */
+    void onLinkStateChanged(boolean up);
+}
