@@ -43,4 +43,16 @@ public interface CarpStats {
      * {@link Long#MIN_VALUE} if none was heard yet.
      */
     long lastAdvertisementNanos();
+
+    /**
+     * Nanoseconds since the last valid advertisement was heard, on the group's clock, or -1 if none was heard yet
+     * (or the group is not started).
+     */
+    long nanosSinceLastAdvertisement();
+
+    /** How many times the virtual addresses were claimed successfully (becoming MASTER). */
+    long claims();
+
+    /** How long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet. */
+    long lastClaimDurationNanos();
 }

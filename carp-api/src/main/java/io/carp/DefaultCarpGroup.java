@@ -120,6 +120,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             }
             binding = runtime.attach(this);
             loop = binding.loop();
+            stats.clock(loop.clock());
             started = true;
         }
         onLoop(() -> {
@@ -272,7 +273,9 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     @Override
     public void claimAddresses() {
         try {
+            long begin = now();
             addresses().claim(config.virtualAddresses());
+            stats.claimed(now() - begin);
         } catch (RuntimeException e) {
             addressFailure("add", e);
             if (!claimFailureDemoted) {

@@ -15,7 +15,19 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong addressFailures = new AtomicLong();
+    private final AtomicLong claims = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
+    private volatile long lastClaimDurationNanos = -1;
+    private volatile CarpClock clock;
+
+    void clock(CarpClock groupClock) {
+        this.clock = groupClock;
+    }
+
+    void claimed(long durationNanos) {
+        claims.incrementAndGet();
+        lastClaimDurationNanos = durationNanos;
+    }
 
     void received(IpFamily family, long now) {
         (family == IpFamily.IPV4 ? ipv4In : ipv6In).incrementAndGet();
@@ -94,6 +106,23 @@ final class DefaultCarpStats implements CarpStats {
     @Override
     public long lastAdvertisementNanos() {
         return lastAdvertisementNanos;
+    }
+
+    @Override
+    public long nanosSinceLastAdvertisement() {
+        CarpClock c = clock;
+        long last = lastAdvertisementNanos;
+        return c == null || last == Long.MIN_VALUE ? -1 : c.nanoTime() - last;
+    }
+
+    @Override
+    public long claims() {
+        return claims.get();
+    }
+
+    @Override
+    public long lastClaimDurationNanos() {
+        return lastClaimDurationNanos;
     }
 
     @Override
