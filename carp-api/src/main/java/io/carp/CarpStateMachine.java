@@ -133,33 +133,33 @@ final class CarpStateMachine {
     void onAdvertisement(long now, int peerAdvbase, int peerAdvskew, int peerDemote, InetAddress peer,
                          InetAddress self) {
         int theirs = CarpTiming.intervalTicks(peerAdvbase, peerAdvskew);
-        String who = peer.getHostAddress();
         if (state == CarpState.BACKUP) {
             if (theirs > masterDownTicks()) {
                 enterMaster(now, peerAdvbase == CARP_BOW_OUT && peerAdvskew == CARP_BOW_OUT
-                        ? "bow-out received from " + who
-                        : "master " + who + " will time out (advertises every " + seconds(theirs) + " s)");
+                        ? "bow-out received from " + who(peer)
+                        : "master " + who(peer) + " will time out (advertises every " + seconds(theirs) + " s)");
             } else if (peerDemote > demoteByte()) {
-                enterMaster(now, "master " + who + " is demoted (" + peerDemote + " > " + demoteByte() + ")");
+                enterMaster(now, "master " + who(peer) + " is demoted (" + peerDemote + " > " + demoteByte() + ")");
             } else if (preempt && now >= preemptSuppressedUntil && peerDemote == demoteByte()
                     && theirs > intervalTicks()) {
-                enterMaster(now, "preempting slower master " + who);
+                enterMaster(now, "preempting slower master " + who(peer));
             } else {
                 deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
             }
         } else if (state == CarpState.MASTER) {
             if (peerDemote != demoteByte()) {
                 if (peerDemote < demoteByte()) {
-                    enterBackup(now, "demoted below " + who + " (" + demoteByte() + " > " + peerDemote + ")", true);
+                    enterBackup(now, "demoted below " + who(peer) + " (" + demoteByte() + " > " + peerDemote + ")",
+                            true);
                 } else {
                     effects.announceAddresses();
                 }
             } else if (theirs < intervalTicks()) {
-                enterBackup(now, "preempted by " + who, true);
+                enterBackup(now, "preempted by " + who(peer), true);
             } else if (theirs > intervalTicks()) {
                 effects.announceAddresses();
             } else if (self == null || Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) < 0) {
-                enterBackup(now, "equal advertisement from " + who + (self == null ? "" : ": lower address wins"),
+                enterBackup(now, "equal advertisement from " + who(peer) + (self == null ? "" : ": lower address wins"),
                         true);
             } else {
                 effects.announceAddresses();
@@ -290,6 +290,11 @@ final class CarpStateMachine {
 
     private int demoteByte() {
         return Math.min(demotion, 255);
+    }
+
+    /** Only on a transition: building the string on every advert would allocate in the steady state. */
+    private static String who(InetAddress peer) {
+        return peer.getHostAddress();
     }
 
     private static String seconds(int ticks) {

@@ -4,14 +4,14 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA1 of CARP advertisements, exactly as FreeBSD, OpenBSD and ucarp compute it (carp-anchors §1.6).
@@ -21,14 +21,19 @@ import javax.crypto.spec.SecretKeySpec;
  * address sorted ascending (scope id not included), counter (8 bytes, big-endian)}. advbase, advskew, demote and the
  * checksum are not authenticated.
  *
- * <p>The constant part of the message is prepared once, as {@code carp_hmac_prepare()} does. Not thread-safe: each
- * group keeps its own instance on its protocol thread.
+ * <p>The constant part of the message is prepared once, as {@code carp_hmac_prepare()} does. HMAC (RFC 2104) is
+ * computed over {@link MessageDigest} SHA-1 directly rather than {@code javax.crypto.Mac}, because the JDK's
+ * {@code Mac.doFinal} allocates on every call and an advertisement should cost no garbage; the golden vectors of
+ * carp-anchors §1.11 pin the result. Not thread-safe: each group keeps its own instance on its protocol thread.
  */
 public final class CarpAuthenticator {
-    private static final String HMAC_SHA1 = "HmacSHA1";
+    private static final int SHA1_BLOCK = 64;
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
-    private final Mac mac;
+    private final MessageDigest sha1;
+    private final byte[] ipad = new byte[SHA1_BLOCK];
+    private final byte[] opad = new byte[SHA1_BLOCK];
+    private final byte[] inner = new byte[CarpConstants.CARP_MD_LEN];
     private final byte[] prefix;
     private final byte[] counterBytes = new byte[8];
     private final byte[] scratch = new byte[CarpConstants.CARP_MD_LEN];
@@ -54,15 +59,19 @@ public final class CarpAuthenticator {
      * @param lladdr    6 bytes, or {@code null} for the usual message (FreeBSD, ucarp, OpenBSD default)
      */
     public CarpAuthenticator(byte[] key, int vhid, Collection<? extends InetAddress> addresses, byte[] lladdr) {
-        if (key.length == 0) {
-            throw new IllegalArgumentException("key: 0 bytes (expected: 1-20 bytes)");
+        if (key.length == 0 || key.length > SHA1_BLOCK) {
+            throw new IllegalArgumentException("key: " + key.length + " bytes (expected: 1-20 bytes)");
         }
         this.prefix = messagePrefix(vhid, addresses, lladdr);
         try {
-            this.mac = Mac.getInstance(HMAC_SHA1);
-            this.mac.init(new SecretKeySpec(key, HMAC_SHA1));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 is required of every Java platform", e);
+            this.sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+        for (int i = 0; i < SHA1_BLOCK; i++) {
+            byte k = i < key.length ? key[i] : 0;
+            ipad[i] = (byte) (k ^ 0x36);
+            opad[i] = (byte) (k ^ 0x5c);
         }
     }
 
@@ -119,11 +128,15 @@ public final class CarpAuthenticator {
             counterBytes[i] = (byte) counter;
             counter >>>= 8;
         }
-        mac.update(prefix);
-        mac.update(counterBytes);
         try {
-            mac.doFinal(out, offset);
-        } catch (javax.crypto.ShortBufferException e) {
+            sha1.update(ipad);
+            sha1.update(prefix);
+            sha1.update(counterBytes);
+            sha1.digest(inner, 0, inner.length);
+            sha1.update(opad);
+            sha1.update(inner);
+            sha1.digest(out, offset, CarpConstants.CARP_MD_LEN);
+        } catch (DigestException e) {
             throw new IllegalArgumentException("out: need 20 bytes at offset " + offset, e);
         }
     }
