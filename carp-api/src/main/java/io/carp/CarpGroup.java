@@ -66,7 +66,7 @@ public interface CarpGroup extends AutoCloseable {
     void addListener(Consumer<CarpStateEvent> listener);
 
     /**
-     * Sets the demotion, which is added to the advertised advskew (FreeBSD style, total capped at 240) and carried in
+     * Sets the operator demotion, which is added to the advertised advskew (FreeBSD style, total capped at 240) and carried in
      * the OpenBSD demote byte. A demoted master loses to undemoted peers even when they do not preempt. A MASTER
      * advertises the change at once.
      *
@@ -75,7 +75,26 @@ public interface CarpGroup extends AutoCloseable {
      */
     void setDemotion(int demotion, String reason);
 
-    /** The current demotion (0-240). */
+    /**
+     * Raises the operator demotion by {@code amount} (like writing FreeBSD's {@code net.inet.carp.demotion}).
+     *
+     * @param amount 0-240
+     * @param reason why, for the log
+     */
+    void demote(int amount, String reason);
+
+    /**
+     * Lowers the operator demotion by {@code amount}, not below 0.
+     *
+     * @param amount 0-240
+     * @param reason why, for the log
+     */
+    void promote(int amount, String reason);
+
+    /**
+     * The current total demotion (0-240): the operator's ({@link #setDemotion}, {@link #demote}, {@link #promote})
+     * plus the weights of failing health checks, plus 240 while the addresses could not be claimed, capped at 240.
+     */
     int demotion();
 
     /**

@@ -38,6 +38,8 @@ public final class CarpGroupBuilder {
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
     private Executor callbackExecutor;
+    private Executor healthCheckExecutor;
+    private final List<HealthCheckSpec> healthChecks = new ArrayList<>();
     private CarpRuntime runtime;
 
     CarpGroupBuilder() {
@@ -283,6 +285,44 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
+     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
+     * run completes.
+     *
+     * @param name     a short name for logs, unique in this group
+     * @param check    the check
+     * @param interval 100 ms to 1 hour
+     * @param weight   1-240
+     * @return this builder
+     */
+    public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval, int weight) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("healthCheck interval: " + interval + " (expected: 100 ms to 1 hour)");
+        }
+        CarpChecks.inRange("healthCheck weight", weight, 1, 240);
+        if (healthChecks.stream().anyMatch(h -> h.name.equals(name))) {
+            throw new IllegalArgumentException("healthCheck name: \"" + name + "\" (expected: unique in the group)");
+        }
+        healthChecks.add(new HealthCheckSpec(name, check, interval, weight));
+        return this;
+    }
+
+    /**
+     * Where health checks run (they may block). Default: the shared pool of daemon threads also used for callbacks;
+     * the testkit runs them inline.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public CarpGroupBuilder healthCheckExecutor(Executor executor) {
+        this.healthCheckExecutor = Objects.requireNonNull(executor, "healthCheckExecutor");
+        return this;
+    }
+
+    /**
      * The runtime that carries the protocol: sockets and event loop on Linux ({@code NettyCarpRuntime}), or a
      * simulated node in the testkit. Required by {@link CarpGroup#start()}.
      *
@@ -302,7 +342,8 @@ public final class CarpGroupBuilder {
      */
     public CarpGroup build() {
         return new DefaultCarpGroup(buildConfig(), List.copyOf(onMaster), List.copyOf(onBackup),
-                List.copyOf(onStateChange), callbackExecutor, runtime);
+                List.copyOf(onStateChange), callbackExecutor, runtime, List.copyOf(healthChecks),
+                healthCheckExecutor);
     }
 
     /**

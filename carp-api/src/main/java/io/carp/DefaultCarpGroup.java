@@ -44,6 +44,9 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private final CarpStateMachine machine;
     private final CarpAuthenticator authenticator;
     private final DefaultCarpStats stats = new DefaultCarpStats();
+    private final DemotionSources demotions;
+    private final AuthDiagnosis diagnosis;
+    private final HealthChecks healthChecks;
     private final boolean hasIpv4;
     private final boolean hasIpv6;
     private final ByteBuffer tx = ByteBuffer.allocate(CarpConstants.CARP_HEADER_LEN);
@@ -61,13 +64,19 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private ProtocolLoop.Cancellable timer;
     private long scheduledDeadline = CarpStateMachine.NO_DEADLINE;
     private long counter;
-    private boolean claimFailureDemoted;
     private long lastAuthLog = Long.MIN_VALUE;
     private long lastDropLog = Long.MIN_VALUE;
 
     DefaultCarpGroup(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster,
                      List<Consumer<CarpStateEvent>> onBackup, List<Consumer<CarpStateEvent>> onStateChange,
                      Executor callbackExecutor, CarpRuntime runtime) {
+        this(config, onMaster, onBackup, onStateChange, callbackExecutor, runtime, List.of(), null);
+    }
+
+    DefaultCarpGroup(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster,
+                     List<Consumer<CarpStateEvent>> onBackup, List<Consumer<CarpStateEvent>> onStateChange,
+                     Executor callbackExecutor, CarpRuntime runtime, List<HealthCheckSpec> healthChecks,
+                     Executor healthCheckExecutor) {
         this.config = config;
         this.label = "vhid " + config.vhid() + "@" + config.interfaceLabel();
         this.onMaster = onMaster;
@@ -76,6 +85,10 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         this.callbacks = new SerialExecutor(callbackExecutor != null ? callbackExecutor : DefaultCallbackExecutor.get());
         this.runtime = runtime;
         this.demotion = config.demotion();
+        this.demotions = new DemotionSources(config.demotion());
+        this.diagnosis = new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses());
+        this.healthChecks = new HealthChecks(this, healthChecks,
+                healthCheckExecutor != null ? healthCheckExecutor : DefaultCallbackExecutor.get());
         this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
                 config.demotion(), this);
         this.authenticator = new CarpAuthenticator(config.password(), config.vhid(), config.virtualAddresses());
@@ -130,6 +143,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
                 LOG.log(Level.WARNING, "{0}: link is down; waiting in INIT", label);
             }
             reschedule();
+            healthChecks.start(loop);
         });
     }
 
@@ -145,6 +159,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             }
         }
         onLoopAndWait(() -> {
+            healthChecks.stop();
             machine.stop(now());
             cancelTimer();
             binding.detach();
@@ -159,14 +174,41 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     @Override
     public void setDemotion(int newDemotion, String reason) {
         CarpChecks.inRange("demotion", newDemotion, 0, 240);
+        setDemotionSource(DemotionSources.OPERATOR, current -> newDemotion, reason);
+    }
+
+    @Override
+    public void demote(int amount, String reason) {
+        CarpChecks.inRange("amount", amount, 0, 240);
+        setDemotionSource(DemotionSources.OPERATOR, current -> Math.min(240, current + amount), reason);
+    }
+
+    @Override
+    public void promote(int amount, String reason) {
+        CarpChecks.inRange("amount", amount, 0, 240);
+        setDemotionSource(DemotionSources.OPERATOR, current -> Math.max(0, current - amount), reason);
+    }
+
+    /**
+     * Sets one part of the demotion (see {@link DemotionSources}), on the protocol thread; before start, directly.
+     *
+     * @param source the part, e.g. "operator" or "health:db"
+     * @param update from the part's current value to its new one
+     * @param reason why, for the log
+     */
+    void setDemotionSource(String source, java.util.function.IntUnaryOperator update, String reason) {
         synchronized (lifecycle) {
             if (!started) {
-                machine.setDemotion(0, newDemotion); // INIT: only stored
-                demotion = newDemotion;
+                demotions.set(source, update.applyAsInt(demotions.get(source)));
+                machine.setDemotion(0, demotions.total()); // INIT: only stored
+                demotion = demotions.total();
                 return;
             }
         }
-        onLoop(() -> applyDemotion(newDemotion, reason));
+        onLoop(() -> {
+            demotions.set(source, update.applyAsInt(demotions.get(source)));
+            applyDemotion(demotions.total(), reason);
+        });
     }
 
     @Override
@@ -204,10 +246,9 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             long now = now();
             if (now - lastAuthLog >= AUTH_LOG_INTERVAL_NANOS || lastAuthLog == Long.MIN_VALUE) {
                 lastAuthLog = now;
-                LOG.log(Level.WARNING, "{0}: advertisement from {1} failed authentication ({2} so far): check the"
-                                + " password and that both sides have exactly the same virtual addresses {3}"
+                LOG.log(Level.WARNING, "{0}: advertisement from {1} failed authentication ({2} so far): {3}"
                                 + " (logged at most once a minute)", label, envelope.source().getHostAddress(),
-                        stats.dropped(DropReason.BAD_AUTH), addressList());
+                        stats.dropped(DropReason.BAD_AUTH), diagnosis.explain(advertisement));
             }
             return;
         }
@@ -278,12 +319,21 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             stats.claimed(now() - begin);
         } catch (RuntimeException e) {
             addressFailure("add", e);
-            if (!claimFailureDemoted) {
-                claimFailureDemoted = true;
-                // Not from inside the machine: demote on the next turn of the loop.
-                loop.execute(() -> applyDemotion(Math.max(machine.demotion(), CLAIM_FAILURE_DEMOTION),
-                        "could not add the virtual addresses"));
+            if (demotions.get(DemotionSources.ADDRESS_CLAIM) == 0) {
+                // Not from inside the machine: demote on the next turn of the loop, so as not to advertise as a
+                // master that does not hold its addresses; healthy peers take over.
+                loop.execute(() -> {
+                    demotions.set(DemotionSources.ADDRESS_CLAIM, CLAIM_FAILURE_DEMOTION);
+                    applyDemotion(demotions.total(), "could not add the virtual addresses");
+                });
             }
+            return;
+        }
+        if (demotions.get(DemotionSources.ADDRESS_CLAIM) != 0) {
+            loop.execute(() -> {
+                demotions.set(DemotionSources.ADDRESS_CLAIM, 0);
+                applyDemotion(demotions.total(), "virtual addresses added again");
+            });
         }
     }
 

@@ -1,0 +1,45 @@
+package io.carp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The parts a group's demotion is made of (operator, failed health checks, failed address claim, a unit of groups);
+ * the total is their sum capped at 240, FreeBSD's ceiling. Protocol thread only.
+ */
+final class DemotionSources {
+    static final String OPERATOR = "operator";
+    static final String ADDRESS_CLAIM = "address-claim";
+    static final int MAX = 240;
+
+    private final Map<String, Integer> parts = new LinkedHashMap<>();
+
+    DemotionSources(int initialOperatorDemotion) {
+        set(OPERATOR, initialOperatorDemotion);
+    }
+
+    void set(String source, int amount) {
+        if (amount == 0) {
+            parts.remove(source);
+        } else {
+            parts.put(source, amount);
+        }
+    }
+
+    int get(String source) {
+        return parts.getOrDefault(source, 0);
+    }
+
+    int total() {
+        long sum = 0;
+        for (int v : parts.values()) {
+            sum += v;
+        }
+        return (int) Math.min(MAX, sum);
+    }
+
+    @Override
+    public String toString() {
+        return parts.toString();
+    }
+}
