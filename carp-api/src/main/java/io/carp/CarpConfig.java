@@ -30,10 +30,11 @@ public final class CarpConfig {
     private final int demotion;
     private final InetAddress sourceAddress;
     private final boolean manageAddresses;
+    private final List<InetAddress> unicastPeers;
 
     CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
-               boolean manageAddresses) {
+               boolean manageAddresses, List<InetAddress> unicastPeers) {
         this.interfaceName = interfaceName;
         this.vhid = vhid;
         this.password = password.clone();
@@ -45,6 +46,21 @@ public final class CarpConfig {
         this.demotion = demotion;
         this.sourceAddress = sourceAddress;
         this.manageAddresses = manageAddresses;
+        this.unicastPeers = List.copyOf(unicastPeers);
+    }
+
+    /**
+     * Unicast peers (FreeBSD 14 {@code peer}/{@code peer6}): if not empty, adverts go to each of these addresses
+     * instead of 224.0.0.18 / ff02::12, and received adverts are not required to have TTL 255 (as FreeBSD). Empty by
+     * default: multicast.
+     */
+    public List<InetAddress> unicastPeers() {
+        return unicastPeers;
+    }
+
+    /** Whether adverts go to unicast peers rather than the multicast group. */
+    public boolean isUnicast() {
+        return !unicastPeers.isEmpty();
     }
 
     /** The network interface the group runs on, e.g. {@code eth0}; the testkit may leave it unset. */
@@ -124,6 +140,8 @@ public final class CarpConfig {
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
-                + ", manageAddresses=" + manageAddresses + "}";
+                + ", manageAddresses=" + manageAddresses
+                + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
+                + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }
 }

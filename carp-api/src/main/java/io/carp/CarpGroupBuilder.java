@@ -34,6 +34,8 @@ public final class CarpGroupBuilder {
     private int demotion;
     private InetAddress sourceAddress;
     private boolean manageAddresses = true;
+    private final List<InetAddress> unicastPeers = new ArrayList<>();
+    private io.carp.spi.AddressManager addressManager;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
@@ -238,6 +240,36 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Adds a unicast peer (FreeBSD 14 {@code peer} semantics), for networks without multicast (clouds, some
+     * hypervisors): adverts are sent to every peer instead of the multicast group, and the TTL-255 check is off for
+     * received adverts. Every node lists the others. ucarp cannot take part (it accepts multicast only).
+     *
+     * @param peer a literal IPv4 or IPv6 address of another node
+     * @return this builder
+     */
+    public CarpGroupBuilder unicastPeer(String peer) {
+        InetAddress a = parseLiteral("unicastPeer", peer);
+        if (a.isMulticastAddress() || a.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("unicastPeer: " + peer + " (expected: a unicast address of a peer)");
+        }
+        unicastPeers.add(a);
+        return this;
+    }
+
+    /**
+     * Moves the virtual addresses with your own code instead of the runtime's (e.g. a cloud provider's API that
+     * re-points a floating IP, where gratuitous ARP means nothing). Called on the protocol thread: keep it short or
+     * hand the work to another thread.
+     *
+     * @param manager claim/release/announce hooks
+     * @return this builder
+     */
+    public CarpGroupBuilder addressManager(io.carp.spi.AddressManager manager) {
+        this.addressManager = Objects.requireNonNull(manager, "addressManager");
+        return this;
+    }
+
+    /**
      * Adds a callback for entering MASTER: the node now holds the virtual addresses.
      *
      * @param callback run on the callback executor
@@ -343,7 +375,7 @@ public final class CarpGroupBuilder {
     public CarpGroup build() {
         return new DefaultCarpGroup(buildConfig(), List.copyOf(onMaster), List.copyOf(onBackup),
                 List.copyOf(onStateChange), callbackExecutor, runtime, List.copyOf(healthChecks),
-                healthCheckExecutor);
+                healthCheckExecutor, addressManager);
     }
 
     /**
@@ -367,7 +399,7 @@ public final class CarpGroupBuilder {
                     + " as ucarp requires; the interval would be 0 s)");
         }
         return new CarpConfig(interfaceName, vhid, password, virtualAddresses, advbase, advskew, preempt, deadRatio,
-                demotion, sourceAddress, manageAddresses);
+                demotion, sourceAddress, manageAddresses, unicastPeers);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

@@ -47,6 +47,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private final DemotionSources demotions;
     private final AuthDiagnosis diagnosis;
     private final HealthChecks healthChecks;
+    private final AddressManager addressManagerOverride;
     private final boolean hasIpv4;
     private final boolean hasIpv6;
     private final ByteBuffer tx = ByteBuffer.allocate(CarpConstants.CARP_HEADER_LEN);
@@ -70,13 +71,14 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     DefaultCarpGroup(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster,
                      List<Consumer<CarpStateEvent>> onBackup, List<Consumer<CarpStateEvent>> onStateChange,
                      Executor callbackExecutor, CarpRuntime runtime) {
-        this(config, onMaster, onBackup, onStateChange, callbackExecutor, runtime, List.of(), null);
+        this(config, onMaster, onBackup, onStateChange, callbackExecutor, runtime, List.of(), null, null);
     }
 
     DefaultCarpGroup(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster,
                      List<Consumer<CarpStateEvent>> onBackup, List<Consumer<CarpStateEvent>> onStateChange,
                      Executor callbackExecutor, CarpRuntime runtime, List<HealthCheckSpec> healthChecks,
-                     Executor healthCheckExecutor) {
+                     Executor healthCheckExecutor, AddressManager addressManager) {
+        this.addressManagerOverride = addressManager;
         this.config = config;
         this.label = "vhid " + config.vhid() + "@" + config.interfaceLabel();
         this.onMaster = onMaster;
@@ -407,7 +409,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     }
 
     private AddressManager addresses() {
-        return binding.addressManager();
+        return addressManagerOverride != null ? addressManagerOverride : binding.addressManager();
     }
 
     private void addressFailure(String what, RuntimeException e) {
