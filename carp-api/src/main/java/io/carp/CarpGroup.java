@@ -66,6 +66,13 @@ public interface CarpGroup extends AutoCloseable {
     void addListener(Consumer<CarpStateEvent> listener);
 
     /**
+     * Removes a listener added with {@link #addListener}; no effect if absent.
+     *
+     * @param listener the same instance that was added
+     */
+    void removeListener(Consumer<CarpStateEvent> listener);
+
+    /**
      * Sets the operator demotion, which is added to the advertised advskew (FreeBSD style, total capped at 240) and carried in
      * the OpenBSD demote byte. A demoted master loses to undemoted peers even when they do not preempt. A MASTER
      * advertises the change at once.

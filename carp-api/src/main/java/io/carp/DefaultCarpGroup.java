@@ -174,6 +174,11 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     }
 
     @Override
+    public void removeListener(Consumer<CarpStateEvent> listener) {
+        onStateChange.remove(listener);
+    }
+
+    @Override
     public void setDemotion(int newDemotion, String reason) {
         CarpChecks.inRange("demotion", newDemotion, 0, 240);
         setDemotionSource(DemotionSources.OPERATOR, current -> newDemotion, reason);

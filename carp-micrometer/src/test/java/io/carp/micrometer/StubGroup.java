@@ -136,7 +136,22 @@ final class StubGroup implements CarpGroup {
     }
 
     @Override
+    public void removeListener(Consumer<CarpStateEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
     public void setDemotion(int demotion, String reason) {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    @Override
+    public void demote(int amount, String reason) {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    @Override
+    public void promote(int amount, String reason) {
         throw new UnsupportedOperationException("stub");
     }
 
