@@ -138,7 +138,7 @@ public final class CarpAssertions {
     }
 
     private static List<SimulatedNode> masters(SimulatedNetwork network, int vhid) {
-        return network.nodes().stream().filter(n -> n.state(vhid) == CarpState.MASTER).collect(Collectors.toList());
+        return network.masters(vhid);
     }
 
     private static String names(List<SimulatedNode> nodes) {

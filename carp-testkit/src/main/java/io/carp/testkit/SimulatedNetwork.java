@@ -2,6 +2,7 @@ package io.carp.testkit;
 
 import io.carp.CarpClock;
 import io.carp.CarpGroupBuilder;
+import io.carp.CarpState;
 import io.carp.protocol.CarpCodec;
 import io.carp.protocol.CarpConstants;
 import io.carp.protocol.IpFamily;
@@ -169,6 +170,16 @@ public final class SimulatedNetwork implements AutoCloseable {
     /** The nodes, in the order they were added. */
     public List<SimulatedNode> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /**
+     * The nodes that are MASTER of a vhid now, as {@link SimulatedNode#state(int)} reports (frozen ones included).
+     *
+     * @param vhid 1-255
+     * @return the masters, in the order the nodes were added
+     */
+    public List<SimulatedNode> masters(int vhid) {
+        return nodes.stream().filter(n -> n.state(vhid) == CarpState.MASTER).collect(Collectors.toList());
     }
 
     // ------------------------------------------------------------------------------------------------ time
