@@ -51,6 +51,20 @@ class NodeLifecycleTest {
         assertTrue(network.timeline().stream().anyMatch(l -> l.contains("A address 198.18.1.50 expired")));
     }
 
+    /** Rule: a killed process runs nothing: its group object stays as it was, even a backup whose timer was due. */
+    @Test
+    void shouldStopEveryTimerWhenKilled() {
+        a.start(group(1, 0));
+        c.start(group(1, 100));
+        network.advanceBy(seconds(10.5));
+        long transitions = c.group(1).stats().transitions();
+        c.kill();
+        network.advanceBy(Duration.ofSeconds(30));
+
+        assertEquals(CarpState.BACKUP, c.group(1).state(), "C's master-down timer never fired");
+        assertEquals(transitions, c.group(1).stats().transitions());
+    }
+
     /** Rule: a killed process sends nothing, not even a bow-out. */
     @Test
     void shouldSendNothingWhenKilled() {

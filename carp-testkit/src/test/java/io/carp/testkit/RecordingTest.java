@@ -69,6 +69,7 @@ class RecordingTest {
         CarpAuthenticator auth = new CarpAuthenticator(Vips.PASSWORD.getBytes(), 1,
                 List.of(InetAddress.getByName(Vips.VIP1)));
         assertTrue(auth.verify(ad.advertisement()), "signed with the group's password and addresses");
+        assertEquals(0, a.group(1).stats().dropped(io.carp.DropReason.OWN_PACKET), "multicast loop is off");
     }
 
     /** Rule: an IPv6 group advertises to ff02::12 with hop limit 255 and fails over like an IPv4 one. */
