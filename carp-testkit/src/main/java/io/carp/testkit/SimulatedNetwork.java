@@ -3,11 +3,7 @@ package io.carp.testkit;
 import io.carp.CarpClock;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.CarpConstants;
 import io.carp.protocol.IpFamily;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -35,8 +31,7 @@ import java.util.stream.Collectors;
  * try (SimulatedNetwork net = SimulatedNetwork.create(42)) {
  *     SimulatedNode a = net.node("A");
  *     SimulatedNode b = net.node("B");
- *     CarpGroupBuilder vip = CarpGroup.builder().vhid(1).password("secret").virtualAddress("198.18.0.100");
- *     a.start(vip.advskew(0));
+ *     a.start(CarpGroup.builder().vhid(1).password("secret").virtualAddress("198.18.0.100").advskew(0));
  *     b.start(CarpGroup.builder().vhid(1).password("secret").virtualAddress("198.18.0.100").advskew(100));
  *     net.advanceBy(Duration.ofSeconds(5));
  *     CarpAssertions.assertMasterIs(a, 1);
@@ -65,8 +60,6 @@ public final class SimulatedNetwork implements AutoCloseable {
     /** The seed of {@link #create()}. */
     public static final long DEFAULT_SEED = 0x5EED_CA4BL;
     private static final int MAX_AUTO_NODES = 254;
-    private static final Inet4Address GROUP_V4 = (Inet4Address) Addresses.of(CarpConstants.INADDR_CARP_GROUP);
-    private static final Inet6Address GROUP_V6 = (Inet6Address) Addresses.of(CarpConstants.IN6ADDR_CARP_GROUP);
 
     private final long seed;
     private final Random random;
@@ -75,6 +68,7 @@ public final class SimulatedNetwork implements AutoCloseable {
     private final Recorder recorder = new Recorder(scheduler);
     private final Segment segment = new Segment();
     private final List<SimulatedNode> nodes = new ArrayList<>();
+    private final Wire wire;
     private final Map<CarpGroupBuilder, SimulatedNode> builders = new IdentityHashMap<>();
     private final Thread owner = Thread.currentThread();
     private boolean closed;
@@ -82,6 +76,7 @@ public final class SimulatedNetwork implements AutoCloseable {
     private SimulatedNetwork(long seed) {
         this.seed = seed;
         this.random = new Random(seed);
+        this.wire = new Wire(scheduler, recorder, segment, nodes, random);
     }
 
     /**
@@ -251,8 +246,12 @@ public final class SimulatedNetwork implements AutoCloseable {
     @SafeVarargs
     public final void partition(Set<SimulatedNode>... sides) {
         checkOpen("partition()");
-        List<Set<SimulatedNode>> list = Arrays.asList(sides);
-        list.forEach(s -> s.forEach(this::checkOwn));
+        List<Set<SimulatedNode>> list = new ArrayList<>();
+        for (Set<SimulatedNode> side : sides) {
+            Set<SimulatedNode> copy = Set.copyOf(side);
+            copy.forEach(this::checkOwn);
+            list.add(copy);
+        }
         segment.partition(list);
         recorder.event("network", "partitioned " + list.stream()
                 .map(s -> s.stream().map(SimulatedNode::name).sorted().collect(Collectors.joining(",", "{", "}")))
@@ -360,37 +359,9 @@ public final class SimulatedNetwork implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ internals
 
-    /** A group on {@code sender} sends the 36 CARP bytes: wrap, record, and put on the wire for every other node. */
+    /** A group on {@code sender} sends the 36 CARP bytes: see {@link Wire#transmit}. */
     void transmit(SimulatedNode sender, IpFamily family, InetAddress source, ByteBuffer carpHeader) {
-        if (!sender.isLinkUp()) {
-            throw new UncheckedIOException(new IOException("network is down (node " + sender.name()
-                    + ": link down)"));
-        }
-        if (source == null) {
-            throw new UncheckedIOException(new IOException("node " + sender.name() + " has no " + family
-                    + " address"));
-        }
-        byte[] header = new byte[carpHeader.remaining()];
-        carpHeader.duplicate().get(header);
-        byte[] packet = family == IpFamily.IPV4
-                ? CarpCodec.encodeIpv4((Inet4Address) source, GROUP_V4, CarpConstants.CARP_DFLTTL, sender.nextIpId(),
-                header)
-                : CarpCodec.encodeIpv6((Inet6Address) source, GROUP_V6, CarpConstants.CARP_DFLTTL, header);
-        recorder.advertisement(sender.name(), family, source, packet);
-        long now = scheduler.now();
-        for (SimulatedNode receiver : nodes) {
-            if (receiver == sender || !segment.connected(sender, receiver)) {
-                continue;
-            }
-            byte[] wire = segment.applyFaults(sender, family, packet);
-            if (wire == null) {
-                continue;
-            }
-            for (Duration delay : segment.linkModel().deliveries(sender, receiver, random)) {
-                long at = now + Times.checkNonNegative("LinkModel delay", delay);
-                scheduler.schedule(at, () -> receiver.receive(family, wire), null);
-            }
-        }
+        wire.transmit(sender, family, source, carpHeader);
     }
 
     EventScheduler scheduler() {
