@@ -31,10 +31,11 @@ public final class CarpConfig {
     private final InetAddress sourceAddress;
     private final boolean manageAddresses;
     private final List<InetAddress> unicastPeers;
+    private final boolean adaptToLoss;
 
     CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
-               boolean manageAddresses, List<InetAddress> unicastPeers) {
+               boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss) {
         this.interfaceName = interfaceName;
         this.vhid = vhid;
         this.password = password.clone();
@@ -47,6 +48,15 @@ public final class CarpConfig {
         this.sourceAddress = sourceAddress;
         this.manageAddresses = manageAddresses;
         this.unicastPeers = List.copyOf(unicastPeers);
+        this.adaptToLoss = adaptToLoss;
+    }
+
+    /**
+     * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
+     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     */
+    public boolean adaptToLoss() {
+        return adaptToLoss;
     }
 
     /**
@@ -140,7 +150,7 @@ public final class CarpConfig {
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
-                + ", manageAddresses=" + manageAddresses
+                + ", manageAddresses=" + manageAddresses + ", adaptToLoss=" + adaptToLoss
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }

@@ -92,7 +92,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         this.healthChecks = new HealthChecks(this, healthChecks,
                 healthCheckExecutor != null ? healthCheckExecutor : DefaultCallbackExecutor.get());
         this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
-                config.demotion(), this);
+                config.demotion(), config.adaptToLoss(), this);
         this.authenticator = new CarpAuthenticator(config.password(), config.vhid(), config.virtualAddresses());
         this.hasIpv4 = config.virtualAddresses().stream().anyMatch(a -> IpFamily.of(a) == IpFamily.IPV4);
         this.hasIpv6 = config.virtualAddresses().stream().anyMatch(a -> IpFamily.of(a) == IpFamily.IPV6);
@@ -271,7 +271,8 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     public void onDropped(DropReason reason, IpEnvelope envelope) {
         stats.countDrop(reason);
         long now = now();
-        if (LOG.isLoggable(Level.DEBUG) && now - lastDropLog >= DROP_LOG_INTERVAL_NANOS) {
+        if (LOG.isLoggable(Level.DEBUG)
+                && (lastDropLog == Long.MIN_VALUE || now - lastDropLog >= DROP_LOG_INTERVAL_NANOS)) {
             lastDropLog = now;
             LOG.log(Level.DEBUG, "{0}: dropped packet ({1}) {2} (logged at most once a second)", label, reason.tag(),
                     envelope);

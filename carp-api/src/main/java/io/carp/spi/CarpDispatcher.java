@@ -139,7 +139,8 @@ public final class CarpDispatcher {
     private void countUnmatched(DropReason reason, InboundPacket packet) {
         unmatched.incrementAndGet(reason.ordinal());
         long now = System.nanoTime();
-        if (LOG.isLoggable(Level.DEBUG) && now - lastLogNanos >= LOG_INTERVAL_NANOS) {
+        if (LOG.isLoggable(Level.DEBUG)
+                && (lastLogNanos == Long.MIN_VALUE || now - lastLogNanos >= LOG_INTERVAL_NANOS)) {
             lastLogNanos = now;
             LOG.log(Level.DEBUG, "dropped packet not meant for a group here ({0}): {1} (logged at most once a second)",
                     reason.tag(), packet);
