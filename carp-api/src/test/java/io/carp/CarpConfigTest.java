@@ -200,6 +200,28 @@ class CarpConfigTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"198.18.0.256", "999.1.1.1", "256.0.0.1", "..:", ".:1", "localhost", "carp.example.com"})
+    void shouldRejectInvalidLiteralWithoutDnsLookup(String literal) {
+        NoDnsGuard.run(() -> {
+            assertMessage("virtualAddress: \"" + literal + "\" (expected: an IPv4 or IPv6 address literal such as"
+                    + " 198.18.0.100 or 2001:db8::100)", () -> CarpGroup.builder().virtualAddress(literal));
+            assertMessage("sourceAddress: \"" + literal + "\" (expected: an IPv4 or IPv6 address literal such as"
+                    + " 198.18.0.100 or 2001:db8::100)", () -> CarpGroup.builder().sourceAddress(literal));
+        });
+    }
+
+    @Test
+    void shouldParseValidLiteralsWithoutDnsLookup() {
+        NoDnsGuard.run(() -> {
+            CarpConfig config = valid().virtualAddress("198.18.255.255").virtualAddress("0.0.0.1")
+                    .virtualAddress("2001:db8::1").virtualAddress("::ffff:198.18.0.7").virtualAddress("fe80::1")
+                    .sourceAddress("198.18.0.1").buildConfig();
+            assertEquals(List.of("198.18.0.100", "198.18.255.255", "0.0.0.1", "2001:db8:0:0:0:0:0:1", "198.18.0.7",
+                    "fe80:0:0:0:0:0:0:1"), config.virtualAddresses().stream().map(InetAddress::getHostAddress).toList());
+        });
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"localhost", "carp.example.com", "abc"})
     void shouldRejectHostnameAsSourceAddress(String literal) {
         assertMessage("sourceAddress: \"" + literal + "\" (expected: an IPv4 or IPv6 address literal such as"
