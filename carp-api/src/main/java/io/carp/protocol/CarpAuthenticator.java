@@ -115,6 +115,11 @@ public final class CarpAuthenticator {
      * @param offset  where the 20 bytes go
      */
     public void digest(long counter, byte[] out, int offset) {
+        // Checked before the Mac is touched: a failed doFinal would leave it updated and corrupt the next digest.
+        if (offset < 0 || offset > out.length - CarpConstants.CARP_MD_LEN) {
+            throw new IllegalArgumentException("out: need 20 bytes at offset " + offset + " of a " + out.length
+                    + "-byte array");
+        }
         for (int i = 7; i >= 0; i--) {
             counterBytes[i] = (byte) counter;
             counter >>>= 8;
@@ -124,7 +129,8 @@ public final class CarpAuthenticator {
         try {
             mac.doFinal(out, offset);
         } catch (javax.crypto.ShortBufferException e) {
-            throw new IllegalArgumentException("out: need 20 bytes at offset " + offset, e);
+            mac.reset();
+            throw new IllegalStateException("HmacSHA1 wrote more than 20 bytes", e);
         }
     }
 

@@ -235,6 +235,19 @@ class CarpAuthenticatorTest {
         assertEquals("lladdr: 5 bytes (expected: 6 bytes)", e.getMessage());
     }
 
+    @Test
+    void shouldRejectTooSmallOutputAndStillGiveCorrectDigestAfterwards() {
+        CarpAuthenticator auth = new CarpAuthenticator(KEY, 1, List.of(v4("192.168.1.50")));
+        for (int[] bad : new int[][] {{19, 0}, {20, 1}, {30, 11}, {30, -1}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> auth.digest(COUNTER, new byte[bad[0]], bad[1]));
+            assertEquals("out: need 20 bytes at offset " + bad[1] + " of a " + bad[0] + "-byte array",
+                    e.getMessage());
+            assertArrayEquals(MD, auth.digest(COUNTER), "a failed call must not corrupt the next digest");
+            assertTrue(auth.verify(new CarpAdvertisement(2, 1, 1, 0, 7, 0, 1, 0x887b, COUNTER, MD)));
+        }
+    }
+
     private static void assertDigest(String expectedHex, CarpAuthenticator auth) {
         assertEquals(expectedHex, hex(auth.digest(COUNTER)));
         byte[] md = TestPackets.hex(expectedHex);
