@@ -231,6 +231,16 @@ class CarpDispatcherTest {
     }
 
     @Test
+    void shouldBeEmptyAfterUnregisteringGroupThatWasRegisteredTwice() {
+        dispatcher.register(group1);
+        dispatcher.register(group1); // allowed: the same group again
+        dispatcher.register(group2);
+        dispatcher.unregister(group1);
+        dispatcher.unregister(group2);
+        assertTrue(dispatcher.isEmpty(), "a runtime closes the socket when its dispatcher is empty");
+    }
+
+    @Test
     void shouldNotUnregisterAnotherGroupWithSameVhid() {
         dispatcher.register(group1);
         dispatcher.unregister(new RecordingEndpoint(1, "eth0"));
