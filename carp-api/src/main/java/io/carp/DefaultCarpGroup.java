@@ -61,7 +61,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private ProtocolLoop.Cancellable timer;
     private long scheduledDeadline = CarpStateMachine.NO_DEADLINE;
     private long counter;
-    private boolean claimFailureDemoted;
+    private boolean claimDemotionPending;
     private long lastAuthLog = Long.MIN_VALUE;
     private long lastDropLog = Long.MIN_VALUE;
 
@@ -278,11 +278,15 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             stats.claimed(now() - begin);
         } catch (RuntimeException e) {
             addressFailure("add", e);
-            if (!claimFailureDemoted) {
-                claimFailureDemoted = true;
-                // Not from inside the machine: demote on the next turn of the loop.
-                loop.execute(() -> applyDemotion(Math.max(machine.demotion(), CLAIM_FAILURE_DEMOTION),
-                        "could not add the virtual addresses"));
+            if (!claimDemotionPending) {
+                claimDemotionPending = true;
+                // Not from inside the machine: demote on the next turn of the loop. Every failed claim demotes,
+                // also after an operator cleared an earlier demotion.
+                loop.execute(() -> {
+                    claimDemotionPending = false;
+                    applyDemotion(Math.max(machine.demotion(), CLAIM_FAILURE_DEMOTION),
+                            "could not add the virtual addresses");
+                });
             }
         }
     }

@@ -430,6 +430,24 @@ class DefaultCarpGroupTest {
     }
 
     @Test
+    void shouldDemoteAgainWhenClaimFailsAgainAfterOperatorClearedDemotion() {
+        runtime.addresses.failClaim = true;
+        started();
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS);              // claim fails: demoted to 240
+        assertEquals(240, group.demotion());
+        group.setDemotion(0, "operator: addresses fixed");       // ... but they are not
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 1));            // MASTER -> BACKUP
+        runtime.clear();
+
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS);              // MASTER again: claim fails again
+
+        assertEquals(CarpState.MASTER, group.state());
+        assertEquals(2, group.stats().addressFailures());
+        assertEquals(240, group.demotion(), "a master that could not add its addresses must not look healthy");
+        assertEquals(240, runtime.lastSent().demote());
+    }
+
+    @Test
     void shouldLoseMasterToUndemotedPeerAfterClaimFailure() {
         runtime.addresses.failClaim = true;
         started();
