@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,8 +19,13 @@ import java.util.regex.Pattern;
  * a new group. Not thread-safe.
  */
 public final class CarpGroupBuilder {
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /**
+     * Starts with a hex digit or ':' and contains a ':'. {@link InetAddress#getByName} never resolves such a string:
+     * it parses it as an IPv6 literal or throws. Anything else it cannot parse (e.g. {@code 198.18.0.256} or
+     * {@code ..:}) it would look up in DNS.
+     */
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F.]*:[0-9a-fA-F:.]*");
     /** Linux IFNAMSIZ is 16 including the NUL. */
     private static final int MAX_INTERFACE_NAME = 15;
 
@@ -420,12 +426,23 @@ public final class CarpGroupBuilder {
     private static InetAddress parseLiteral(String field, String literal) {
         Objects.requireNonNull(literal, field);
         String s = literal.trim();
-        if (!IPV4_LITERAL.matcher(s).matches() && !IPV6_LITERAL.matcher(s).matches()) {
-            throw new IllegalArgumentException(field + ": \"" + literal
-                    + "\" (expected: an IPv4 or IPv6 address literal such as 198.18.0.100 or 2001:db8::100)");
-        }
         try {
-            return InetAddress.getByName(s);
+            Matcher v4 = IPV4_LITERAL.matcher(s);
+            if (v4.matches()) {
+                byte[] octets = new byte[4];
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(v4.group(i + 1));
+                    if (octet > 255) {
+                        throw new UnknownHostException(s);
+                    }
+                    octets[i] = (byte) octet;
+                }
+                return InetAddress.getByAddress(octets);
+            }
+            if (!IPV6_LITERAL.matcher(s).matches()) {
+                throw new UnknownHostException(s);
+            }
+            return InetAddress.getByName(s); // an IPv6 literal: parsed, never looked up (see IPV6_LITERAL)
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(field + ": \"" + literal
                     + "\" (expected: an IPv4 or IPv6 address literal such as 198.18.0.100 or 2001:db8::100)", e);

@@ -3,8 +3,9 @@ package io.carp;
 /**
  * Why a received packet was not accepted as an advertisement for one of our groups.
  *
- * <p>Reasons are checked in this order, which is the order FreeBSD's {@code carp_input} and ucarp's
- * {@code packethandler} use (length, TTL, version, checksum, vhid, authentication). Each maps to a BSD
+ * <p>Reasons are checked in this order, which is the order of FreeBSD's {@code carp_input}: IP header (short or
+ * malformed), IP protocol (foreign), TTL, VRRP (foreign), CARP length (short), version, checksum, then, by the group,
+ * vhid, own packet and authentication. A packet with several faults is counted under the first. Each maps to a BSD
  * {@code struct carpstats} counter where one exists; {@link #tag()} is the stable lower-case name used as the metric
  * tag {@code reason}. A dropped packet never changes a group's state and never throws.
  */

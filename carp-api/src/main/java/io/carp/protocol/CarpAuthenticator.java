@@ -124,6 +124,11 @@ public final class CarpAuthenticator {
      * @param offset  where the 20 bytes go
      */
     public void digest(long counter, byte[] out, int offset) {
+        // Checked before the Mac is touched: a failed doFinal would leave it updated and corrupt the next digest.
+        if (offset < 0 || offset > out.length - CarpConstants.CARP_MD_LEN) {
+            throw new IllegalArgumentException("out: need 20 bytes at offset " + offset + " of a " + out.length
+                    + "-byte array");
+        }
         for (int i = 7; i >= 0; i--) {
             counterBytes[i] = (byte) counter;
             counter >>>= 8;
@@ -137,7 +142,8 @@ public final class CarpAuthenticator {
             sha1.update(inner);
             sha1.digest(out, offset, CarpConstants.CARP_MD_LEN);
         } catch (DigestException e) {
-            throw new IllegalArgumentException("out: need 20 bytes at offset " + offset, e);
+            sha1.reset();
+            throw new IllegalStateException("SHA-1 digest of 20 bytes did not fit a checked 20-byte buffer", e);
         }
     }
 

@@ -43,7 +43,7 @@ public final class CarpDispatcher {
     }
 
     /**
-     * Registers a group for its vhid.
+     * Registers a group for its vhid. Registering the same group again does nothing.
      *
      * @param group the group
      * @throws IllegalStateException if another group already uses that vhid here
@@ -54,8 +54,10 @@ public final class CarpDispatcher {
             throw new IllegalStateException("vhid " + vhid + " is already running on "
                     + group.config().interfaceLabel() + " in this process");
         }
-        groups[vhid] = group;
-        registered++;
+        if (groups[vhid] == null) {
+            groups[vhid] = group;
+            registered++;
+        }
     }
 
     /**
