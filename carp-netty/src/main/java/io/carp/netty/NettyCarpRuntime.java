@@ -138,6 +138,10 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
             }
         } catch (NativeException e) {
             throw translate(interfaceName, e);
+        } catch (LinkageError e) {
+            throw new IllegalStateException("CARP on " + interfaceName + " could not start: a native library could"
+                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux x86-64 is required): "
+                    + e, e);
         }
         try {
             context.awaitRegistered();
