@@ -156,8 +156,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
 
     private static IllegalStateException translate(String interfaceName, NativeException e) {
         if (e.isPermissionDenied()) {
-            return new IllegalStateException(Privileges.message(interfaceName, "CAP_NET_RAW and CAP_NET_ADMIN",
-                    e.getMessage()), e);
+            String missing = e.getMessage().startsWith("RTM_") ? "CAP_NET_ADMIN" : "CAP_NET_RAW";
+            return new IllegalStateException(Privileges.message(interfaceName, missing, e.getMessage()), e);
         }
         return new IllegalStateException("CARP on " + interfaceName + " could not start: " + e.getMessage(), e);
     }

@@ -47,12 +47,27 @@ final class ChildJvm implements AutoCloseable {
      * @return the running child
      */
     static ChildJvm start(List<String> prefix, String classpath, List<String> jvmArgs, String... args) {
+        return start(prefix, classpath, jvmArgs, NettyCarpNodeMain.class, args);
+    }
+
+    /**
+     * Starts {@code prefix... java -cp classpath jvmArgs... mainClass args...}.
+     *
+     * @param prefix    e.g. {@code ip netns exec NS setpriv ...}
+     * @param classpath the class path
+     * @param jvmArgs   extra JVM options
+     * @param mainClass the class to run
+     * @param args      its arguments
+     * @return the running child
+     */
+    static ChildJvm start(List<String> prefix, String classpath, List<String> jvmArgs, Class<?> mainClass,
+                          String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(classpath);
-        command.add(NettyCarpNodeMain.class.getName());
+        command.add(mainClass.getName());
         command.addAll(List.of(args));
         try {
             return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());

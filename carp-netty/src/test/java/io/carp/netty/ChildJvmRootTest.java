@@ -84,6 +84,19 @@ class ChildJvmRootTest {
     }
 
     @Test
+    void shouldNameErrnoOfNetlinkRequestWhenNetAdminIsMissing() throws Exception {
+        String cp = ChildJvm.copyClassPath(Files.createDirectory(tmp.resolve("cp-probe")));
+        try (ChildJvm child = ChildJvm.start(List.of("ip", "netns", "exec", NS, "setpriv", "--reuid=65534",
+                "--regid=65534", "--clear-groups"), cp, userTmp("probe"), NetlinkProbeMain.class, IF,
+                "198.18.50.77", "32")) {
+            child.awaitExit(30_000);
+            assertEquals("ERROR RTM_NEWADDR 198.18.50.77/32 on " + IF + ": EPERM (Operation not permitted)",
+                    child.awaitLine("ERROR ", 1000), child.lines().toString());
+        }
+        assertFalse(lab.addresses(NS, IF).contains("198.18.50.77"));
+    }
+
+    @Test
     void shouldLeaveAddressToKernelExpiryWhenKilled() throws Exception {
         try (ChildJvm child = ChildJvm.start(List.of("ip", "netns", "exec", NS), System.getProperty(
                 "java.class.path"), List.of(), node(33))) {
