@@ -66,10 +66,15 @@ final class InterfaceContext {
         this.loop = loop;
         this.protocolLoop = new NettyProtocolLoop(loop, clock);
         this.linkMonitor = namespace.call(() -> LinkMonitor.open(name, ifindex, netlink, this::onLink, loop));
-        LinkInfo now = netlink.link(ifindex); // after subscribing: no change can fall in between
-        this.linkUp = now != null && now.usable();
-        if (now != null && now.hardwareAddress().length > 0) {
-            this.mac = now.hardwareAddress();
+        try {
+            LinkInfo now = netlink.link(ifindex); // after subscribing: no change can fall in between
+            this.linkUp = now != null && now.usable();
+            if (now != null && now.hardwareAddress().length > 0) {
+                this.mac = now.hardwareAddress();
+            }
+        } catch (RuntimeException e) {
+            linkMonitor.close();
+            throw e;
         }
     }
 
