@@ -84,6 +84,22 @@ class ChildJvmRootTest {
     }
 
     @Test
+    void shouldRunAnnounceOnlyWithNetRawAloneWhenAddressesAreNotManaged() throws Exception {
+        String cp = ChildJvm.copyClassPath(Files.createDirectory(tmp.resolve("cp-announce")));
+        List<String> args = new java.util.ArrayList<>(List.of(node(36)));
+        args.add("--no-manage");
+        try (ChildJvm child = ChildJvm.start(List.of("ip", "netns", "exec", NS, "setpriv", "--reuid=65534",
+                "--regid=65534", "--clear-groups", "--inh-caps=+net_raw", "--ambient-caps=+net_raw"), cp,
+                userTmp("announce"), args.toArray(new String[0]))) {
+            assertNotNull(child.awaitLine("STATE 36 BACKUP MASTER", 15_000), child.lines().toString());
+            assertFalse(lab.addresses(NS, IF).contains(VIP), "with manageAddresses off the node adds nothing");
+            child.terminate();
+            child.awaitExit(10_000);
+            assertNotNull(child.awaitLine("STOPPED 36", 1000), child.lines().toString());
+        }
+    }
+
+    @Test
     void shouldNameErrnoOfNetlinkRequestWhenNetAdminIsMissing() throws Exception {
         String cp = ChildJvm.copyClassPath(Files.createDirectory(tmp.resolve("cp-probe")));
         try (ChildJvm child = ChildJvm.start(List.of("ip", "netns", "exec", NS, "setpriv", "--reuid=65534",
