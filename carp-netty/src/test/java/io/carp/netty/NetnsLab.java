@@ -32,6 +32,10 @@ public final class NetnsLab implements AutoCloseable {
                     + "*".repeat(100);
             System.err.println(banner);
             System.out.println(banner);
+            if (Boolean.getBoolean("carp.requireRootTests")) {
+                throw new AssertionError("linux-root tests must run here (carp.requireRootTests=true) but this is not"
+                        + " root: " + what);
+            }
         }
         Assumptions.assumeTrue(root, "linux-root tests need root: " + what);
     }
