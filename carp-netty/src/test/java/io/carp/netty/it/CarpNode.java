@@ -80,7 +80,7 @@ abstract class CarpNode implements AutoCloseable {
     /** Waits for a transition into {@code to} printed at or after {@code mark}. */
     Transition awaitTransition(int mark, String to, Duration timeout) {
         NsProcess.Line line = process.awaitLine(mark, l -> parse(l, "?").map(t -> t.to().equals(to)).orElse(false),
-                timeout);
+                timeout, "transition to " + to + " (after output line " + mark + ")");
         return transitions().stream().filter(t -> t.line() == line.index()).findFirst().orElseThrow();
     }
 

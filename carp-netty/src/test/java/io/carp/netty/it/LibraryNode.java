@@ -69,7 +69,8 @@ final class LibraryNode extends CarpNode {
     /** Waits for a STATS line printed at or after {@code mark} that satisfies {@code test}. */
     Map<String, String> awaitStats(int mark, Predicate<Map<String, String>> test, Duration timeout) {
         NsProcess.Line line = process().awaitLine(mark,
-                l -> STATS.matcher(l.text()).matches() && test.test(parseStats(l.text())), timeout);
+                l -> STATS.matcher(l.text()).matches() && test.test(parseStats(l.text())), timeout,
+                "STATS line as expected (after output line " + mark + ")");
         return parseStats(line.text());
     }
 

@@ -37,6 +37,8 @@ final class NsProcess implements AutoCloseable {
     private final Process process;
     private final List<Line> lines = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
+    /** Streams read to their end (guarded by {@code lines}): at 2 the process has exited and said everything. */
+    private int streamsDone;
 
     private NsProcess(String name, String namespace, List<String> command, Process process) {
         this.name = name;
@@ -91,7 +93,7 @@ final class NsProcess implements AutoCloseable {
         }
     }
 
-    /** How many lines arrived so far: pass it to {@link #awaitLine(int, Predicate, Duration)} to wait for new ones. */
+    /** How many lines arrived so far: pass it to {@link #awaitLine(int, Predicate, Duration, String)} to wait for new ones. */
     int lineCount() {
         synchronized (lines) {
             return lines.size();
@@ -105,21 +107,26 @@ final class NsProcess implements AutoCloseable {
 
     /** Waits for a line, from the first, that contains a match of {@code pattern}. */
     Line awaitLine(Pattern pattern, Duration timeout) {
-        return awaitLine(0, l -> pattern.matcher(l.text()).find(), timeout, pattern.pattern());
+        return doAwaitLine(0, l -> pattern.matcher(l.text()).find(), timeout, "a line matching " + pattern.pattern());
     }
 
-    /** Waits for a line with index {@code >= fromIndex} accepted by {@code test}. */
-    Line awaitLine(int fromIndex, Predicate<Line> test, Duration timeout) {
-        return awaitLine(fromIndex, test, timeout, "a matching line");
+    /**
+     * Waits for a line with index {@code >= fromIndex} accepted by {@code test}.
+     *
+     * @param what what the test looks for, for the failure message
+     * @throws AssertionError with the whole transcript if none came within the timeout or the process ended
+     */
+    Line awaitLine(int fromIndex, Predicate<Line> test, Duration timeout, String what) {
+        return doAwaitLine(fromIndex, test, timeout, what);
     }
 
-    private Line awaitLine(int fromIndex, Predicate<Line> test, Duration timeout, String what) {
+    private Line doAwaitLine(int fromIndex, Predicate<Line> test, Duration timeout, String what) {
         Optional<Line> found = pollLine(fromIndex, test, timeout);
-        return found.orElseThrow(() -> new AssertionError(name + ": no line with " + what + " within "
+        return found.orElseThrow(() -> new AssertionError(name + ": no " + what + " within "
                 + timeout.toMillis() + " ms (alive=" + isAlive() + "); output so far:\n" + transcript()));
     }
 
-    /** Waits for a matching line; empty if none arrived within the timeout. */
+    /** Waits for a matching line; empty if none arrived within the timeout or the process ended without one. */
     Optional<Line> pollLine(int fromIndex, Predicate<Line> test, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
@@ -131,7 +138,7 @@ final class NsProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || streamsDone == 2) {
                     return Optional.empty();
                 }
                 try {
@@ -236,6 +243,10 @@ final class NsProcess implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // the process is gone
+            }
+            synchronized (lines) {
+                streamsDone++;
+                lines.notifyAll();
             }
         }, "nsproc-" + name + "-" + stream);
         t.setDaemon(true);
