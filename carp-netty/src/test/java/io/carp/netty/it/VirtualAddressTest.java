@@ -47,6 +47,7 @@ class VirtualAddressTest {
 
         Host.Address held = lab.host(1).address(VIP).orElseThrow(() -> new AssertionError("the master holds the VIP"));
         System.out.println("VIP on the master: " + held);
+        assertFalse(held.permanent(), "the runtime gives the VIP a kernel lifetime, renewed by each advert: " + held);
         assertFalse(lab.host(2).holds(VIP), "the backup does not hold the VIP");
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the client reaches the VIP on the master");
         assertEquals(lab.host(1).mac(), client.neighbourMac(VIP).orElse("none"), "the master answers for the VIP");
