@@ -13,22 +13,39 @@ final class Election {
     }
 
     /**
-     * Waits until exactly one of {@code nodes} is MASTER and every other is BACKUP.
+     * How long "one MASTER, the rest BACKUP" must hold with no transition at all before an election counts as settled:
+     * longer than the master-down interval (about 3 s at advbase 1), so a backup that is about to time out, or two
+     * nodes that timed out together, show up before it ends.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(4);
+
+    /**
+     * Waits until exactly one of {@code nodes} is MASTER, every other is BACKUP, and nobody changed state for
+     * {@link #SETTLE}. Nodes started together may briefly have two masters (both timed out at once) before the slower
+     * one yields; that is CARP working, so this waits for the outcome rather than the first snapshot.
      *
      * @return the master
      */
     static CarpNode awaitSingleMaster(Duration timeout, List<? extends CarpNode> nodes) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.plus(SETTLE).toNanos();
+        int seen = -1;
+        long quietSince = System.nanoTime();
         while (true) {
+            int transitions = nodes.stream().mapToInt(n -> n.transitions().size()).sum();
+            if (transitions != seen) {
+                seen = transitions;
+                quietSince = System.nanoTime();
+            }
             List<? extends CarpNode> masters = nodes.stream().filter(n -> MASTER.equals(n.state())).toList();
             boolean othersBackup = nodes.stream().filter(n -> !masters.contains(n))
                     .allMatch(n -> BACKUP.equals(n.state()));
-            if (masters.size() == 1 && othersBackup) {
+            if (masters.size() == 1 && othersBackup && System.nanoTime() - quietSince >= SETTLE.toNanos()) {
                 return masters.get(0);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected exactly one MASTER and the rest BACKUP within "
-                        + timeout.toMillis() + " ms, got:\n" + describe(nodes));
+                throw new AssertionError("expected exactly one MASTER and the rest BACKUP, settled for "
+                        + SETTLE.toMillis() + " ms, within " + timeout.plus(SETTLE).toMillis() + " ms; got:\n"
+                        + describe(nodes));
             }
             Lab.sleep(100);
         }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,21 +63,6 @@ final class LibraryNode extends CarpNode {
     /** A numeric counter of the last STATS line (0 if absent). */
     long stat(String key) {
         return Long.parseLong(stats().getOrDefault(key, "0"));
-    }
-
-    /** Waits for a STATS line printed at or after {@code mark} that satisfies {@code test}. */
-    Map<String, String> awaitStats(int mark, Predicate<Map<String, String>> test, Duration timeout) {
-        NsProcess.Line line = process().awaitLine(mark,
-                l -> STATS.matcher(l.text()).matches() && test.test(parseStats(l.text())), timeout,
-                "STATS line as expected (after output line " + mark + ")");
-        return parseStats(line.text());
-    }
-
-    /** Lines on stderr or starting with ERROR: exceptions and warnings worth showing in a failure message. */
-    List<String> errors() {
-        return process().lines().stream()
-                .filter(l -> "err".equals(l.stream()) || l.text().startsWith("ERROR"))
-                .map(NsProcess.Line::text).toList();
     }
 
     static Map<String, String> parseStats(String line) {

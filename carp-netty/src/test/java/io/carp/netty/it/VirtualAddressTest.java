@@ -70,4 +70,32 @@ class VirtualAddressTest {
         Measured.report("VIP gone from the SIGKILLed node (from the kill, 100 ms polling)", killed, goneAt);
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the VIP still answers on the new master");
     }
+
+    @Test
+    void shouldLeaveTheVipOnTheMasterOnlyWhenAFrozenMasterResumes() {
+        Host client = lab.client();
+        LibraryNode first = LibraryNode.start(lab.host(1), OPTIONS.advskew(0));
+        first.awaitState(MASTER, START.plus(ELECTION));
+        LibraryNode second = LibraryNode.start(lab.host(2), OPTIONS.advskew(100)).awaitStarted(START);
+        Election.awaitSingleMaster(ELECTION, List.of(first, second));
+
+        int mark = second.mark();
+        long frozen = System.nanoTime();
+        first.process().stop();
+        CarpNode.Transition takeover = second.awaitTransition(mark, MASTER, FAILOVER);
+        Measured.report("failover after SIGSTOP of the library master", frozen, takeover.nanoTime());
+        assertTrue(lab.host(1).awaitAddress(VIP, false, Duration.ofSeconds(10)).isPresent(),
+                "the frozen node's VIP expired although its process still exists (kernel lifetime)");
+
+        first.process().resume();
+        CarpNode master = Election.awaitSingleMaster(ELECTION, List.of(first, second));
+        CarpNode backup = master == first ? second : first;
+        System.out.println("after SIGCONT: " + Election.describe(List.of(first, second)));
+        assertTrue(master.host().awaitAddress(VIP, true, Duration.ofSeconds(3)).isPresent(),
+                "the settled master " + master.name() + " holds the VIP");
+        assertFalse(backup.host().holds(VIP), "the backup " + backup.name() + " does not hold the VIP");
+        assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the client reaches the VIP");
+        assertEquals(master.host().mac(), client.neighbourMac(VIP).orElse("none"),
+                "the settled master answers for the VIP");
+    }
 }
