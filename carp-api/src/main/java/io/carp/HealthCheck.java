@@ -14,7 +14,7 @@ public interface HealthCheck {
      * Runs the check.
      *
      * @return {@code true} if healthy
-     * @throws Exception counted as a failure
+     * @throws Exception counted as a failure (so is any other {@link Throwable} but a {@link VirtualMachineError})
      */
     boolean isHealthy() throws Exception;
 
