@@ -41,9 +41,14 @@ public final class CarpGroupUnit {
         if (members.length < 2) {
             throw new IllegalArgumentException("members: " + members.length + " (expected: 2 or more groups)");
         }
+        java.util.Set<Integer> vhids = new java.util.HashSet<>();
         for (CarpGroup g : members) {
             if (!(g instanceof DefaultCarpGroup)) {
                 throw new IllegalArgumentException("members: " + g + " (expected: groups built by CarpGroup.builder())");
+            }
+            if (!vhids.add(g.config().vhid())) { // members are told apart by the vhid of their events
+                throw new IllegalArgumentException("members: vhid " + g.config().vhid()
+                        + " twice (expected: groups with distinct vhids)");
             }
         }
         CarpGroupUnit unit = new CarpGroupUnit(name, List.of(members));
