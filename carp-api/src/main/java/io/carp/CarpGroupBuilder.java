@@ -273,6 +273,10 @@ public final class CarpGroupBuilder {
         if (a.isMulticastAddress() || a.isAnyLocalAddress()) {
             throw new IllegalArgumentException("unicastPeer: " + peer + " (expected: a unicast address of a peer)");
         }
+        if (unicastPeers.contains(a)) {
+            throw new IllegalArgumentException("unicastPeer: " + a.getHostAddress()
+                    + " (expected: each peer once; it was already added)");
+        }
         unicastPeers.add(a);
         return this;
     }
