@@ -147,6 +147,43 @@ class CarpGroupUnitTest {
     }
 
     @Test
+    void shouldDemoteEveryMemberWhenAMemberStartsWithItsLinkDown() {
+        // Rule: a member waiting in INIT because its link is down demotes every member, also when the link was down
+        // from the start (the group then makes no transition: it never leaves INIT).
+        CarpGroupUnit.of("firewall", wan, lan);
+        wanRuntime.linkUp = false;
+        wan.start();
+        lan.start();
+        loop.runPending();
+        assertEquals(CarpState.INIT, wan.state());
+        assertEquals(240, lan.demotion());
+
+        loop.advanceBy(MASTER_DOWN_NANOS);
+        assertEquals(CarpState.MASTER, lan.state(), "no peer here: LAN still takes over, but demoted");
+        assertEquals(240, lanRuntime.sent.get(0).demote());
+
+        wanRuntime.link(true);
+        assertEquals(0, lan.demotion());
+    }
+
+    @Test
+    void shouldDemoteEveryMemberWhenTheUnitIsFormedAfterALinkWentDown() {
+        // Rule: a unit may be formed after its members started: it takes a member already waiting for its link
+        // into account at once.
+        wan.start();
+        lan.start();
+        wanRuntime.link(false);
+
+        CarpGroupUnit.of("firewall", wan, lan);
+        loop.runPending();
+
+        assertEquals(240, lan.demotion());
+        assertEquals(240, wan.demotion());
+        wanRuntime.link(true);
+        assertEquals(0, lan.demotion());
+    }
+
+    @Test
     void shouldListTheMembersInOrder() {
         assertEquals(List.of(wan, lan), CarpGroupUnit.of("firewall", wan, lan).members());
     }
