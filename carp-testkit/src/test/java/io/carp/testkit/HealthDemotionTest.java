@@ -191,6 +191,30 @@ class HealthDemotionTest {
         assertEquals(5, runs.get());
     }
 
+    @Test
+    void shouldProduceTheSameTimelineWhenAScenarioWithHealthChecksRunsTwice() {
+        // Rule (testkit): health checks keep a simulation deterministic: same seed, same timeline and adverts.
+        assertEquals(flappingHealthScenario(), flappingHealthScenario());
+    }
+
+    /** A check that fails every third run, on a lossy link, with preempt: many hand-overs. */
+    private static List<String> flappingHealthScenario() {
+        try (SimulatedNetwork net = SimulatedNetwork.create(77)) {
+            SimulatedNode x = net.node("X");
+            SimulatedNode y = net.node("Y");
+            AtomicInteger runs = new AtomicInteger();
+            x.start(group(1, 0).preempt(true)
+                    .healthCheck("flaky", () -> runs.incrementAndGet() % 3 != 0, Duration.ofMillis(1700), 50));
+            y.start(group(1, 100).preempt(true));
+            net.linkModel(LossyLink.withLoss(0.1).withJitter(Duration.ofMillis(3)));
+            net.advanceBy(Duration.ofMinutes(2));
+            assertTrue(Vips.transitionsOf(net, "Y", 1).size() > 10, "the scenario hands over often");
+            List<String> out = new java.util.ArrayList<>(net.timeline());
+            net.advertisements().forEach(ad -> out.add(ad.toString()));
+            return out;
+        }
+    }
+
     private static RecordedTransition last(List<RecordedTransition> transitions) {
         return transitions.get(transitions.size() - 1);
     }
