@@ -206,6 +206,25 @@ class HealthChecksTest {
     }
 
     @Test
+    void shouldIgnoreAResultWhenItArrivesAfterClose() {
+        // Rule: a check already running when the group closes finishes and is ignored: no demotion, no next run.
+        java.util.List<Runnable> held = new java.util.ArrayList<>();
+        group = builder().healthCheck("app", () -> false, INTERVAL, 50).healthCheckExecutor(held::add).build();
+        group.start();
+        assertEquals(1, held.size(), "the first run was handed to the executor");
+        group.close();
+        int timers = runtime.loop.timerCount();
+
+        held.get(0).run();          // the check finishes now, on "its" thread
+        runtime.loop.runPending();  // its result reaches the loop
+
+        assertEquals(0, group.demotion());
+        assertEquals(timers, runtime.loop.timerCount(), "no next run scheduled");
+        runtime.loop.advanceBy(10 * INTERVAL_NANOS);
+        assertEquals(1, held.size());
+    }
+
+    @Test
     void shouldRunNoCheckBeforeStart() {
         // Rule: checks belong to a running group: build() alone schedules nothing.
         AtomicInteger runs = new AtomicInteger();
