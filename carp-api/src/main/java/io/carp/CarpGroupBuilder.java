@@ -249,8 +249,11 @@ public final class CarpGroupBuilder {
     /**
      * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over. Default
      * {@code true}. Below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of 3, so
-     * that a lossy link does not make it take over (and the group flap) every few minutes. With {@code false} the
-     * backup always waits {@code deadRatio*advbase + advskew/256} s, as ucarp and the BSD kernels do.
+     * that a lossy link does not make it take over (and the group flap) every few minutes. The estimate is a moving
+     * average over roughly the last 32 adverts, so it lags: after 30% loss ends the wait shrinks step by step and is
+     * back to deadRatio after about 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between
+     * deadRatio and 10 intervals to be noticed. With {@code false} the backup always waits
+     * {@code deadRatio*advbase + advskew/256} s, as ucarp and the BSD kernels do.
      *
      * @param adapt whether to adapt
      * @return this builder
@@ -272,6 +275,10 @@ public final class CarpGroupBuilder {
         InetAddress a = parseLiteral("unicastPeer", peer);
         if (a.isMulticastAddress() || a.isAnyLocalAddress()) {
             throw new IllegalArgumentException("unicastPeer: " + peer + " (expected: a unicast address of a peer)");
+        }
+        if (unicastPeers.contains(a)) {
+            throw new IllegalArgumentException("unicastPeer: " + a.getHostAddress()
+                    + " (expected: each peer once; it was already added)");
         }
         unicastPeers.add(a);
         return this;

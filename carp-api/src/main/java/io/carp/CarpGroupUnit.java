@@ -9,8 +9,8 @@ import java.util.Objects;
  * <ul>
  *   <li>when one member leaves MASTER, the members still MASTER step down at once with a bow-out, so the peers take
  *       over every member together;</li>
- *   <li>while a member is in INIT because its link is down, every member is demoted by 240, so none of them takes
- *       mastership back until the link returns.</li>
+ *   <li>while a member is in INIT because its link is down (also from its start, or from before the unit was
+ *       formed), every member is demoted by 240, so none of them takes mastership back until the link returns.</li>
  * </ul>
  * <pre>{@code
  * CarpGroupUnit.of("firewall", wan, lan);
@@ -21,7 +21,6 @@ import java.util.Objects;
 public final class CarpGroupUnit {
     private final String name;
     private final List<CarpGroup> members;
-    private final java.util.Set<Integer> faulted = new java.util.HashSet<>();
     private boolean demoted;
 
     private CarpGroupUnit(String name, List<CarpGroup> members) {
@@ -41,15 +40,22 @@ public final class CarpGroupUnit {
         if (members.length < 2) {
             throw new IllegalArgumentException("members: " + members.length + " (expected: 2 or more groups)");
         }
+        java.util.Set<Integer> vhids = new java.util.HashSet<>();
         for (CarpGroup g : members) {
             if (!(g instanceof DefaultCarpGroup)) {
                 throw new IllegalArgumentException("members: " + g + " (expected: groups built by CarpGroup.builder())");
+            }
+            if (!vhids.add(g.config().vhid())) { // members are told apart by the vhid of their events
+                throw new IllegalArgumentException("members: vhid " + g.config().vhid()
+                        + " twice (expected: groups with distinct vhids)");
             }
         }
         CarpGroupUnit unit = new CarpGroupUnit(name, List.of(members));
         for (CarpGroup g : members) {
             g.addListener(unit::onTransition);
+            ((DefaultCarpGroup) g).addLinkWaitListener(unit::onLinkWait);
         }
+        unit.onLinkWait(); // a member may already wait for its link
         return unit;
     }
 
@@ -67,14 +73,15 @@ public final class CarpGroupUnit {
                 }
             }
         }
-        if (event.to() == CarpState.INIT && "link down".equals(event.reason())) {
-            faulted.add(event.vhid());
-        } else if (event.from() == CarpState.INIT) {
-            faulted.remove(event.vhid());
-        }
-        boolean demote = !faulted.isEmpty();
+    }
+
+    private synchronized void onLinkWait() {
+        List<Integer> waiting = members.stream().filter(g -> ((DefaultCarpGroup) g).isWaitingForLink())
+                .map(g -> g.config().vhid()).toList();
+        boolean demote = !waiting.isEmpty();
         if (demote != demoted) {
             demoted = demote;
+            String cause = "unit " + name + (demote ? ": vhid " + waiting + " waits for its link" : ": links up");
             for (CarpGroup g : members) {
                 ((DefaultCarpGroup) g).setDemotionSource("unit:" + name, v -> demote ? DemotionSources.MAX : 0, cause);
             }

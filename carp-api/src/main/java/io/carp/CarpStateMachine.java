@@ -285,6 +285,7 @@ final class CarpStateMachine {
         if (state == CarpState.MASTER) {
             effects.sendAdvertisement(CARP_BOW_OUT, CARP_BOW_OUT, demoteByte());
             effects.releaseAddresses();
+            lastHeard = Long.MIN_VALUE; // as enterBackup: the time spent as MASTER is no lost advert
             transition(CarpState.BACKUP, "forced: " + reason);
             deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
         }

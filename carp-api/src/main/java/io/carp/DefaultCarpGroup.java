@@ -58,6 +58,8 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private boolean closed;
     private volatile CarpState state = CarpState.INIT;
     private volatile int demotion;
+    private volatile boolean waitingForLink;
+    private final List<Runnable> linkWaitListeners = new CopyOnWriteArrayList<>();
 
     // Protocol-loop state.
     private RuntimeBinding binding;
@@ -143,6 +145,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             machine.start(now(), binding.linkUp());
             if (machine.state() == CarpState.INIT) {
                 LOG.log(Level.WARNING, "{0}: link is down; waiting in INIT", label);
+                setWaitingForLink(true); // no transition tells it: the group never left INIT
             }
             reschedule();
             healthChecks.start(loop);
@@ -163,6 +166,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         onLoopAndWait(() -> {
             healthChecks.stop();
             machine.stop(now());
+            setWaitingForLink(false);
             cancelTimer();
             binding.detach();
         });
@@ -282,7 +286,44 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     @Override
     public void onLinkStateChanged(boolean up) {
         machine.onLinkStateChanged(now(), up);
+        setWaitingForLink(!up);
         reschedule();
+    }
+
+    /** Whether the group runs but waits in INIT for its link to come up (see {@link CarpGroupUnit}). */
+    boolean isWaitingForLink() {
+        return waitingForLink;
+    }
+
+    /**
+     * Adds a listener called, on the callback executor, whenever {@link #isWaitingForLink()} changes; unlike state
+     * events this includes a group that starts with its link down, which never leaves INIT.
+     */
+    void addLinkWaitListener(Runnable listener) {
+        linkWaitListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Protocol thread. */
+    private void setWaitingForLink(boolean waiting) {
+        if (waiting == waitingForLink) {
+            return;
+        }
+        waitingForLink = waiting;
+        try {
+            callbacks.execute(() -> linkWaitListeners.forEach(l -> {
+                try {
+                    l.run();
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable t) {
+                    stats.callbackFailure();
+                    LOG.log(Level.WARNING, label + ": a link listener threw; the protocol goes on", t);
+                }
+            }));
+        } catch (RuntimeException e) {
+            stats.callbackFailure();
+            LOG.log(Level.WARNING, "{0}: callback executor refused a link event: {1}", label, e.toString());
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ effects

@@ -56,9 +56,11 @@ final class HealthChecks {
                     if (!healthy) {
                         failure = "returned false";
                     }
-                } catch (Exception e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable t) { // an Error too (an assertion, a class that failed to load): a failure
                     healthy = false;
-                    failure = e.toString();
+                    failure = t.toString();
                 }
                 boolean result = healthy;
                 String why = failure;

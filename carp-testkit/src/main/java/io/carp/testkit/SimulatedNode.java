@@ -81,7 +81,10 @@ public final class SimulatedNode implements CarpRuntime {
      * Builds and starts a group on this node. Sets the builder's runtime to this node and its callback executor to a
      * direct one, so callbacks run inline on the simulation thread, in order, at the virtual instant of the
      * transition (deterministic; an exception thrown by a callback, an {@link AssertionError} included, is counted in
-     * {@code stats().callbackFailures()} and otherwise ignored by the group). The node keeps the builder:
+     * {@code stats().callbackFailures()} and otherwise ignored by the group). Its health-check executor is direct
+     * too: each check runs inline on the simulation thread at the virtual instant it falls due (the default pool
+     * would run it on another thread, which a single-threaded simulation cannot take a result from; a check must not
+     * block). Both replace any executor set on the builder. The node keeps the builder:
      * {@link #restart()} builds the group again from its settings at that time, so give each node its own builder.
      *
      * @param builder the group's configuration
@@ -335,7 +338,8 @@ public final class SimulatedNode implements CarpRuntime {
     // ------------------------------------------------------------------------------------------------ internals
 
     private CarpGroup launch(CarpGroupBuilder builder) {
-        CarpGroup group = builder.runtime(this).callbackExecutor(Runnable::run).build();
+        CarpGroup group = builder.runtime(this).callbackExecutor(Runnable::run).healthCheckExecutor(Runnable::run)
+                .build();
         int vhid = group.config().vhid();
         if (process.groups().containsKey(vhid)) {
             throw new IllegalStateException("start(): node " + name + " already runs vhid " + vhid);
