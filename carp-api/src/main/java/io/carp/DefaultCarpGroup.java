@@ -539,6 +539,11 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         }
     }
 
+    /** {@code vhid N@interface}, for logs. */
+    String label() {
+        return label;
+    }
+
     @Override
     public String toString() {
         return "CarpGroup{" + label + ", " + state + "}";

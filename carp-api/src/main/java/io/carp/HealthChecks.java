@@ -64,7 +64,13 @@ final class HealthChecks {
                 }
                 boolean result = healthy;
                 String why = failure;
-                loop.execute(() -> onResult(spec, result, why));
+                if (!stopped) {
+                    try {
+                        loop.execute(() -> onResult(spec, result, why));
+                    } catch (RuntimeException e) {
+                        // The runtime's loop is gone (shut down under a check that was still running): nothing to do.
+                    }
+                }
             });
         } catch (RuntimeException e) {
             onResult(spec, false, "health-check executor refused it: " + e);
@@ -78,10 +84,10 @@ final class HealthChecks {
         String source = "health:" + spec.name;
         group.setDemotionSource(source, current -> {
             if (healthy && current != 0) {
-                LOG.log(Level.INFO, "health check {0} passes again", spec.name);
+                LOG.log(Level.INFO, "{0}: health check {1} passes again", group.label(), spec.name);
             } else if (!healthy && current == 0) {
-                LOG.log(Level.WARNING, "health check {0} failed ({1}); demoting by {2}", spec.name, failure,
-                        spec.weight);
+                LOG.log(Level.WARNING, "{0}: health check {1} failed ({2}); demoting by {3}", group.label(),
+                        spec.name, failure, spec.weight);
             }
             return healthy ? 0 : spec.weight;
         }, healthy ? "health check " + spec.name + " passes" : "health check " + spec.name + " fails");
