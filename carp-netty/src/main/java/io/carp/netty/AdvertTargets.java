@@ -72,12 +72,22 @@ final class AdvertTargets {
         return -1;
     }
 
-    @Override
-    public String toString() {
-        return "AdvertTargets{ipv4=" + describe(ipv4, "224.0.0.18") + ", ipv6=" + describe(ipv6, "ff02::12") + "}";
+    /**
+     * Where the family's adverts go, for logs.
+     *
+     * @param family the family
+     * @return e.g. {@code [198.18.0.2, 198.18.0.3]} or {@code ff02::12}
+     */
+    String describe(IpFamily family) {
+        List<InetAddress> peers = peers(family);
+        if (peers.isEmpty()) {
+            return family == IpFamily.IPV4 ? "224.0.0.18" : "ff02::12";
+        }
+        return peers.stream().map(InetAddress::getHostAddress).toList().toString();
     }
 
-    private static String describe(List<InetAddress> peers, String group) {
-        return peers.isEmpty() ? group : peers.stream().map(InetAddress::getHostAddress).toList().toString();
+    @Override
+    public String toString() {
+        return "AdvertTargets{ipv4=" + describe(IpFamily.IPV4) + ", ipv6=" + describe(IpFamily.IPV6) + "}";
     }
 }

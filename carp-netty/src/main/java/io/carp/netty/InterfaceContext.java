@@ -141,7 +141,9 @@ final class InterfaceContext {
             throw e;
         }
         if (config.isUnicast()) {
-            LOG.log(Level.INFO, "{0}: vhid {1} advertises to {2}", name, config.vhid(), targets);
+            LOG.log(Level.INFO, "{0}: vhid {1} advertises{2}{3}", name, config.vhid(),
+                    v4 ? " IPv4 to " + targets.describe(IpFamily.IPV4) : "",
+                    v6 ? " IPv6 to " + targets.describe(IpFamily.IPV6) : "");
         }
         NettyBinding binding = new NettyBinding(group, this, runtime, targets);
         bindings.add(binding);

@@ -44,9 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       may be given the same list. Adverts from a peer are accepted whatever their TTL (a peer may be routers
  *       away, as FreeBSD allows); adverts with a TTL other than 255 from any other source are still dropped, and
  *       multicast groups on the same interface keep the TTL-255 check. The socket joins the multicast group only
- *       while some group on the interface uses it. Unicast adverts carry the interface's own MAC, as FreeBSD's
- *       do. Use {@link io.carp.CarpGroupBuilder#addressManager} where gratuitous ARP means nothing (a cloud API
- *       that moves a floating address).</li>
+ *       while some group on the interface uses it. Use {@link io.carp.CarpGroupBuilder#addressManager} where
+ *       gratuitous ARP means nothing (a cloud API that moves a floating address).</li>
  *   <li>Addresses ({@link CarpConfig#manageAddresses()}): added with rtnetlink as secondaries of the interface's
  *       subnet that contains them (else /32, /128), with a kernel lifetime of about the master-down interval renewed
  *       on every advert, so that the kernel removes them by itself if the process is killed. Copies left by an

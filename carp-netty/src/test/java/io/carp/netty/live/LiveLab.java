@@ -19,7 +19,8 @@ final class LiveLab implements AutoCloseable {
     private final List<LiveProcess> processes = new ArrayList<>();
 
     /**
-     * Creates a namespace with loopback up (a leftover of a crashed run is deleted first).
+     * Creates a namespace with loopback up and IPv6 duplicate address detection off, so that link-local addresses are
+     * usable at once (a leftover of a crashed run is deleted first).
      *
      * @param name starting with {@code uni-}
      * @return the name
@@ -31,6 +32,7 @@ final class LiveLab implements AutoCloseable {
         NetnsLab.run(false, "ip", "netns", "del", name);
         NetnsLab.run(true, "ip", "netns", "add", name);
         namespaces.add(name);
+        in(name, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
         in(name, "ip", "link", "set", "lo", "up");
         return name;
     }
@@ -84,7 +86,8 @@ final class LiveLab implements AutoCloseable {
     }
 
     /**
-     * Makes a bridge drop (and count) every IPv4 frame to 224.0.0.18, as a network without multicast would.
+     * Makes a bridge drop (and count) every frame to 224.0.0.18 and to ff02::12, as a network without multicast
+     * would.
      *
      * @param bridgeNs the bridge's namespace
      */
@@ -92,10 +95,28 @@ final class LiveLab implements AutoCloseable {
         in(bridgeNs, "nft", "add", "table", "bridge", "f");
         in(bridgeNs, "nft", "add", "chain", "bridge", "f", "carpfwd", "{ type filter hook forward priority 0; }");
         in(bridgeNs, "nft", "add", "rule", "bridge", "f", "carpfwd", "ip", "daddr", "224.0.0.18", "counter", "drop");
+        in(bridgeNs, "nft", "add", "rule", "bridge", "f", "carpfwd", "ip6", "daddr", "ff02::12", "counter", "drop");
     }
 
     /**
-     * How many frames the rule of {@link #dropCarpMulticast} dropped.
+     * The interface's IPv6 link-local address.
+     *
+     * @param ns            the namespace
+     * @param interfaceName the interface
+     * @return e.g. {@code fe80::1c2b:3dff:fe4e:5f60}
+     */
+    String linkLocal(String ns, String interfaceName) {
+        String out = NetnsLab.run(true, "ip", "-n", ns, "-6", "-o", "addr", "show", "dev", interfaceName, "scope",
+                "link");
+        Matcher m = Pattern.compile("inet6 (fe80:[0-9a-f:]+)/").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no link-local address on " + interfaceName + ": " + out);
+        }
+        return m.group(1);
+    }
+
+    /**
+     * How many IPv4 frames the 224.0.0.18 rule of {@link #dropCarpMulticast} dropped.
      *
      * @param bridgeNs the bridge's namespace
      * @return the rule's packet counter

@@ -39,6 +39,8 @@ class UnicastFailoverRootTest {
     private static final String B_IP = "198.18.100.2";
     private static final String VIP = "198.18.100.100";
     private static final String VIP9 = "198.18.100.109";
+    /** The NAT64 form of 198.18.100.106; never configured anywhere: the hooks "move" it. */
+    private static final String VIP6 = "64:ff9b::c612:646a";
 
     private static LiveLab lab;
     private static NettyCarpRuntime runtimeA;
@@ -84,6 +86,9 @@ class UnicastFailoverRootTest {
             LiveProcess a = lab.java("node A", NS_A, LiveNodeMain.class, "-i", IF_A, "-v", "1", "-p", "uni-secret",
                     "-a", VIP, "-k", "0", "--peer", B_IP, "--hook");
             CountingAddressManager hookB = new CountingAddressManager();
+            Supplier<String> started = a::output;
+            // A first: B's master-down (3 s + 100/256 s) then starts after A's (3 s), so A wins without preempt.
+            Await.until("A running", () -> a.printed(l -> l.equals("STARTED 1")), started);
             CarpGroup b1 = group(runtimeB, IF_B, 1, 100, VIP).unicastPeer(A_IP).addressManager(hookB).build();
             CarpGroup b9 = group(runtimeB, IF_B, 9, 100, VIP9).build();
             CarpGroup a9 = group(runtimeA, IF_A, 9, 0, VIP9).build();
@@ -123,6 +128,33 @@ class UnicastFailoverRootTest {
             assertTrue(announced.contains(VIP9), "control: gratuitous ARP for vhid 9 was captured: " + announced);
             assertFalse(announced.contains(VIP), "no gratuitous ARP for the hooked vhid 1: " + announced);
             assertEquals(1, hookB.claims.get(), context.get());
+        }
+    }
+
+    @Test
+    void shouldElectOverIpv6LinkLocalPeersWhenBridgeDropsFf0212() {
+        String linkLocalA = lab.linkLocal(NS_A, IF_A);
+        String linkLocalB = lab.linkLocal(NS_B, IF_B);
+        CountingAddressManager hookA = new CountingAddressManager();
+        CountingAddressManager hookB = new CountingAddressManager();
+        CarpGroup a6 = group(runtimeA, IF_A, 6, 0, VIP6).unicastPeer(linkLocalB).addressManager(hookA).build();
+        CarpGroup b6 = group(runtimeB, IF_B, 6, 100, VIP6).unicastPeer(linkLocalA).addressManager(hookB).build();
+        Supplier<String> context = () -> "events: " + events + "\nA " + a6.stats() + " " + hookA + "\nB "
+                + b6.stats() + " " + hookB;
+        try {
+            a6.start();
+            b6.start();
+            Await.until("A MASTER over IPv6 unicast", () -> a6.state() == CarpState.MASTER, context);
+            Await.until("B hears A's IPv6 adverts", () -> b6.stats().ipv6PacketsReceived() > 0, context);
+            Await.holds("B stays BACKUP", 1_000, () -> b6.state() == CarpState.BACKUP, context);
+            assertEquals(0, b6.stats().dropped(DropReason.BAD_TTL), context.get());
+            assertEquals(1, hookA.claims.get(), context.get());
+            assertEquals(0, hookB.claims.get(), context.get());
+            String maddrB = lab.in(NS_B, "ip", "-6", "maddr", "show", "dev", IF_B);
+            assertFalse(maddrB.contains("ff02::12"), "an IPv6 unicast group joins no group\n" + maddrB);
+        } finally {
+            a6.close();
+            b6.close();
         }
     }
 
