@@ -366,16 +366,6 @@ final class InterfaceContext {
         }
     }
 
-    /** Whether the family's socket is open and a member of its multicast group (for tests and diagnostics). */
-    boolean isMulticastMember(IpFamily family) {
-        if (family == IpFamily.IPV4) {
-            Ipv4Transport t = ipv4;
-            return t != null && t.isMember();
-        }
-        Ipv6Transport t = ipv6;
-        return t != null && t.isMember();
-    }
-
     /** Sends a gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6) for a virtual address. */
     void announce(InetAddress address) {
         byte[] hw = mac;

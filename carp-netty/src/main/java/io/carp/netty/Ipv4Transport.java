@@ -149,11 +149,6 @@ final class Ipv4Transport {
         member = join;
     }
 
-    /** Whether the socket is a member of 224.0.0.18. */
-    boolean isMember() {
-        return member;
-    }
-
     private void throwIfFailed(ChannelFuture f) {
         if (f.isSuccess()) {
             return;

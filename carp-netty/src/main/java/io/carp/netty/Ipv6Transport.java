@@ -172,11 +172,6 @@ final class Ipv6Transport implements EpollIoHandle {
         member = join;
     }
 
-    /** Whether the socket is a member of ff02::12. */
-    boolean isMember() {
-        return member;
-    }
-
     /**
      * Sends one unsolicited neighbour advertisement for a virtual address.
      *

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Peers in two subnets with a router between them (198.18.100.0/24 and 198.18.101.0/24), the FreeBSD {@code peer}
  * use case: A's unicast adverts reach B with TTL 254. On B's one CARP socket, the unicast group of vhid 3 accepts
- * them (they come from its peer), while the multicast group of vhid 4 drops A's vhid-4 adverts for their TTL.
+ * them (they come from its peer), while the multicast group of vhid 4 drops A's vhid-4 adverts for their TTL. A sends
+ * from a pinned secondary address (not the one the route would pick), which B lists as its peer.
  */
 @Tag("linux-root")
 class UnicastRoutedRootTest {
@@ -34,6 +35,8 @@ class UnicastRoutedRootTest {
     private static final String IF_A = "unira";
     private static final String IF_B = "unirb";
     private static final String A_IP = "198.18.100.1";
+    /** A's second address, which A's groups pin as their source. */
+    private static final String A_SOURCE = "198.18.100.11";
     private static final String B_IP = "198.18.101.2";
 
     private static LiveLab lab;
@@ -50,6 +53,7 @@ class UnicastRoutedRootTest {
         lab.namespace(NS_B);
         lab.link(NS_A, IF_A, A_IP + "/24", NS_RT, "unirta", "198.18.100.254/24");
         lab.link(NS_B, IF_B, B_IP + "/24", NS_RT, "unirtb", "198.18.101.254/24");
+        lab.in(NS_A, "ip", "addr", "add", A_SOURCE + "/24", "dev", IF_A);
         lab.in(NS_RT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         lab.in(NS_A, "ip", "route", "add", "default", "via", "198.18.100.254");
         lab.in(NS_B, "ip", "route", "add", "default", "via", "198.18.101.254");
@@ -77,9 +81,11 @@ class UnicastRoutedRootTest {
     void shouldAcceptRoutedAdvertsFromPeerWhileMulticastGroupOnSameSocketDropsThemForTtl() {
         CountingAddressManager hookA = new CountingAddressManager();
         CountingAddressManager hookB = new CountingAddressManager();
-        CarpGroup a3 = group(runtimeA, IF_A, 3, 0).unicastPeer(B_IP).addressManager(hookA).build();
-        CarpGroup a4 = group(runtimeA, IF_A, 4, 0).unicastPeer(B_IP).addressManager(hookA).build();
-        CarpGroup b3 = group(runtimeB, IF_B, 3, 100).unicastPeer(A_IP).addressManager(hookB).build();
+        CarpGroup a3 = group(runtimeA, IF_A, 3, 0).unicastPeer(B_IP).sourceAddress(A_SOURCE).addressManager(hookA)
+                .build();
+        CarpGroup a4 = group(runtimeA, IF_A, 4, 0).unicastPeer(B_IP).sourceAddress(A_SOURCE).addressManager(hookA)
+                .build();
+        CarpGroup b3 = group(runtimeB, IF_B, 3, 100).unicastPeer(A_SOURCE).addressManager(hookB).build();
         CarpGroup b4 = group(runtimeB, IF_B, 4, 100).addressManager(hookB).build(); // multicast
         Supplier<String> context = () -> "events: " + events + "\nA " + hookA + ", B " + hookB + "\nB vhid 3 "
                 + b3.stats() + "\nB vhid 4 " + b4.stats();
@@ -94,6 +100,8 @@ class UnicastRoutedRootTest {
                     p -> p.length >= 56 && (p[9] & 0xff) == 112 && (p[21] & 0xff) == 3);
             assertNotNull(advert, "A's vhid-3 adverts reach B");
             assertEquals(254, advert[8] & 0xff, "one router hop: TTL 254");
+            assertEquals(A_SOURCE, (advert[12] & 0xff) + "." + (advert[13] & 0xff) + "." + (advert[14] & 0xff) + "."
+                    + (advert[15] & 0xff), "the pinned source (IP_PKTINFO), not the route's 198.18.100.1");
         }
         Await.until("B's vhid 3 accepts TTL-254 adverts from its peer",
                 () -> b3.stats().ipv4PacketsReceived() > 0, context);
