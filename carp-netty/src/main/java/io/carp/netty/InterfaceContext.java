@@ -8,7 +8,6 @@ import io.carp.netty.linux.LinkInfo;
 import io.carp.netty.linux.NetworkNamespace;
 import io.carp.netty.linux.RtNetlink;
 import io.carp.protocol.IpFamily;
-import io.carp.spi.CarpDispatcher;
 import io.carp.spi.GroupEndpoint;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
@@ -25,8 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Everything a runtime holds for one interface: the rtnetlink socket, the link monitor, and one receiving socket per
- * family shared by every group (vhid) on the interface, each with its {@link CarpDispatcher}. Sockets for a family
- * are opened when the first group needing it attaches and closed when the last one detaches.
+ * family shared by every group (vhid) on the interface, each with its {@link InboundRouter}. Sockets for a family
+ * are opened when the first group needing it attaches and closed when the last one detaches; a socket is a member of
+ * its multicast group only while some group on the interface advertises to it, not for groups that all use unicast
+ * peers.
  *
  * <p>Threads: {@link #attach} and {@link #detach} run under the runtime's lock; packets, link events, sends and
  * address changes run on the event loop.
@@ -46,8 +47,8 @@ final class InterfaceContext {
     private final NetworkNamespace namespace;
     private final IoEventLoop loop;
     private final LinkMonitor linkMonitor;
-    private final CarpDispatcher ipv4Dispatcher = new CarpDispatcher();
-    private final CarpDispatcher ipv6Dispatcher = new CarpDispatcher();
+    private final InboundRouter ipv4Router = new InboundRouter(IpFamily.IPV4);
+    private final InboundRouter ipv6Router = new InboundRouter(IpFamily.IPV6);
     private final List<NettyBinding> bindings = new CopyOnWriteArrayList<>();
     private volatile Ipv4Transport ipv4;
     private volatile Ipv6Transport ipv6;
@@ -111,31 +112,69 @@ final class InterfaceContext {
         }
         boolean v4 = config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet4Address);
         boolean v6 = config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address);
+        AdvertTargets targets = AdvertTargets.of(config);
         Optional<InetAddress> source = config.sourceAddress();
         checkSource(source, IpFamily.IPV4, ipv4Source);
         checkSource(source, IpFamily.IPV6, ipv6Source);
         try {
             if (v4 && ipv4 == null) {
                 Inet4Address pinned = (Inet4Address) source.filter(a -> a instanceof Inet4Address).orElse(null);
-                ipv4 = namespace.call(() -> Ipv4Transport.open(name, ifindex, pinned, ipv4Dispatcher, loop));
+                boolean join = !targets.isUnicast(IpFamily.IPV4);
+                ipv4 = namespace.call(() -> Ipv4Transport.open(name, ifindex, pinned, ipv4Router, loop, join));
             }
             if (v6 && ipv6 == null) {
-                ipv6 = namespace.call(() -> Ipv6Transport.open(name, ifindex, ipv6Dispatcher, loop));
+                boolean join = !targets.isUnicast(IpFamily.IPV6);
+                ipv6 = namespace.call(() -> Ipv6Transport.open(name, ifindex, ipv6Router, loop, join));
             }
             source.ifPresent(this::pin);
+            if (v4) {
+                ipv4Router.register(group, targets);
+            }
+            if (v6) {
+                ipv6Router.register(group, targets);
+            }
+            updateMembership();
         } catch (RuntimeException e) {
+            ipv4Router.unregister(group);
+            ipv6Router.unregister(group);
             closeUnused();
             throw e;
         }
-        if (v4) {
-            ipv4Dispatcher.register(group);
+        if (config.isUnicast()) {
+            LOG.log(Level.INFO, "{0}: vhid {1} advertises{2}{3}", name, config.vhid(),
+                    v4 ? " IPv4 to " + targets.describe(IpFamily.IPV4) : "",
+                    v6 ? " IPv6 to " + targets.describe(IpFamily.IPV6) : "");
         }
-        if (v6) {
-            ipv6Dispatcher.register(group);
-        }
-        NettyBinding binding = new NettyBinding(group, this, runtime);
+        NettyBinding binding = new NettyBinding(group, this, runtime, targets);
         bindings.add(binding);
         return binding;
+    }
+
+    /**
+     * Under the runtime lock: each family's socket is a member of its multicast group while some group on the
+     * interface uses multicast in that family. A failure to leave is only logged: the group is still filtered out by
+     * the vhid lookup.
+     */
+    private void updateMembership() {
+        Ipv4Transport v4 = ipv4;
+        if (v4 != null) {
+            setMember(() -> v4.setMember(ipv4Router.hasMulticastGroup()), "224.0.0.18", ipv4Router);
+        }
+        Ipv6Transport v6 = ipv6;
+        if (v6 != null) {
+            setMember(() -> v6.setMember(ipv6Router.hasMulticastGroup()), "ff02::12", ipv6Router);
+        }
+    }
+
+    private void setMember(Runnable change, String group, InboundRouter router) {
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            if (router.hasMulticastGroup()) {
+                throw e; // a multicast group would not hear its peers
+            }
+            LOG.log(Level.DEBUG, "{0}: leaving {1}: {2}", name, group, e.getMessage());
+        }
     }
 
     private void checkSource(Optional<InetAddress> source, IpFamily family, SourceCache cache) {
@@ -193,8 +232,8 @@ final class InterfaceContext {
     void detach(NettyBinding binding) {
         GroupEndpoint group = binding.group();
         bindings.remove(binding);
-        ipv4Dispatcher.unregister(group);
-        ipv6Dispatcher.unregister(group);
+        ipv4Router.unregister(group);
+        ipv6Router.unregister(group);
         boolean anyV4Pin = false;
         boolean anyV6Pin = false;
         for (NettyBinding b : bindings) {
@@ -209,23 +248,24 @@ final class InterfaceContext {
             ipv4Source.pinned = null;
         }
         Ipv4Transport v4 = ipv4;
-        if (v4 != null && !ipv4Dispatcher.isEmpty() && !anyV4Pin && ipv4Source.pinned != null) {
+        if (v4 != null && !ipv4Router.isEmpty() && !anyV4Pin && ipv4Source.pinned != null) {
             ipv4Source.pinned = null;
             CarpSockets.setIpv4Source(v4.fd(), ifindex, null);
         }
+        updateMembership();
         closeUnused();
     }
 
     /** Closes the family sockets no registered group needs. */
     private void closeUnused() {
         Ipv4Transport v4 = ipv4;
-        if (v4 != null && ipv4Dispatcher.isEmpty()) {
+        if (v4 != null && ipv4Router.isEmpty()) {
             ipv4 = null;
             ipv4Source.pinned = null;
             onLoop(v4::close);
         }
         Ipv6Transport v6 = ipv6;
-        if (v6 != null && ipv6Dispatcher.isEmpty()) {
+        if (v6 != null && ipv6Router.isEmpty()) {
             ipv6 = null;
             ipv6Source.pinned = null;
             onLoop(v6::close);
@@ -272,19 +312,57 @@ final class InterfaceContext {
 
     // ------------------------------------------------------------------------------------------------ on the loop
 
-    void send(IpFamily family, ByteBuffer carpHeader) {
+    /**
+     * Sends one advert of a family: to the multicast group, or in unicast mode to each peer but our own source
+     * address (so that every node can be given the same peer list). A peer that cannot be reached does not stop the
+     * others; the first failure is thrown afterwards.
+     */
+    void send(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets) {
         if (family == IpFamily.IPV4) {
             Ipv4Transport t = ipv4;
             if (t == null) {
                 throw new IllegalStateException("no IPv4 CARP socket is open on " + name);
             }
-            t.send(carpHeader);
+            if (!targets.isUnicast(family)) {
+                t.send(carpHeader);
+                return;
+            }
+            Inet4Address pinned = (Inet4Address) ipv4Source.pinned;
+            sendToPeers(family, targets, peer -> t.sendTo(carpHeader, (Inet4Address) peer, pinned));
         } else {
             Ipv6Transport t = ipv6;
             if (t == null) {
                 throw new IllegalStateException("no IPv6 CARP socket is open on " + name);
             }
-            t.send(carpHeader, (Inet6Address) ipv6Source.pinned);
+            Inet6Address pinned = (Inet6Address) ipv6Source.pinned;
+            if (!targets.isUnicast(family)) {
+                t.send(carpHeader, pinned);
+                return;
+            }
+            sendToPeers(family, targets, peer -> t.sendTo(carpHeader, (Inet6Address) peer, pinned));
+        }
+    }
+
+    private void sendToPeers(IpFamily family, AdvertTargets targets, java.util.function.Consumer<InetAddress> send) {
+        InetAddress self = sourceAddress(family);
+        RuntimeException first = null;
+        int failed = 0;
+        for (InetAddress peer : targets.peers(family)) {
+            if (peer.equals(self)) {
+                continue;
+            }
+            try {
+                send.accept(peer);
+            } catch (RuntimeException e) {
+                failed++;
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw failed == 1 ? first : new IllegalStateException(first.getMessage() + " (and " + (failed - 1)
+                    + " more peer" + (failed > 2 ? "s" : "") + ")", first);
         }
     }
 

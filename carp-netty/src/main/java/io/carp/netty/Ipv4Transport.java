@@ -1,9 +1,9 @@
 package io.carp.netty;
 
 import io.carp.netty.linux.CarpSockets;
+import io.carp.netty.linux.Ipv4UnicastSender;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.protocol.CarpConstants;
-import io.carp.spi.CarpDispatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +24,10 @@ import java.nio.ByteBuffer;
 
 /**
  * IPv4 on one interface: the raw protocol-112 socket wrapped in Netty's {@link EpollDatagramChannel} (received
- * datagrams go to the interface's {@link CarpDispatcher}), and the packet socket that sends gratuitous ARP.
+ * datagrams go to the interface's {@link InboundRouter}), and the packet socket that sends gratuitous ARP. Multicast
+ * adverts go out through the channel; unicast adverts through an {@link Ipv4UnicastSender} on the same descriptor, so
+ * that they can carry a pinned source address. The socket is a member of 224.0.0.18 only while some group on the
+ * interface uses multicast ({@link #setMember}).
  */
 final class Ipv4Transport {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
@@ -36,24 +39,31 @@ final class Ipv4Transport {
     private final int fd;
     private final EpollDatagramChannel channel;
     private final NativeSocket arp;
+    private final Ipv4UnicastSender unicast;
+    private volatile boolean member;
     private volatile boolean closing;
     private ChannelFuture registration;
 
-    private Ipv4Transport(String interfaceName, int ifindex, int fd, EpollDatagramChannel channel, NativeSocket arp) {
+    private Ipv4Transport(String interfaceName, int ifindex, int fd, EpollDatagramChannel channel, NativeSocket arp,
+                          boolean member) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.fd = fd;
         this.channel = channel;
         this.arp = arp;
+        this.member = member;
+        this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
     }
 
     /**
      * Opens the sockets; call inside the interface's network namespace. Registration on the loop is started and its
      * future returned through {@link #registration()}.
+     *
+     * @param member whether to join 224.0.0.18 at once
      */
-    static Ipv4Transport open(String interfaceName, int ifindex, Inet4Address source, CarpDispatcher dispatcher,
-                              EventLoop loop) {
-        NativeSocket raw = CarpSockets.openIpv4(interfaceName, ifindex, source);
+    static Ipv4Transport open(String interfaceName, int ifindex, Inet4Address source, InboundRouter router,
+                              EventLoop loop, boolean member) {
+        NativeSocket raw = CarpSockets.openIpv4(interfaceName, ifindex, source, member);
         NativeSocket arp;
         try {
             arp = CarpSockets.openArp(interfaceName);
@@ -72,8 +82,8 @@ final class Ipv4Transport {
         }
         raw.handOver(); // the channel owns and closes the descriptor from now on
         channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
-        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp);
-        channel.pipeline().addLast(new Receiver(dispatcher, transport));
+        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member);
+        channel.pipeline().addLast(new Receiver(router, transport));
         transport.registration = loop.register(channel);
         return transport;
     }
@@ -109,6 +119,36 @@ final class Ipv4Transport {
         }
     }
 
+    /**
+     * Sends the CARP bytes to one unicast peer with TTL 255 ({@code IP_TTL}). Call on the loop.
+     *
+     * @param carpHeader from position to limit; not consumed
+     * @param peer       the peer
+     * @param source     the source address, or {@code null} for the route's preferred source
+     * @throws io.carp.netty.linux.NativeException if the kernel refused the packet
+     */
+    void sendTo(ByteBuffer carpHeader, Inet4Address peer, Inet4Address source) {
+        unicast.send(carpHeader, peer, source);
+    }
+
+    /**
+     * Joins or leaves 224.0.0.18. Called under the runtime's lock when groups come and go; unicast adverts to this
+     * host arrive either way.
+     *
+     * @param join whether the socket should be a member
+     */
+    void setMember(boolean join) {
+        if (join == member || closing) {
+            return;
+        }
+        if (join) {
+            CarpSockets.joinIpv4(fd, ifindex);
+        } else {
+            CarpSockets.leaveIpv4(fd, ifindex);
+        }
+        member = join;
+    }
+
     private void throwIfFailed(ChannelFuture f) {
         if (f.isSuccess()) {
             return;
@@ -129,13 +169,13 @@ final class Ipv4Transport {
         CarpSockets.sendGratuitousArp(arp, interfaceName, ifindex, mac, address);
     }
 
-    /** Leaves 224.0.0.18 and closes both sockets. Call on the loop; idempotent. */
+    /** Leaves 224.0.0.18 (if a member) and closes both sockets. Call on the loop; idempotent. */
     void close() {
         if (closing) {
             return;
         }
         closing = true;
-        if (channel.isOpen()) {
+        if (member && channel.isOpen()) {
             try {
                 CarpSockets.leaveIpv4(fd, ifindex);
             } catch (RuntimeException e) {
@@ -156,11 +196,11 @@ final class Ipv4Transport {
 
     /** Hands received datagrams to the dispatcher; runs on the loop. */
     private static final class Receiver extends ChannelInboundHandlerAdapter {
-        private final CarpDispatcher dispatcher;
+        private final InboundRouter router;
         private final Ipv4Transport transport;
 
-        Receiver(CarpDispatcher dispatcher, Ipv4Transport transport) {
-            this.dispatcher = dispatcher;
+        Receiver(InboundRouter router, Ipv4Transport transport) {
+            this.router = router;
             this.transport = transport;
         }
 
@@ -168,7 +208,7 @@ final class Ipv4Transport {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof DatagramPacket packet) {
-                    dispatcher.receiveIpv4(packet.content().nioBuffer());
+                    router.receiveIpv4(packet.content().nioBuffer());
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, transport.interfaceName + ": a received CARP packet could not be handled", e);

@@ -6,7 +6,6 @@ import io.carp.netty.linux.NativeSocket;
 import io.carp.protocol.CarpConstants;
 import io.carp.protocol.IpEnvelope;
 import io.carp.protocol.IpFamily;
-import io.carp.spi.CarpDispatcher;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -24,7 +23,9 @@ import java.nio.ByteBuffer;
 /**
  * IPv6 on one interface: the raw protocol-112 socket, registered on the epoll loop as an {@link EpollIoHandle} and
  * read with {@code recvmsg} (Netty's datagram channel does not expose the hop limit, which CARP must check), and the
- * raw ICMPv6 socket that sends unsolicited neighbour advertisements.
+ * raw ICMPv6 socket that sends unsolicited neighbour advertisements. Received packets go to the interface's
+ * {@link InboundRouter}. The socket is a member of ff02::12 only while some group on the interface uses multicast
+ * ({@link #setMember}).
  */
 final class Ipv6Transport implements EpollIoHandle {
     private static final System.Logger LOG = System.getLogger(Ipv6Transport.class.getName());
@@ -39,26 +40,33 @@ final class Ipv6Transport implements EpollIoHandle {
     private final NativeSocket advertiser;
     private final Ipv6RawIo io;
     private final FileDescriptor fd;
-    private final CarpDispatcher dispatcher;
+    private final InboundRouter router;
+    private volatile boolean member;
     private volatile IoRegistration registration;
     private Future<IoRegistration> registering;
     private volatile boolean closed;
     private long lastErrorLog = Long.MIN_VALUE;
 
     private Ipv6Transport(String interfaceName, int ifindex, NativeSocket socket, NativeSocket advertiser,
-                          CarpDispatcher dispatcher) {
+                          InboundRouter router, boolean member) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
         this.fd = new FileDescriptor(socket.fd());
-        this.dispatcher = dispatcher;
+        this.router = router;
+        this.member = member;
     }
 
-    /** Opens the sockets (call inside the interface's namespace) and starts registering on the loop. */
-    static Ipv6Transport open(String interfaceName, int ifindex, CarpDispatcher dispatcher, IoEventLoop loop) {
-        NativeSocket socket = CarpSockets.openIpv6(interfaceName, ifindex);
+    /**
+     * Opens the sockets (call inside the interface's namespace) and starts registering on the loop.
+     *
+     * @param member whether to join ff02::12 at once
+     */
+    static Ipv6Transport open(String interfaceName, int ifindex, InboundRouter router, IoEventLoop loop,
+                              boolean member) {
+        NativeSocket socket = CarpSockets.openIpv6(interfaceName, ifindex, member);
         NativeSocket advertiser;
         try {
             advertiser = CarpSockets.openNeighborAdvertiser(interfaceName, ifindex);
@@ -66,7 +74,7 @@ final class Ipv6Transport implements EpollIoHandle {
             socket.close();
             throw e;
         }
-        Ipv6Transport transport = new Ipv6Transport(interfaceName, ifindex, socket, advertiser, dispatcher);
+        Ipv6Transport transport = new Ipv6Transport(interfaceName, ifindex, socket, advertiser, router, member);
         transport.registering = loop.register(transport);
         transport.registering.addListener(f -> {
             if (f.isSuccess()) {
@@ -109,7 +117,7 @@ final class Ipv6Transport implements EpollIoHandle {
                 return;
             }
             try {
-                dispatcher.receive(new IpEnvelope(IpFamily.IPV6, r.source(), r.destination(), r.hopLimit()),
+                router.receive(new IpEnvelope(IpFamily.IPV6, r.source(), r.destination(), r.hopLimit()),
                         r.payload());
             } catch (RuntimeException e) {
                 logError("dispatch", e);
@@ -137,6 +145,34 @@ final class Ipv6Transport implements EpollIoHandle {
     }
 
     /**
+     * Sends the CARP bytes to one unicast peer with hop limit 255 ({@code IPV6_UNICAST_HOPS}). Call on the loop.
+     *
+     * @param carpHeader from position to limit; not consumed
+     * @param peer       the peer (a link-local peer is reached through this interface)
+     * @param source     the source address, or {@code null} for the kernel's choice
+     */
+    void sendTo(ByteBuffer carpHeader, Inet6Address peer, Inet6Address source) {
+        io.send(carpHeader, peer, source);
+    }
+
+    /**
+     * Joins or leaves ff02::12. Called under the runtime's lock when groups come and go.
+     *
+     * @param join whether the socket should be a member
+     */
+    void setMember(boolean join) {
+        if (join == member || closed) {
+            return;
+        }
+        if (join) {
+            CarpSockets.joinIpv6(socket, ifindex);
+        } else {
+            CarpSockets.leaveIpv6(socket, ifindex);
+        }
+        member = join;
+    }
+
+    /**
      * Sends one unsolicited neighbour advertisement for a virtual address.
      *
      * @param mac     our MAC
@@ -146,17 +182,19 @@ final class Ipv6Transport implements EpollIoHandle {
         CarpSockets.sendNeighborAdvertisement(advertiser, interfaceName, ifindex, mac, address);
     }
 
-    /** Leaves ff02::12, unregisters from the loop and closes both sockets. Idempotent. */
+    /** Leaves ff02::12 (if a member), unregisters from the loop and closes both sockets. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            CarpSockets.leaveIpv6(socket, ifindex);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "{0}: leaving ff02::12: {1}", interfaceName, e.getMessage());
+        if (member) {
+            try {
+                CarpSockets.leaveIpv6(socket, ifindex);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "{0}: leaving ff02::12: {1}", interfaceName, e.getMessage());
+            }
         }
         IoRegistration r = registration;
         if (r != null) {

@@ -18,12 +18,14 @@ final class NettyBinding implements RuntimeBinding {
     private final InterfaceContext context;
     private final NettyCarpRuntime runtime;
     private final KernelAddressManager addresses;
+    private final AdvertTargets targets;
     private final AtomicBoolean detached = new AtomicBoolean();
 
-    NettyBinding(GroupEndpoint group, InterfaceContext context, NettyCarpRuntime runtime) {
+    NettyBinding(GroupEndpoint group, InterfaceContext context, NettyCarpRuntime runtime, AdvertTargets targets) {
         this.group = group;
         this.context = context;
         this.runtime = runtime;
+        this.targets = targets;
         this.addresses = new KernelAddressManager(context, group.config());
     }
 
@@ -44,9 +46,13 @@ final class NettyBinding implements RuntimeBinding {
         return context.protocolLoop;
     }
 
+    /**
+     * Sends to the family's multicast group, or to each of the group's unicast peers of that family
+     * (see {@link AdvertTargets}).
+     */
     @Override
     public void send(IpFamily family, ByteBuffer carpHeader) {
-        context.send(family, carpHeader);
+        context.send(family, carpHeader, targets);
     }
 
     @Override

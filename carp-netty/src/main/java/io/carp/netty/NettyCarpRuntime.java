@@ -36,6 +36,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and TTL 255, TOS low-delay, multicast loop off, wrapped in Netty's {@code EpollDatagramChannel}.</li>
  *   <li>IPv6: a raw {@code AF_INET6} protocol-112 socket, member of ff02::12, hop limit 255, read with
  *       {@code recvmsg} on the same loop so that each packet's hop limit is checked.</li>
+ *   <li>Unicast peers ({@link CarpConfig#unicastPeers()}, FreeBSD 14 {@code peer}/{@code peer6}), for networks that
+ *       carry no multicast (clouds, some hypervisors and switches): decided per family, so a group with only IPv4
+ *       peers still advertises IPv6 to ff02::12. In unicast mode each advert goes to every peer of the family (one
+ *       {@code sendto}/{@code sendmsg} each on the same shared socket, still with TTL / hop limit 255, from the
+ *       pinned source address if there is one); a peer equal to our own source address is skipped, so every node
+ *       may be given the same list. Adverts from a peer are accepted whatever their TTL (a peer may be routers
+ *       away, as FreeBSD allows); adverts with a TTL other than 255 from any other source are still dropped, and
+ *       multicast groups on the same interface keep the TTL-255 check. The socket joins the multicast group only
+ *       while some group on the interface uses it. Use {@link io.carp.CarpGroupBuilder#addressManager} where
+ *       gratuitous ARP means nothing (a cloud API that moves a floating address).</li>
  *   <li>Addresses ({@link CarpConfig#manageAddresses()}): added with rtnetlink as secondaries of the interface's
  *       subnet that contains them (else /32, /128), with a kernel lifetime of about the master-down interval renewed
  *       on every advert, so that the kernel removes them by itself if the process is killed. Copies left by an

@@ -17,10 +17,7 @@ public final class CarpSockets {
     }
 
     /**
-     * The IPv4 protocol-112 socket: multicast TTL and unicast TTL 255 (the multicast one is set explicitly: Netty's
-     * {@code setTimeToLive} only sets {@code IP_TTL}), TOS low-delay, multicast loop off, {@code IP_MULTICAST_ALL}
-     * off, multicast interface and source set with {@code ip_mreqn}, member of 224.0.0.18 on the interface.
-     * The kernel builds the IP header of what is sent; what is received starts with the IPv4 header.
+     * The IPv4 protocol-112 socket, member of 224.0.0.18: {@code openIpv4(interfaceName, ifindex, source, true)}.
      *
      * @param interfaceName the interface
      * @param ifindex       its index
@@ -29,6 +26,24 @@ public final class CarpSockets {
      * @throws NativeException if a call fails; the socket is closed then
      */
     public static NativeSocket openIpv4(String interfaceName, int ifindex, Inet4Address source) {
+        return openIpv4(interfaceName, ifindex, source, true);
+    }
+
+    /**
+     * The IPv4 protocol-112 socket: multicast TTL and unicast TTL 255 (the multicast one is set explicitly: Netty's
+     * {@code setTimeToLive} only sets {@code IP_TTL}; unicast adverts to peers leave with {@code IP_TTL}), TOS
+     * low-delay, multicast loop off, {@code IP_MULTICAST_ALL} off, multicast interface and source set with
+     * {@code ip_mreqn}, and optionally member of 224.0.0.18 on the interface (unicast adverts to this host arrive
+     * without it). The kernel builds the IP header of what is sent; what is received starts with the IPv4 header.
+     *
+     * @param interfaceName the interface
+     * @param ifindex       its index
+     * @param source        the source address for adverts, or {@code null} to let the kernel choose
+     * @param joinGroup     whether to join 224.0.0.18 now (see {@link #joinIpv4})
+     * @return the configured socket
+     * @throws NativeException if a call fails; the socket is closed then
+     */
+    public static NativeSocket openIpv4(String interfaceName, int ifindex, Inet4Address source, boolean joinGroup) {
         NativeSocket s = NativeSocket.open(Linux.AF_INET, Linux.SOCK_RAW | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC,
                 CarpConstants.IPPROTO_CARP, "raw IPv4 protocol-112 socket on " + interfaceName);
         try {
@@ -41,8 +56,9 @@ public final class CarpSockets {
             s.setInt(Linux.IPPROTO_IP, Linux.IP_TOS, CarpConstants.IPTOS_LOWDELAY, "IP_TOS");
             s.setInt(Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
             s.setInt(Linux.IPPROTO_IP, Linux.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
-            s.setBytes(Linux.IPPROTO_IP, Linux.IP_ADD_MEMBERSHIP,
-                    ipMreqn(CarpConstants.INADDR_CARP_GROUP, new byte[4], ifindex), "IP_ADD_MEMBERSHIP 224.0.0.18");
+            if (joinGroup) {
+                joinIpv4(s, ifindex);
+            }
             requireOption(s, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, "IP_MULTICAST_TTL", CARP_TTL);
             requireOption(s, Linux.IPPROTO_IP, Linux.IP_TTL, "IP_TTL", CARP_TTL);
             return s;
@@ -50,6 +66,21 @@ public final class CarpSockets {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * Joins 224.0.0.18 on the interface.
+     *
+     * @param fd      the descriptor of the socket from {@link #openIpv4} (now owned by a Netty channel)
+     * @param ifindex the interface index
+     */
+    public static void joinIpv4(int fd, int ifindex) {
+        joinIpv4(NativeSocket.adopt(fd, "IPv4 CARP socket"), ifindex);
+    }
+
+    private static void joinIpv4(NativeSocket s, int ifindex) {
+        s.setBytes(Linux.IPPROTO_IP, Linux.IP_ADD_MEMBERSHIP,
+                ipMreqn(CarpConstants.INADDR_CARP_GROUP, new byte[4], ifindex), "IP_ADD_MEMBERSHIP 224.0.0.18");
     }
 
     /**
@@ -87,16 +118,28 @@ public final class CarpSockets {
     }
 
     /**
-     * The IPv6 protocol-112 socket: multicast and unicast hop limit 255, multicast loop off, interface set, member
-     * of ff02::12 on the interface, and {@code IPV6_RECVHOPLIMIT} + {@code IPV6_RECVPKTINFO} on so that
-     * {@link Ipv6RawIo#receive()} learns each packet's hop limit and destination (a raw IPv6 socket delivers no IPv6
-     * header).
+     * The IPv6 protocol-112 socket, member of ff02::12: {@code openIpv6(interfaceName, ifindex, true)}.
      *
      * @param interfaceName the interface
      * @param ifindex       its index
      * @return the configured socket
      */
     public static NativeSocket openIpv6(String interfaceName, int ifindex) {
+        return openIpv6(interfaceName, ifindex, true);
+    }
+
+    /**
+     * The IPv6 protocol-112 socket: multicast and unicast hop limit 255, multicast loop off, interface set,
+     * optionally member of ff02::12 on the interface, and {@code IPV6_RECVHOPLIMIT} + {@code IPV6_RECVPKTINFO} on so
+     * that {@link Ipv6RawIo#receive()} learns each packet's hop limit and destination (a raw IPv6 socket delivers no
+     * IPv6 header).
+     *
+     * @param interfaceName the interface
+     * @param ifindex       its index
+     * @param joinGroup     whether to join ff02::12 now (see {@link #joinIpv6})
+     * @return the configured socket
+     */
+    public static NativeSocket openIpv6(String interfaceName, int ifindex, boolean joinGroup) {
         NativeSocket s = NativeSocket.open(Linux.AF_INET6, Linux.SOCK_RAW | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC,
                 CarpConstants.IPPROTO_CARP, "raw IPv6 protocol-112 socket on " + interfaceName);
         try {
@@ -112,14 +155,26 @@ public final class CarpSockets {
             } catch (NativeException e) {
                 // Linux < 4.20: the interface binding still limits what arrives.
             }
-            s.setBytes(Linux.IPPROTO_IPV6, Linux.IPV6_ADD_MEMBERSHIP,
-                    ipv6Mreq(CarpConstants.IN6ADDR_CARP_GROUP, ifindex), "IPV6_ADD_MEMBERSHIP ff02::12");
+            if (joinGroup) {
+                joinIpv6(s, ifindex);
+            }
             requireOption(s, Linux.IPPROTO_IPV6, Linux.IPV6_MULTICAST_HOPS, "IPV6_MULTICAST_HOPS", CARP_TTL);
             return s;
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * Joins ff02::12 on the interface.
+     *
+     * @param socket  the socket from {@link #openIpv6}
+     * @param ifindex the interface index
+     */
+    public static void joinIpv6(NativeSocket socket, int ifindex) {
+        socket.setBytes(Linux.IPPROTO_IPV6, Linux.IPV6_ADD_MEMBERSHIP,
+                ipv6Mreq(CarpConstants.IN6ADDR_CARP_GROUP, ifindex), "IPV6_ADD_MEMBERSHIP ff02::12");
     }
 
     /**

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Reads and writes the ancillary data ({@code struct cmsghdr} records) of IPv6 raw sockets: the hop limit and the
- * destination of a received packet, the source of a sent one. 64-bit layout: {@code cmsg_len} is 8 bytes, data is
- * 8-byte aligned. Pure: no I/O.
+ * Reads and writes the ancillary data ({@code struct cmsghdr} records) of raw sockets: the hop limit and the
+ * destination of a received IPv6 packet, the source of a sent IPv6 or IPv4 one. 64-bit layout: {@code cmsg_len} is 8
+ * bytes, data is 8-byte aligned. Pure: no I/O.
  */
 final class ControlMessages {
     /** {@code CMSG_LEN(0)} on 64-bit Linux. */
@@ -16,6 +16,10 @@ final class ControlMessages {
     static final int IN6_PKTINFO_LEN = 20;
     /** {@code CMSG_SPACE(sizeof(struct in6_pktinfo))}. */
     static final int PKTINFO_SPACE = HEADER_LEN + align(IN6_PKTINFO_LEN);
+    /** {@code sizeof(struct in_pktinfo)}: ifindex, local (source) address, header destination. */
+    static final int IN_PKTINFO_LEN = 12;
+    /** {@code CMSG_SPACE(sizeof(struct in_pktinfo))}. */
+    static final int IPV4_PKTINFO_SPACE = HEADER_LEN + align(IN_PKTINFO_LEN);
 
     private ControlMessages() {
     }
@@ -77,6 +81,27 @@ final class ControlMessages {
         b.putInt(p + 12, Linux.IPV6_PKTINFO);
         b.put(p + HEADER_LEN, source.getAddress());
         b.putInt(p + HEADER_LEN + 16, ifindex);
+    }
+
+    /**
+     * Writes an {@code IP_PKTINFO} record that picks the source address and interface of a sent IPv4 packet
+     * ({@code ipi_spec_dst} is the source; {@code ipi_addr} is ignored on send).
+     *
+     * @param out     where to write, {@link #IPV4_PKTINFO_SPACE} bytes from its position
+     * @param source  the source address
+     * @param ifindex the interface index
+     */
+    static void writeIpv4Pktinfo(ByteBuffer out, java.net.Inet4Address source, int ifindex) {
+        ByteBuffer b = out.duplicate().order(ByteOrder.nativeOrder());
+        int p = b.position();
+        for (int i = 0; i < IPV4_PKTINFO_SPACE; i++) {
+            b.put(p + i, (byte) 0);
+        }
+        b.putLong(p, HEADER_LEN + IN_PKTINFO_LEN);
+        b.putInt(p + 8, Linux.IPPROTO_IP);
+        b.putInt(p + 12, Linux.IP_PKTINFO);
+        b.putInt(p + HEADER_LEN, ifindex);
+        b.put(p + HEADER_LEN + 4, source.getAddress());
     }
 
     private static int align(int length) {

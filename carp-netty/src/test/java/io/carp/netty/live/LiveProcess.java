@@ -1,0 +1,93 @@
+package io.carp.netty.live;
+
+import io.carp.netty.NetnsLab;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A child process (usually a JVM in a namespace) whose merged output is collected line by line. */
+final class LiveProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private LiveProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("READ FAILED " + e);
+            }
+        }, "live-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Starts {@code ip netns exec NS java -cp <this JVM's class path> MAIN ARGS...}; {@code ip netns exec} execs the
+     * JVM, so the process is the JVM itself.
+     *
+     * @param name      a name for messages
+     * @param namespace the namespace
+     * @param mainClass the main class
+     * @param args      its arguments
+     * @return the process
+     */
+    static LiveProcess javaIn(String name, String namespace, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        try {
+            return new LiveProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /** Whether a line matching has been printed. */
+    boolean printed(Predicate<String> match) {
+        return lines.stream().anyMatch(match);
+    }
+
+    /** How many lines matching have been printed. */
+    long count(Predicate<String> match) {
+        return lines.stream().filter(match).count();
+    }
+
+    /** The output so far, for failure messages. */
+    String output() {
+        return name + " output:\n  " + String.join("\n  ", lines);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, then waits for the process to end. */
+    void kill() throws InterruptedException {
+        NetnsLab.run(false, "kill", "-KILL", Long.toString(process.pid()));
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
