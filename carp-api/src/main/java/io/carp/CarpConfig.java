@@ -61,8 +61,9 @@ public final class CarpConfig {
 
     /**
      * Unicast peers (FreeBSD 14 {@code peer}/{@code peer6}): if not empty, adverts go to each of these addresses
-     * instead of 224.0.0.18 / ff02::12, and received adverts are not required to have TTL 255 (as FreeBSD). Empty by
-     * default: multicast.
+     * instead of 224.0.0.18 / ff02::12 (per family: a family without peers stays multicast), and adverts received
+     * from these peers are not required to have TTL 255, since they may cross a router (FreeBSD skips the check
+     * for any source in unicast mode; the Linux runtime only for the configured peers). Empty by default: multicast.
      */
     public List<InetAddress> unicastPeers() {
         return unicastPeers;

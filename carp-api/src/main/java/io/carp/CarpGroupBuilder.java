@@ -266,7 +266,8 @@ public final class CarpGroupBuilder {
     /**
      * Adds a unicast peer (FreeBSD 14 {@code peer} semantics), for networks without multicast (clouds, some
      * hypervisors): adverts are sent to every peer instead of the multicast group, and the TTL-255 check is off for
-     * received adverts. Every node lists the others. ucarp cannot take part (it accepts multicast only).
+     * adverts from these peers. Every node may list every node (its own address is skipped). ucarp cannot take part
+     * (it accepts multicast only).
      *
      * @param peer a literal IPv4 or IPv6 address of another node
      * @return this builder
