@@ -33,8 +33,9 @@ class AdvertTargetsTest {
     }
 
     @Test
-    void shouldListEachPeerOnceInConfigurationOrderWhenGivenTwice() throws Exception {
-        AdvertTargets t = AdvertTargets.of(config("198.18.100.3", "fd00:18::2", "198.18.100.3", "198.18.100.2"));
+    void shouldListPeersPerFamilyInConfigurationOrderWhenFamiliesAreMixed() throws Exception {
+        // The builder refuses a peer given twice (CarpGroupBuilder.unicastPeer), so each appears once here.
+        AdvertTargets t = AdvertTargets.of(config("198.18.100.3", "fd00:18::2", "198.18.100.2"));
         assertEquals(List.of(InetAddress.getByName("198.18.100.3"), InetAddress.getByName("198.18.100.2")),
                 t.peers(IpFamily.IPV4));
         assertEquals(List.of(InetAddress.getByName("fd00:18::2")), t.peers(IpFamily.IPV6));
