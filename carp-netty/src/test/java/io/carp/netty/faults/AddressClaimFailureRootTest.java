@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kernel refuses the virtual address. Node a has, besides 198.18.110.1/24, the address 198.18.110.129/25 with
- * scope link, so the runtime puts the VIP 198.18.110.200 into that /25 (the most specific subnet that contains it),
- * and the kernel rejects a secondary whose scope differs from its subnet's primary: {@code RTM_NEWADDR} fails with
- * EINVAL ("ipv4: Invalid scope value"), every time. Node b (198.18.110.2/24) is healthy.
+ * The kernel refuses the virtual address: it rejects a secondary address whose scope differs from that of its
+ * subnet's primary, so {@code RTM_NEWADDR} fails with EINVAL ("ipv4: Invalid scope value"), every time. Node a gets
+ * such a primary with scope link, either before it claims the VIP 198.18.110.200 (a /25 that the runtime picks as the
+ * most specific subnet containing the VIP) or while it is MASTER (its own /24 comes back with scope link, so renewing
+ * the VIP fails). Node b (198.18.110.2/24) is healthy.
  */
 @Tag("linux-root")
 class AddressClaimFailureRootTest {
@@ -68,6 +69,8 @@ class AddressClaimFailureRootTest {
     void endTest() {
         groupLogger.removeHandler(handler);
         lab.endTest();
+        FaultLab.run(false, "ip", "-n", a.ns(), "-4", "addr", "flush", "dev", a.ifname()); // back to .1/24 alone
+        lab.ip("-n", a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname());
     }
 
     @AfterAll
@@ -122,6 +125,41 @@ class AddressClaimFailureRootTest {
                 () -> lab.holders(VIP).equals(List.of("a")) && groupA.demotion() == 0,
                 () -> "holders " + lab.holders(VIP) + ", demotion " + groupA.demotion());
         FaultLab.figure("claimFailure.peerTakeoverMillis", takeoverMillis);
+    }
+
+    @Test
+    void shouldDemoteItselfSoHealthyPeerTakesOverWhenAddressCannotBeRenewedAsMaster() {
+        int vhid = 51;
+        groupLogger.addHandler(handler);
+        CarpGroup groupA = group(runtimeA, a, vhid, 0);
+        CarpGroup groupB = group(runtimeB, b, vhid, 100);
+        groupA.start();
+        groupB.start();
+        FaultLab.await("a MASTER with the VIP, b BACKUP", 10_000,
+                () -> groupA.state() == CarpState.MASTER && groupB.state() == CarpState.BACKUP
+                        && groupB.stats().ipv4PacketsReceived() > 0 && lab.holders(VIP).equals(List.of("a")),
+                log::toString);
+
+        // The VIP (a /24 secondary) goes with its primary; the primary comes back with scope link, so the kernel
+        // refuses to put the VIP back into its subnet: every renewal fails from now on.
+        long broken = System.nanoTime();
+        lab.ip("-n", a.ns(), "addr", "del", a.address() + "/24", "dev", a.ifname());
+        while (lab.holds(a, VIP)) { // a renewal slipped in between: it made the VIP the primary of the /24
+            lab.ip("-n", a.ns(), "addr", "del", VIP + "/24", "dev", a.ifname());
+        }
+        lab.ip("-n", a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname(), "scope", "link");
+        CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, broken, 5_000);
+        assertTrue(takeover.reason().endsWith("is demoted (240 > 0)"), takeover.reason());
+        assertEquals(240, groupA.demotion());
+        assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.WARNING
+                && formatted(r).contains("could not refresh [" + VIP + "]")
+                && formatted(r).contains("Invalid scope value")), records.toString());
+        FaultLab.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+                () -> "holders " + lab.holders(VIP));
+        FaultLab.sleep(2_000);
+        assertEquals(CarpState.BACKUP, groupA.state(), log.toString());
+        assertEquals(CarpState.MASTER, groupB.state());
+        FaultLab.figure("renewFailure.peerTakeoverMillis", StateLog.millisBetween(broken, takeover));
     }
 
     private CarpGroup group(NettyCarpRuntime runtime, FaultLab.Host host, int vhid, int advskew) {
