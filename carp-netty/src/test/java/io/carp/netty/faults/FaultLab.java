@@ -62,11 +62,17 @@ final class FaultLab implements AutoCloseable {
         }
         this.tag = tag;
         removeLeftovers();
-        this.bridge = namespace("br");
-        ip("-n", bridge, "link", "add", "br0", "type", "bridge");
-        ip("-n", bridge, "link", "set", "br0", "up");
-        nft("add table bridge flt");
-        nft("add chain bridge flt faults { type filter hook forward priority 0; policy accept; }");
+        this.bridge = PREFIX + tag + "-br";
+        try {
+            namespace("br");
+            ip("-n", bridge, "link", "add", "br0", "type", "bridge");
+            ip("-n", bridge, "link", "set", "br0", "up");
+            nft("add table bridge flt");
+            nft("add chain bridge flt faults { type filter hook forward priority 0; policy accept; }");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /**

@@ -102,12 +102,16 @@ final class NodeProcess implements AutoCloseable {
         return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** SIGKILL if still alive (it also ends a stopped process). */
+    /** SIGKILL if still alive (it also ends a stopped process), and waits up to 5 s for it to end. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
