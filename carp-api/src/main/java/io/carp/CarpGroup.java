@@ -100,7 +100,8 @@ public interface CarpGroup extends AutoCloseable {
 
     /**
      * The current total demotion (0-240): the operator's ({@link #setDemotion}, {@link #demote}, {@link #promote})
-     * plus the weights of failing health checks, plus 240 while the addresses could not be claimed, capped at 240.
+     * plus the weights of failing health checks, plus 240 while the addresses could not be claimed (or, as MASTER,
+     * renewed), capped at 240.
      */
     int demotion();
 

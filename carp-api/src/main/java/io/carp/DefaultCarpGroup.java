@@ -31,7 +31,10 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private static final long AUTH_LOG_INTERVAL_NANOS = 60_000_000_000L;
     private static final long DROP_LOG_INTERVAL_NANOS = 1_000_000_000L;
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
-    /** The demotion a group gives itself when it cannot add its addresses (FreeBSD's senderr/ifdown factor). */
+    /**
+     * The demotion a group gives itself when it cannot add its addresses, or cannot renew them as a master (FreeBSD's
+     * senderr/ifdown factor).
+     */
     static final int CLAIM_FAILURE_DEMOTION = 240;
 
     private final CarpConfig config;
@@ -341,7 +344,12 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
                 addresses().refresh(config.virtualAddresses());
             } catch (RuntimeException e) {
                 addressFailure("refresh", e);
+                // The kernel lifetime of the addresses is running out: step aside before they vanish, as for a
+                // failed claim, rather than go on advertising as a master without them.
+                setAddressDemotionLater(DemotionSources.ADDRESS_REFRESH, "could not renew the virtual addresses");
+                return;
             }
+            clearAddressDemotionLater(DemotionSources.ADDRESS_REFRESH, "virtual addresses renewed again");
         }
     }
 
@@ -368,20 +376,33 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
             stats.claimed(now() - begin);
         } catch (RuntimeException e) {
             addressFailure("add", e);
-            if (demotions.get(DemotionSources.ADDRESS_CLAIM) == 0) {
-                // Not from inside the machine: demote on the next turn of the loop, so as not to advertise as a
-                // master that does not hold its addresses; healthy peers take over.
-                loop.execute(() -> {
-                    demotions.set(DemotionSources.ADDRESS_CLAIM, CLAIM_FAILURE_DEMOTION);
-                    applyDemotion(demotions.total(), "could not add the virtual addresses");
-                });
-            }
+            // So as not to advertise as a master that does not hold its addresses: healthy peers take over.
+            setAddressDemotionLater(DemotionSources.ADDRESS_CLAIM, "could not add the virtual addresses");
             return;
         }
-        if (demotions.get(DemotionSources.ADDRESS_CLAIM) != 0) {
+        clearAddressDemotionLater(DemotionSources.ADDRESS_CLAIM, "virtual addresses added again");
+        clearAddressDemotionLater(DemotionSources.ADDRESS_REFRESH, "virtual addresses added again");
+    }
+
+    /**
+     * Demotes by {@link #CLAIM_FAILURE_DEMOTION} for an address failure. Not from inside the machine (this runs in
+     * one of its effects): on the next turn of the loop.
+     */
+    private void setAddressDemotionLater(String source, String reason) {
+        if (demotions.get(source) == 0) {
             loop.execute(() -> {
-                demotions.set(DemotionSources.ADDRESS_CLAIM, 0);
-                applyDemotion(demotions.total(), "virtual addresses added again");
+                demotions.set(source, CLAIM_FAILURE_DEMOTION);
+                applyDemotion(demotions.total(), reason);
+            });
+        }
+    }
+
+    /** Lifts the demotion of an address failure that is over, on the next turn of the loop. */
+    private void clearAddressDemotionLater(String source, String reason) {
+        if (demotions.get(source) != 0) {
+            loop.execute(() -> {
+                demotions.set(source, 0);
+                applyDemotion(demotions.total(), reason);
             });
         }
     }

@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The parts a group's demotion is made of (operator, failed health checks, failed address claim, a unit of groups);
+ * The parts a group's demotion is made of (operator, failed health checks, failed address claim or renewal, a unit of
+ * groups);
  * the total is their sum capped at 240, FreeBSD's ceiling. Protocol thread only.
  */
 final class DemotionSources {
     static final String OPERATOR = "operator";
     static final String ADDRESS_CLAIM = "address-claim";
+    static final String ADDRESS_REFRESH = "address-refresh";
     static final int MAX = 240;
 
     private final Map<String, Integer> parts = new LinkedHashMap<>();

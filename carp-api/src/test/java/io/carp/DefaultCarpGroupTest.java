@@ -463,6 +463,47 @@ class DefaultCarpGroupTest {
     }
 
     @Test
+    void shouldDemoteTo240AndLoseToUndemotedPeerWhenRenewalFailsAsMaster() {
+        master();
+        runtime.addresses.failRefresh = true;
+        runtime.clear();
+
+        runtime.loop.advanceBy(INTERVAL_NANOS);                 // advert, renewal fails: demoted at once
+
+        assertEquals(240, group.demotion());
+        assertEquals(2, runtime.sent.size(), "the regular advert, then the demoted one at once");
+        assertEquals(2, group.stats().addressFailures(), "the renewals after both adverts failed");
+        assertEquals(0, runtime.sent.get(0).demote());
+        assertEquals(240, runtime.sent.get(1).demote());
+        runtime.receiveIpv4(peerAdvert(1, 200, 0, 1));         // slower, but not demoted
+        assertEquals(CarpState.BACKUP, group.state());
+    }
+
+    @Test
+    void shouldLiftRenewalDemotionWhenRenewalSucceedsAgain() {
+        master();
+        runtime.addresses.failRefresh = true;
+        runtime.loop.advanceBy(INTERVAL_NANOS);
+        assertEquals(240, group.demotion());
+        runtime.addresses.failRefresh = false;
+        runtime.clear();
+
+        runtime.loop.advanceBy(2 * INTERVAL_NANOS);             // a lone master renews successfully
+
+        assertEquals(CarpState.MASTER, group.state());
+        assertEquals(0, group.demotion());
+        assertEquals(0, runtime.lastSent().demote(), "the master advertises the lifted demotion at once");
+    }
+
+    @Test
+    void shouldKeepClaimDemotionWhenNothingIsLeftToRenew() {
+        runtime.addresses.failClaim = true;
+        started();
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS + 3 * INTERVAL_NANOS); // claim fails; the renewals "succeed"
+        assertEquals(240, group.demotion(), "a renewal must not lift the demotion of a failed claim");
+    }
+
+    @Test
     void shouldCountReleaseAndAnnounceFailuresAndGoOn() {
         runtime.addresses.failRelease = true;
         runtime.addresses.failAnnounce = true;

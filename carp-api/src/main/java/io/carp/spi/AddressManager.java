@@ -7,7 +7,8 @@ import java.util.List;
  * Puts the virtual addresses on the interface and tells the neighbours. Called on the group's protocol thread; each
  * call should finish in well under a millisecond (the Linux implementation uses rtnetlink, not a subprocess).
  * A method that fails throws an exception whose message says what happened (e.g. the kernel's errno); the group
- * logs it, counts it and, for {@link #claim}, demotes itself so as not to advertise addresses it does not hold.
+ * logs it, counts it and, for {@link #claim} and {@link #refresh}, demotes itself so as not to advertise addresses it
+ * does not hold.
  */
 public interface AddressManager {
 
@@ -49,7 +50,9 @@ public interface AddressManager {
 
     /**
      * Called after every advertisement a MASTER sends: a runtime that adds addresses with a kernel lifetime renews it
-     * here, so that the kernel removes them by itself if the process dies. Default: nothing.
+     * here, so that the kernel removes them by itself if the process dies. If it throws, the group demotes itself (by
+     * 240, as for a failed claim) until a later renewal or claim succeeds, so that a healthy peer takes over before
+     * the addresses expire. Default: nothing.
      *
      * @param addresses the group's virtual addresses
      */

@@ -1,0 +1,119 @@
+package io.carp.netty.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.carp.CarpGroup;
+import io.carp.CarpState;
+import io.carp.CarpStateEvent;
+import io.carp.netty.NettyCarpRuntime;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A partition between the two nodes (nftables drops every frame between their bridge ports, both ways) while a
+ * client on the same segment still reaches both; then the partition heals. Nodes a (advskew 0) and b (advskew 100),
+ * advbase 1 s, no preempt.
+ */
+@Tag("linux-root")
+class PartitionRootTest {
+    private static final String VIP = FaultLab.SUBNET + "100";
+    private static final int PORT = 18_080;
+
+    private static FaultLab lab;
+    private static FaultLab.Host a;
+    private static FaultLab.Host b;
+    private static FaultLab.Host client;
+    private static NettyCarpRuntime runtimeA;
+    private static NettyCarpRuntime runtimeB;
+    private final StateLog log = new StateLog();
+
+    @BeforeAll
+    static void createNetwork() {
+        RootRequirement.require("a partition made with nftables between network namespaces");
+        lab = new FaultLab("pt");
+        a = lab.host("a", 1);
+        b = lab.host("b", 2);
+        client = lab.host("cl", 50);
+        runtimeA = lab.runtime(a);
+        runtimeB = lab.runtime(b);
+    }
+
+    @AfterEach
+    void endTest() {
+        lab.endTest();
+    }
+
+    @AfterAll
+    static void deleteNetwork() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void shouldHaveTwoMastersDuringPartitionAndOneReachableMasterAfterHeal() {
+        int vhid = 46;
+        String macA = lab.mac(a);
+        String macB = lab.mac(b);
+        CarpGroup groupA = group(runtimeA, a, vhid, 0);
+        CarpGroup groupB = group(runtimeB, b, vhid, 100);
+        groupA.start();
+        groupB.start();
+        FaultLab.await("a MASTER with the VIP, b BACKUP", 10_000,
+                () -> groupA.state() == CarpState.MASTER && groupB.state() == CarpState.BACKUP
+                        && groupB.stats().ipv4PacketsReceived() > 0 && lab.holders(VIP).equals(List.of("a")),
+                log::toString);
+        lab.closeAfterTest(NameServer.start(a, PORT));
+        lab.closeAfterTest(NameServer.start(b, PORT));
+        assertEquals("a", NameServer.ask(client, VIP, PORT), "before the partition the client reaches a");
+        assertEquals(macA, lab.neighbour(client, VIP));
+
+        long cut = System.nanoTime();
+        lab.partition(a, b);
+        CarpStateEvent split = log.await(vhid, b.ifname(), CarpState.MASTER, cut, 6_000);
+        assertEquals("master timed out", split.reason());
+        FaultLab.await("both masters hold the VIP", 3_000, () -> lab.holders(VIP).equals(List.of("a", "b")),
+                () -> "holders " + lab.holders(VIP));
+        assertEquals(CarpState.MASTER, groupA.state(), "a hears nothing better and stays MASTER");
+        FaultLab.await("b's gratuitous ARP moves the client to b (split brain, as expected)", 4_000,
+                () -> macB.equals(lab.neighbour(client, VIP)), () -> "client's entry " + lab.neighbour(client, VIP));
+        assertEquals("b", NameServer.ask(client, VIP, PORT), "during the partition the client reaches b");
+
+        long heal = System.nanoTime();
+        lab.clearFaults();
+        CarpStateEvent yielded = log.await(vhid, b.ifname(), CarpState.BACKUP, heal, 5_000);
+        assertEquals("preempted by " + a.address(), yielded.reason());
+        long oneMasterMillis = StateLog.millisBetween(heal, yielded);
+        FaultLab.await("the VIP on a only", 3_000, () -> lab.holders(VIP).equals(List.of("a")),
+                () -> "holders " + lab.holders(VIP));
+        long vipMillis = (System.nanoTime() - heal) / 1_000_000L;
+        FaultLab.await("a's gratuitous ARP moves the client back to a", 4_000,
+                () -> macA.equals(lab.neighbour(client, VIP)), () -> "client's entry " + lab.neighbour(client, VIP));
+        long arpMillis = (System.nanoTime() - heal) / 1_000_000L;
+        assertEquals("a", NameServer.ask(client, VIP, PORT), "after the heal the client must reach the VIP on a");
+        assertEquals(macA, lab.neighbour(client, VIP));
+
+        FaultLab.sleep(2_000);
+        assertEquals(CarpState.MASTER, groupA.state());
+        assertEquals(CarpState.BACKUP, groupB.state());
+        assertEquals(List.of(), log.since(vhid, a.ifname(), cut), "a never left MASTER: " + log);
+        assertEquals(List.of(yielded), log.since(vhid, b.ifname(), heal), log.toString());
+        assertEquals(List.of("a"), lab.holders(VIP));
+        FaultLab.figure("partition.secondMasterMillis", StateLog.millisBetween(cut, split));
+        FaultLab.figure("heal.oneMasterMillis", oneMasterMillis);
+        FaultLab.figure("heal.vipOnOneNodeMillis", vipMillis);
+        FaultLab.figure("heal.clientNeighbourOnMasterMillis", arpMillis);
+        assertTrue(oneMasterMillis <= 3_000, "one master " + oneMasterMillis + " ms after the heal");
+    }
+
+    private CarpGroup group(NettyCarpRuntime runtime, FaultLab.Host host, int vhid, int advskew) {
+        return lab.closeAfterTest(CarpGroup.builder().runtime(runtime).interfaceName(host.ifname()).vhid(vhid)
+                .password("flt-secret").virtualAddress(VIP).advbase(1).advskew(advskew).onStateChange(log)
+                .build());
+    }
+}

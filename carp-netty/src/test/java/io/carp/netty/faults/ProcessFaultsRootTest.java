@@ -1,0 +1,136 @@
+package io.carp.netty.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.carp.CarpGroup;
+import io.carp.CarpState;
+import io.carp.CarpStateEvent;
+import io.carp.netty.NettyCarpRuntime;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The master is a child JVM ({@code NettyCarpNodeMain}, advskew 0) that the test freezes with SIGSTOP, thaws with
+ * SIGCONT, or kills with SIGKILL; the backup (advskew 100) runs in this JVM. Advbase 1 s: the backup's master-down
+ * interval is 3 + 100/256 = 3.39 s, and the master's address lifetime is 3 s, renewed on every advert.
+ */
+@Tag("linux-root")
+class ProcessFaultsRootTest {
+    private static final String VIP = FaultLab.SUBNET + "100";
+    private static final long JVM_START_MILLIS = 30_000;
+
+    private static FaultLab lab;
+    private static FaultLab.Host a;
+    private static FaultLab.Host b;
+    private static NettyCarpRuntime runtimeB;
+    private final StateLog log = new StateLog();
+
+    @BeforeAll
+    static void createNetwork() {
+        RootRequirement.require("SIGSTOP, SIGCONT and SIGKILL of a master JVM in a network namespace");
+        lab = new FaultLab("pr");
+        a = lab.host("a", 1);
+        b = lab.host("b", 2);
+        runtimeB = lab.runtime(b);
+    }
+
+    @AfterEach
+    void endTest() {
+        lab.endTest();
+    }
+
+    @AfterAll
+    static void deleteNetwork() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void shouldTakeOverWhileMasterIsStoppedAndConvergeToOneMasterAfterContinue() throws Exception {
+        int vhid = 41;
+        NodeProcess master = lab.closeAfterTest(NodeProcess.start(a, node(vhid)));
+        master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
+        CarpGroup backup = startBackup(vhid);
+
+        long stop = System.nanoTime();
+        master.signal("STOP");
+        CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, stop, 8_000);
+        assertEquals("master timed out", takeover.reason());
+        long takeoverMillis = StateLog.millisBetween(stop, takeover);
+        FaultLab.await("the stopped master's copy of the VIP expires and only the backup holds it", 8_000,
+                () -> lab.holders(VIP).equals(List.of("b")), () -> "holders " + lab.holders(VIP));
+        long stoppedMillis = (System.nanoTime() - stop) / 1_000_000L;
+
+        long cont = System.nanoTime();
+        master.signal("CONT");
+        CarpStateEvent yielded = log.await(vhid, b.ifname(), CarpState.BACKUP, cont, 3_000);
+        assertEquals("preempted by " + a.address(), yielded.reason());
+        long convergeMillis = StateLog.millisBetween(cont, yielded);
+        FaultLab.await("the VIP only on the thawed master", 3_000,
+                () -> lab.holders(VIP).equals(List.of("a")), () -> "holders " + lab.holders(VIP));
+        long vipMillis = (System.nanoTime() - cont) / 1_000_000L;
+
+        FaultLab.sleep(2_500); // two more adverts of each: nothing moves any more
+        assertEquals(List.of("a"), lab.holders(VIP));
+        assertEquals(CarpState.BACKUP, backup.state());
+        assertEquals(List.of(), master.since("STATE", cont), "the thawed master never left MASTER: " + master);
+        assertEquals(List.of(yielded), log.since(vhid, b.ifname(), cont), log.toString());
+
+        FaultLab.figure("sigstop.takeoverMillis", takeoverMillis);
+        FaultLab.figure("sigstop.stoppedMillis", stoppedMillis);
+        FaultLab.figure("sigcont.backupYieldsMillis", convergeMillis);
+        FaultLab.figure("sigcont.vipOnOneNodeMillis", vipMillis);
+        assertTrue(takeoverMillis <= 3_391 + 1_000, "takeover " + takeoverMillis + " ms after SIGSTOP");
+    }
+
+    @Test
+    void shouldLetKernelExpireKilledMastersAddressAndLeaveItOnlyOnBackup() throws Exception {
+        int vhid = 42;
+        NodeProcess master = lab.closeAfterTest(NodeProcess.start(a, node(vhid)));
+        master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
+        startBackup(vhid);
+        long lifetime = lab.validLifetime(a, VIP);
+        assertTrue(lifetime >= 1 && lifetime <= 3, "valid_lft " + lifetime + " s (expected: the 3 s master-down"
+                + " interval, renewed every second)");
+
+        long kill = System.nanoTime();
+        master.signal("KILL");
+        assertTrue(master.awaitExit(5_000), "the master did not die");
+        long expiryMillis = FaultLab.await("the kernel removes the dead master's VIP", 10_000,
+                () -> !lab.holds(a, VIP), () -> "addresses of a: " + lab.addresses(a));
+        CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, kill, 8_000);
+        assertEquals("master timed out", takeover.reason());
+        FaultLab.await("the VIP only on the backup", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+                () -> "holders " + lab.holders(VIP));
+
+        FaultLab.figure("sigkill.validLifetimeSeconds", lifetime);
+        FaultLab.figure("sigkill.addressExpiredMillis", expiryMillis);
+        FaultLab.figure("sigkill.takeoverMillis", StateLog.millisBetween(kill, takeover));
+        assertTrue(expiryMillis <= lifetime * 1_000 + 2_000, "the VIP outlived its kernel lifetime (" + lifetime
+                + " s) by far: " + expiryMillis + " ms");
+    }
+
+    /** Starts the in-JVM backup once the child is MASTER, and waits until it hears the master's adverts. */
+    private CarpGroup startBackup(int vhid) {
+        FaultLab.await("the master holds the VIP", 5_000, () -> lab.holds(a, VIP), () -> "" + lab.addresses(a));
+        CarpGroup backup = lab.closeAfterTest(CarpGroup.builder().runtime(runtimeB).interfaceName(b.ifname())
+                .vhid(vhid).password("flt-secret").virtualAddress(VIP).advbase(1).advskew(100)
+                .onStateChange(log).build());
+        backup.start();
+        FaultLab.await("the backup hears the master", 5_000,
+                () -> backup.state() == CarpState.BACKUP && backup.stats().ipv4PacketsReceived() >= 2,
+                log::toString);
+        return backup;
+    }
+
+    private static String[] node(int vhid) {
+        return new String[] {"--interface", a.ifname(), "--vhid", String.valueOf(vhid), "--pass", "flt-secret",
+                "--addr", VIP, "--advbase", "1", "--advskew", "0"};
+    }
+}
