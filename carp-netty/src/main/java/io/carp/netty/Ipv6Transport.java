@@ -12,8 +12,6 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -27,7 +25,7 @@ import java.nio.ByteBuffer;
  * {@link InboundRouter}. The socket is a member of ff02::12 only while some group on the interface uses multicast
  * ({@link #setMember}).
  */
-final class Ipv6Transport implements EpollIoHandle {
+final class Ipv6Transport extends EpollReader {
     private static final System.Logger LOG = System.getLogger(Ipv6Transport.class.getName());
     private static final Inet6Address CARP_GROUP = group();
     /** Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait). */
@@ -39,22 +37,18 @@ final class Ipv6Transport implements EpollIoHandle {
     private final NativeSocket socket;
     private final NativeSocket advertiser;
     private final Ipv6RawIo io;
-    private final FileDescriptor fd;
     private final InboundRouter router;
     private volatile boolean member;
-    private volatile IoRegistration registration;
-    private Future<IoRegistration> registering;
-    private volatile boolean closed;
     private long lastErrorLog = Long.MIN_VALUE;
 
     private Ipv6Transport(String interfaceName, int ifindex, NativeSocket socket, NativeSocket advertiser,
                           InboundRouter router, boolean member) {
+        super(socket.fd());
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
-        this.fd = new FileDescriptor(socket.fd());
         this.router = router;
         this.member = member;
     }
@@ -75,28 +69,8 @@ final class Ipv6Transport implements EpollIoHandle {
             throw e;
         }
         Ipv6Transport transport = new Ipv6Transport(interfaceName, ifindex, socket, advertiser, router, member);
-        transport.registering = loop.register(transport);
-        transport.registering.addListener(f -> {
-            if (f.isSuccess()) {
-                IoRegistration r = (IoRegistration) f.getNow();
-                transport.registration = r;
-                if (transport.closed) {
-                    r.cancel();
-                } else {
-                    r.submit(EpollIoOps.EPOLLIN);
-                }
-            }
-        });
+        transport.register(loop);
         return transport;
-    }
-
-    Future<IoRegistration> registration() {
-        return registering;
-    }
-
-    @Override
-    public FileDescriptor fd() {
-        return fd;
     }
 
     @Override
@@ -105,7 +79,7 @@ final class Ipv6Transport implements EpollIoHandle {
         if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
             return;
         }
-        for (int i = 0; i < MAX_READS_PER_EVENT && !closed; i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
             Ipv6RawIo.Received r;
             try {
                 r = io.receive();
@@ -161,7 +135,7 @@ final class Ipv6Transport implements EpollIoHandle {
      * @param join whether the socket should be a member
      */
     void setMember(boolean join) {
-        if (join == member || closed) {
+        if (join == member || isClosed()) {
             return;
         }
         if (join) {
@@ -182,13 +156,9 @@ final class Ipv6Transport implements EpollIoHandle {
         CarpSockets.sendNeighborAdvertisement(advertiser, interfaceName, ifindex, mac, address);
     }
 
-    /** Leaves ff02::12 (if a member), unregisters from the loop and closes both sockets. Idempotent. */
+    /** On {@link #close()}: leaves ff02::12 (if a member) while the socket is open. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    void beforeUnregister() {
         if (member) {
             try {
                 CarpSockets.leaveIpv6(socket, ifindex);
@@ -196,12 +166,11 @@ final class Ipv6Transport implements EpollIoHandle {
                 LOG.log(Level.DEBUG, "{0}: leaving ff02::12: {1}", interfaceName, e.getMessage());
             }
         }
-        IoRegistration r = registration;
-        if (r != null) {
-            r.cancel(); // removes the descriptor from epoll while it is still open
-        } else if (registering != null) {
-            registering.cancel(false);
-        }
+    }
+
+    /** On {@link #close()}, after the socket left the loop: closes both sockets. */
+    @Override
+    void closeDescriptors() {
         socket.close();
         advertiser.close();
     }

@@ -8,10 +8,6 @@ import io.carp.netty.linux.RtNetlink;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,26 +17,22 @@ import java.util.function.Consumer;
  * Every event for the interface is handed to the listener; if the kernel dropped events ({@code ENOBUFS}) the state
  * is queried again.
  */
-final class LinkMonitor implements EpollIoHandle {
+final class LinkMonitor extends EpollReader {
     private static final System.Logger LOG = System.getLogger(LinkMonitor.class.getName());
 
     private final String interfaceName;
     private final int ifindex;
     private final NativeSocket socket;
-    private final FileDescriptor fd;
     private final RtNetlink query;
     private final Consumer<LinkInfo> listener;
     private final byte[] buffer = new byte[32 * 1024];
-    private volatile IoRegistration registration;
-    private Future<IoRegistration> registering;
-    private volatile boolean closed;
 
     private LinkMonitor(String interfaceName, int ifindex, NativeSocket socket, RtNetlink query,
                         Consumer<LinkInfo> listener) {
+        super(socket.fd());
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.socket = socket;
-        this.fd = new FileDescriptor(socket.fd());
         this.query = query;
         this.listener = listener;
     }
@@ -52,33 +44,13 @@ final class LinkMonitor implements EpollIoHandle {
     static LinkMonitor open(String interfaceName, int ifindex, RtNetlink query, Consumer<LinkInfo> listener,
                             IoEventLoop loop) {
         LinkMonitor monitor = new LinkMonitor(interfaceName, ifindex, RtNetlink.openLinkEvents(), query, listener);
-        monitor.registering = loop.register(monitor);
-        monitor.registering.addListener(f -> {
-            if (f.isSuccess()) {
-                IoRegistration r = (IoRegistration) f.getNow();
-                monitor.registration = r;
-                if (monitor.closed) {
-                    r.cancel();
-                } else {
-                    r.submit(EpollIoOps.EPOLLIN);
-                }
-            }
-        });
+        monitor.register(loop);
         return monitor;
-    }
-
-    Future<IoRegistration> registration() {
-        return registering;
-    }
-
-    @Override
-    public FileDescriptor fd() {
-        return fd;
     }
 
     @Override
     public void handle(IoRegistration reg, IoEvent event) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         List<LinkInfo> events;
@@ -109,19 +81,9 @@ final class LinkMonitor implements EpollIoHandle {
         }
     }
 
-    /** Unsubscribes and closes the socket. Idempotent. */
+    /** On {@link #close()}, after the socket left the loop: closes it, which unsubscribes. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        IoRegistration r = registration;
-        if (r != null) {
-            r.cancel();
-        } else if (registering != null) {
-            registering.cancel(false);
-        }
+    void closeDescriptors() {
         socket.close();
     }
 }

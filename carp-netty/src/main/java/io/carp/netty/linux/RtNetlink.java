@@ -98,14 +98,7 @@ public final class RtNetlink implements AutoCloseable {
      * @throws NativeException on any other failure
      */
     public synchronized LinkInfo link(String name) {
-        try {
-            return single(request(Netlink.getLink(nextSeq(), name), "RTM_GETLINK " + name, false));
-        } catch (NativeException e) {
-            if (e.errno() == Errno.ENODEV) {
-                return null;
-            }
-            throw e;
-        }
+        return linkOrNull(Netlink.getLink(nextSeq(), name), "RTM_GETLINK " + name);
     }
 
     /**
@@ -115,8 +108,13 @@ public final class RtNetlink implements AutoCloseable {
      * @return the interface, or {@code null} if it is gone
      */
     public synchronized LinkInfo link(int ifindex) {
+        return linkOrNull(Netlink.getLink(nextSeq(), ifindex), "RTM_GETLINK ifindex " + ifindex);
+    }
+
+    /** Sends an {@code RTM_GETLINK} request: its one answer, or {@code null} on {@code ENODEV}. */
+    private LinkInfo linkOrNull(byte[] message, String what) {
         try {
-            return single(request(Netlink.getLink(nextSeq(), ifindex), "RTM_GETLINK ifindex " + ifindex, false));
+            return single(request(message, what, false));
         } catch (NativeException e) {
             if (e.errno() == Errno.ENODEV) {
                 return null;
