@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.LinuxRootTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +15,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link NettyCarpNodeMain} in child JVMs inside a namespace of ours: without privileges (uid 65534), killed with
  * SIGKILL (the kernel must expire the address), and stopped with SIGTERM (bow-out, clean interface).
  */
-@Tag("linux-root")
+@LinuxRootTest("child JVMs in a network namespace, as root and as uid 65534")
 class ChildJvmRootTest {
     private static final String NS = "cnx-child";
     private static final String IF = "cnxd0";
@@ -31,7 +31,6 @@ class ChildJvmRootTest {
 
     @BeforeAll
     static void createNamespace() throws IOException {
-        NetnsLab.assumeRoot("child JVMs in a network namespace, as root and as uid 65534");
         lab = new NetnsLab();
         lab.namespace(NS);
         lab.in(NS, "ip", "link", "add", IF, "type", "veth", "peer", "name", "cnxd1"); // no dummy module here

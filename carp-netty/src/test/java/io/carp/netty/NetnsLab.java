@@ -4,54 +4,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Network namespaces for root-tagged tests: creates them with {@code ip}, runs commands in them, and deletes them
- * (which also removes their veths and bridges). Every name starts with {@code cnx-}; addresses are in
- * 198.18.50.0/24 and exist only inside these namespaces.
+ * Network namespaces for root tests ({@link io.carp.netty.testing.LinuxRootTest}): creates them with {@code ip}, runs
+ * commands in them, and deletes them (which also removes their veths and bridges). Every name starts with
+ * {@code cnx-}; addresses are in 198.18.50.0/24 and exist only inside these namespaces.
  */
 public final class NetnsLab implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
-
-    /**
-     * Aborts the calling test class (skipped, not failed) with a loud banner when not running as root.
-     *
-     * @param what what the tests need root for
-     */
-    public static void assumeRoot(String what) {
-        boolean root = isRoot();
-        if (!root) {
-            String banner = "\n" + "*".repeat(100) + "\n*** SKIPPED linux-root tests (" + what + "): not running as"
-                    + " root; run `mvn verify` as root, or exclude them with -Dcarp.excludedGroups=linux-root\n"
-                    + "*".repeat(100);
-            System.err.println(banner);
-            System.out.println(banner);
-            if (Boolean.getBoolean("carp.requireRootTests")) {
-                throw new AssertionError("linux-root tests must run here (carp.requireRootTests=true) but this is not"
-                        + " root: " + what);
-            }
-        }
-        Assumptions.assumeTrue(root, "linux-root tests need root: " + what);
-    }
-
-    static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0"); // effective uid
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
 
     /**
      * Creates a namespace with loopback up and IPv6 duplicate address detection off (so link-local addresses are

@@ -15,6 +15,7 @@ import io.carp.netty.linux.Ipv6RawIo;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.netty.linux.NetworkNamespace;
 import io.carp.netty.linux.RawCapture;
+import io.carp.netty.testing.LinuxRootTest;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.util.List;
@@ -25,14 +26,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two runtimes in one JVM, each opening its sockets in its own network namespace, joined through a bridge in a
  * third namespace (so that one side's link can go down without the other losing carrier).
  */
-@Tag("linux-root")
+@LinuxRootTest("two CARP runtimes in network namespaces")
 class NettyCarpRuntimeRootTest {
     private static final String NS_A = "cnx-rt-a";
     private static final String NS_B = "cnx-rt-b";
@@ -51,7 +51,6 @@ class NettyCarpRuntimeRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        NetnsLab.assumeRoot("two CARP runtimes in network namespaces");
         lab = new NetnsLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

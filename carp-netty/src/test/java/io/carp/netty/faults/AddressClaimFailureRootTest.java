@@ -8,6 +8,7 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -17,7 +18,6 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * most specific subnet containing the VIP) or while it is MASTER (its own /24 comes back with scope link, so renewing
  * the VIP fails). Node b (198.18.110.2/24) is healthy.
  */
-@Tag("linux-root")
+@LinuxRootTest("an address the kernel refuses, in a network namespace")
 class AddressClaimFailureRootTest {
     private static final String VIP = FaultLab.SUBNET + "200";
     private static final String CONFLICT = FaultLab.SUBNET + "129/25";
@@ -57,7 +57,6 @@ class AddressClaimFailureRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("an address the kernel refuses, in a network namespace");
         lab = new FaultLab("ad");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

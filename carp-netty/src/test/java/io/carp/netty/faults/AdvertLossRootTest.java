@@ -8,12 +8,12 @@ import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * <p>A control group, vhid 48, runs beside it in the measured phase with {@code adaptToLoss(false)} on its backup; its
  * takeovers are counted and printed, not asserted (about one a minute is expected).
  */
-@Tag("linux-root")
+@LinuxRootTest("advert loss made with nftables between network namespaces")
 class AdvertLossRootTest {
     private static final String VIP = FaultLab.SUBNET + "100";
     private static final String CONTROL_VIP = FaultLab.SUBNET + "101";
@@ -53,7 +53,6 @@ class AdvertLossRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("advert loss made with nftables between network namespaces");
         lab = new FaultLab("ls");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

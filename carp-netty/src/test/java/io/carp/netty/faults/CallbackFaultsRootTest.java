@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code onStateChange} that always throws and an {@code onMaster} that blocks for up to 15 s; node b (advskew 100,
  * preempt) is plain. Adverts are captured with tcpdump on b's interface (kernel timestamps).
  */
-@Tag("linux-root")
+@LinuxRootTest("callbacks that throw and block, with adverts captured by tcpdump")
 class CallbackFaultsRootTest {
     private static final String VIP = FaultLab.SUBNET + "100";
     private static final long BLOCK_SECONDS = 15;
@@ -37,7 +37,6 @@ class CallbackFaultsRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("callbacks that throw and block, with adverts captured by tcpdump");
         lab = new FaultLab("cb");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

@@ -7,18 +7,18 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code ip link set dev X down/up} inside a node's namespace, on the master and on the backup. Two in-JVM nodes:
  * a (advskew 0) and b (advskew 100), advbase 1 s.
  */
-@Tag("linux-root")
+@LinuxRootTest("interfaces set down and up in network namespaces")
 class LinkFaultsRootTest {
     private static final String VIP = FaultLab.SUBNET + "100";
 
@@ -31,7 +31,6 @@ class LinkFaultsRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("interfaces set down and up in network namespaces");
         lab = new FaultLab("lk");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

@@ -7,11 +7,11 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * client on the same segment still reaches both; then the partition heals. Nodes a (advskew 0) and b (advskew 100),
  * advbase 1 s, no preempt.
  */
-@Tag("linux-root")
+@LinuxRootTest("a partition made with nftables between network namespaces")
 class PartitionRootTest {
     private static final String VIP = FaultLab.SUBNET + "100";
     private static final int PORT = 18_080;
@@ -34,7 +34,6 @@ class PartitionRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("a partition made with nftables between network namespaces");
         lab = new FaultLab("pt");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

@@ -7,11 +7,11 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * SIGCONT, or kills with SIGKILL; the backup (advskew 100) runs in this JVM. Advbase 1 s: the backup's master-down
  * interval is 3 + 100/256 = 3.39 s, and the master's address lifetime is 3 s, renewed on every advert.
  */
-@Tag("linux-root")
+@LinuxRootTest("SIGSTOP, SIGCONT and SIGKILL of a master JVM in a network namespace")
 class ProcessFaultsRootTest {
     private static final String VIP = FaultLab.SUBNET + "100";
     private static final long JVM_START_MILLIS = 30_000;
@@ -32,7 +32,6 @@ class ProcessFaultsRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootRequirement.require("SIGSTOP, SIGCONT and SIGKILL of a master JVM in a network namespace");
         lab = new FaultLab("pr");
         a = lab.host("a", 1);
         b = lab.host("b", 2);

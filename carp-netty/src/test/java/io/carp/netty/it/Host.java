@@ -1,5 +1,6 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.Tools;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.LinuxRootTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

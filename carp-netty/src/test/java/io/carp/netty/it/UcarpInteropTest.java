@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.LinuxRootTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

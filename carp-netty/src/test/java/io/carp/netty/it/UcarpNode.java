@@ -1,5 +1,6 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,8 +8,8 @@
  * ({@code scripts/netns-cleanup.sh} removes them by hand).
  *
  * <p>Requirements: root, {@code ip netns}, {@code ucarp} (Debian 1.5.2) for the interop tests, and {@code ping} or
- * Perl's Net::Ping for the reachability tests. Without them the classes are skipped with a banner; with
- * {@code -Dcarp.requireRootTests=true} (CI) they fail instead. Run only these:
+ * Perl's Net::Ping for the reachability tests ({@link io.carp.netty.testing.LinuxRootTest}). Without them the classes
+ * are skipped with a banner; with {@code -Dcarp.requireRootTests=true} (CI) they fail instead. Run only these:
  * {@code mvn -B -o -pl carp-netty -am test -Dtest='io.carp.netty.it.**' -Dsurefire.failIfNoSpecifiedTests=false};
  * leave them out with {@code -Dcarp.excludedGroups=linux-root}. Measured times are printed as {@code MEASURED ...}
  * lines on the console, never asserted tightly.

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.carp.netty.NetnsLab;
+import io.carp.netty.testing.LinuxRootTest;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The raw sockets on their own, between two namespaces joined by a veth pair. */
-@Tag("linux-root")
+@LinuxRootTest("raw sockets in network namespaces")
 class CarpSocketsRootTest {
     private static final String NS_A = "cnx-sock-a";
     private static final String NS_B = "cnx-sock-b";
@@ -24,7 +24,6 @@ class CarpSocketsRootTest {
 
     @BeforeAll
     static void createNamespaces() {
-        NetnsLab.assumeRoot("raw sockets in network namespaces");
         lab = new NetnsLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

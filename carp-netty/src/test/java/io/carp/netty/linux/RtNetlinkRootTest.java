@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.netty.NetnsLab;
+import io.carp.netty.testing.LinuxRootTest;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** rtnetlink requests against a real kernel, in a namespace of ours. */
-@Tag("linux-root")
+@LinuxRootTest("rtnetlink address changes in a network namespace")
 class RtNetlinkRootTest {
     private static final String NS = "cnx-nl";
     private static final String IF = "cnxn0";
@@ -26,7 +26,6 @@ class RtNetlinkRootTest {
 
     @BeforeAll
     static void createNamespace() {
-        NetnsLab.assumeRoot("rtnetlink address changes in a network namespace");
         lab = new NetnsLab();
         lab.namespace(NS);
         lab.in(NS, "ip", "link", "add", IF, "type", "veth", "peer", "name", "cnxn1");

@@ -8,12 +8,13 @@ import io.carp.CarpGroupUnit;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * (198.18.100.0/24, vhid 1) and one on bridge 2 (198.18.101.0/24, vhid 2). When A's first link goes down, both vhids
  * move to B, although A's second link is fine.
  */
-@Tag("linux-root")
+@LinuxRootTest("a group unit across two interfaces")
 class GroupUnitRootTest {
     private static final String NS_A = "uni-g-a";
     private static final String NS_B = "uni-g-b";
@@ -36,7 +37,6 @@ class GroupUnitRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("a group unit across two interfaces");
         lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

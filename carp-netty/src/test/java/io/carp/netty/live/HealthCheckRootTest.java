@@ -8,6 +8,8 @@ import io.carp.CarpStateEvent;
 import io.carp.HealthCheck;
 import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.linux.NetworkNamespace;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@link HealthCheck#tcpPort}; the test opens and closes the listener. B (advskew 100, no preempt) takes over when the
  * port closes, and keeps the role when it opens again. The listener and every check run inside A's namespace.
  */
-@Tag("linux-root")
+@LinuxRootTest("health checks moving the master")
 class HealthCheckRootTest {
     private static final String NS_A = "uni-h-a";
     private static final String NS_B = "uni-h-b";
@@ -44,7 +45,6 @@ class HealthCheckRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("health checks moving the master");
         lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

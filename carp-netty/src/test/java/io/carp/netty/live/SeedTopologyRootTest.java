@@ -8,12 +8,14 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveProcess;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * vhid 2 (a runtime in this JVM), and C backs up both with advskew 100 in ONE runtime: two groups on one interface
  * sharing one socket. Killing A moves vhid 1, and only vhid 1, to C.
  */
-@Tag("linux-root")
+@LinuxRootTest("the three-host seed topology")
 class SeedTopologyRootTest {
     private static final String NS_A = "uni-s-a";
     private static final String NS_B = "uni-s-b";
@@ -40,7 +42,6 @@ class SeedTopologyRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("the three-host seed topology");
         lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

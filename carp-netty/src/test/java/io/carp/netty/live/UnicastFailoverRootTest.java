@@ -13,13 +13,15 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.netty.linux.NetworkNamespace;
 import io.carp.netty.linux.RawCapture;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * user hook (as a cloud API would) instead of rtnetlink and gratuitous ARP. A multicast group pair (vhid 9) on the
  * same interfaces is the control: it cannot hear across the bridge, so each side becomes its master.
  */
-@Tag("linux-root")
+@LinuxRootTest("unicast CARP through a bridge that drops multicast")
 class UnicastFailoverRootTest {
     private static final String NS_A = "uni-u-a";
     private static final String NS_B = "uni-u-b";
@@ -49,7 +51,6 @@ class UnicastFailoverRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("unicast CARP through a bridge that drops multicast");
         lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);

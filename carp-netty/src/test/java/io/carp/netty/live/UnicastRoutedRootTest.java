@@ -13,12 +13,13 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.netty.linux.NetworkNamespace;
 import io.carp.netty.linux.RawCapture;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * them (they come from its peer), while the multicast group of vhid 4 drops A's vhid-4 adverts for their TTL. A sends
  * from a pinned secondary address (not the one the route would pick), which B lists as its peer.
  */
-@Tag("linux-root")
+@LinuxRootTest("unicast CARP across a router")
 class UnicastRoutedRootTest {
     private static final String NS_A = "uni-r-a";
     private static final String NS_RT = "uni-r-rt";
@@ -46,7 +47,6 @@ class UnicastRoutedRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("unicast CARP across a router");
         lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_RT);

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.carp.examples.cli.CarpCli;
+import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveProcess;
+import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILLed. The first carp-cli run moves the address with up/down scripts, as ucarp does; the second with
  * {@code --manage-address}. Timeouts only bound a hang.
  */
-@Tag("linux-root")
+@LinuxRootTest(value = "carp-cli and ucarp in network namespaces", ucarp = true)
 class CliNextToUcarpRootTest {
-    private static final Path UCARP = Path.of("/usr/sbin/ucarp");
+    private static final Path UCARP = Tools.ucarp().orElse(Path.of("/usr/sbin/ucarp"));
     private static final String NS_CLI = "uni-c-cli";
     private static final String NS_UCARP = "uni-c-uc";
     private static final String IF_CLI = "unicc";
@@ -41,16 +44,14 @@ class CliNextToUcarpRootTest {
     private static final Pattern CLI_STATE = Pattern.compile("vhid 1@" + IF_CLI + ": \\w+ -> (\\w+)");
     private static final Pattern UCARP_STATE = Pattern.compile("Switching to state: (\\w+)");
 
-    private static LiveNetwork net;
+    private static LiveLab net;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void createNetwork() {
-        RootGate.requireRoot("carp-cli and ucarp in network namespaces");
-        RootGate.requireTool(UCARP);
-        net = new LiveNetwork();
+        net = new LiveLab();
         net.namespace(NS_CLI);
         net.namespace(NS_UCARP);
         net.link(NS_CLI, IF_CLI, CLI_IP + "/24", NS_UCARP, IF_UCARP, UCARP_IP + "/24");

@@ -1,4 +1,4 @@
-package io.carp.netty.live;
+package io.carp.netty.testing;
 
 import io.carp.netty.NetnsLab;
 import java.util.ArrayList;
@@ -7,12 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Network namespaces for the live tests. Every namespace name starts with {@code uni-}; addresses are in
- * 198.18.100.0/24 and 198.18.101.0/24 and exist only inside these namespaces. {@link #close()} kills the processes
- * started through it and deletes the namespaces (with their veths and bridges).
+ * Network namespaces for the live tests of carp-netty and the examples. Every namespace name starts with {@code uni-};
+ * addresses are in 198.18.100.0/24 and 198.18.101.0/24 and exist only inside these namespaces. {@link #close()} kills
+ * the processes started through it and deletes the namespaces (with their veths and bridges).
  */
-final class LiveLab implements AutoCloseable {
-    static final String PREFIX = "uni-";
+public final class LiveLab implements AutoCloseable {
+    /** Every namespace name starts with this. */
+    public static final String PREFIX = "uni-";
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+)");
 
     private final List<String> namespaces = new ArrayList<>();
@@ -25,7 +26,7 @@ final class LiveLab implements AutoCloseable {
      * @param name starting with {@code uni-}
      * @return the name
      */
-    String namespace(String name) {
+    public String namespace(String name) {
         if (!name.startsWith(PREFIX)) {
             throw new IllegalArgumentException("namespace: " + name + " (expected: a name starting with " + PREFIX + ")");
         }
@@ -43,7 +44,7 @@ final class LiveLab implements AutoCloseable {
      * @param ns   the namespace
      * @param name the bridge
      */
-    void bridge(String ns, String name) {
+    public void bridge(String ns, String name) {
         in(ns, "ip", "link", "add", name, "type", "bridge");
         in(ns, "ip", "link", "set", name, "up");
     }
@@ -58,7 +59,7 @@ final class LiveLab implements AutoCloseable {
      * @param bridge      the bridge
      * @param bridgePort  the name of the port end
      */
-    void plug(String host, String hostIf, String address, String bridgeNs, String bridge, String bridgePort) {
+    public void plug(String host, String hostIf, String address, String bridgeNs, String bridge, String bridgePort) {
         NetnsLab.run(true, "ip", "link", "add", hostIf, "netns", host, "type", "veth", "peer", "name", bridgePort,
                 "netns", bridgeNs);
         in(bridgeNs, "ip", "link", "set", bridgePort, "master", bridge);
@@ -77,7 +78,7 @@ final class LiveLab implements AutoCloseable {
      * @param ifB      the interface there
      * @param addressB its address with prefix
      */
-    void link(String nsA, String ifA, String addressA, String nsB, String ifB, String addressB) {
+    public void link(String nsA, String ifA, String addressA, String nsB, String ifB, String addressB) {
         NetnsLab.run(true, "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
         in(nsA, "ip", "addr", "add", addressA, "dev", ifA);
         in(nsB, "ip", "addr", "add", addressB, "dev", ifB);
@@ -91,7 +92,7 @@ final class LiveLab implements AutoCloseable {
      *
      * @param bridgeNs the bridge's namespace
      */
-    void dropCarpMulticast(String bridgeNs) {
+    public void dropCarpMulticast(String bridgeNs) {
         in(bridgeNs, "nft", "add", "table", "bridge", "f");
         in(bridgeNs, "nft", "add", "chain", "bridge", "f", "carpfwd", "{ type filter hook forward priority 0; }");
         in(bridgeNs, "nft", "add", "rule", "bridge", "f", "carpfwd", "ip", "daddr", "224.0.0.18", "counter", "drop");
@@ -105,7 +106,7 @@ final class LiveLab implements AutoCloseable {
      * @param interfaceName the interface
      * @return e.g. {@code fe80::1c2b:3dff:fe4e:5f60}
      */
-    String linkLocal(String ns, String interfaceName) {
+    public String linkLocal(String ns, String interfaceName) {
         String out = NetnsLab.run(true, "ip", "-n", ns, "-6", "-o", "addr", "show", "dev", interfaceName, "scope",
                 "link");
         Matcher m = Pattern.compile("inet6 (fe80:[0-9a-f:]+)/").matcher(out);
@@ -121,7 +122,7 @@ final class LiveLab implements AutoCloseable {
      * @param bridgeNs the bridge's namespace
      * @return the rule's packet counter
      */
-    long carpMulticastDropped(String bridgeNs) {
+    public long carpMulticastDropped(String bridgeNs) {
         String rules = in(bridgeNs, "nft", "list", "chain", "bridge", "f", "carpfwd");
         Matcher m = COUNTER.matcher(rules);
         if (!m.find()) {
@@ -137,24 +138,24 @@ final class LiveLab implements AutoCloseable {
      * @param command the command
      * @return its output
      */
-    String in(String ns, String... command) {
+    public String in(String ns, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(command));
         return NetnsLab.run(true, full.toArray(new String[0]));
     }
 
     /** {@code ip -o addr show dev IF} in a namespace. */
-    String addresses(String ns, String interfaceName) {
+    public String addresses(String ns, String interfaceName) {
         return NetnsLab.run(true, "ip", "-n", ns, "-o", "addr", "show", "dev", interfaceName);
     }
 
     /** Whether an IPv4 address is on an interface. */
-    boolean has(String ns, String interfaceName, String address) {
+    public boolean has(String ns, String interfaceName, String address) {
         return addresses(ns, interfaceName).contains("inet " + address + "/");
     }
 
     /** Raw protocol-112 sockets open in a namespace ({@code /proc/net/raw} lists the protocol as the local port). */
-    int carpSockets(String ns) {
+    public int carpSockets(String ns) {
         int count = 0;
         for (String line : in(ns, "cat", "/proc/net/raw").split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -170,8 +171,19 @@ final class LiveLab implements AutoCloseable {
      *
      * @see LiveProcess#javaIn
      */
-    LiveProcess java(String name, String ns, Class<?> mainClass, String... args) {
+    public LiveProcess java(String name, String ns, Class<?> mainClass, String... args) {
         LiveProcess p = LiveProcess.javaIn(name, ns, mainClass, args);
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Starts a program in a namespace, killed by {@link #close()} at the latest.
+     *
+     * @see LiveProcess#in
+     */
+    public LiveProcess start(String name, String ns, List<String> command) {
+        LiveProcess p = LiveProcess.in(name, ns, command);
         processes.add(p);
         return p;
     }

@@ -1,18 +1,23 @@
-package io.carp.examples.live;
+package io.carp.netty.testing;
 
+import io.carp.netty.NetnsLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A child process in a namespace ({@code ip netns exec} execs it, so its pid is the program's), output collected. */
-final class LiveProcess implements AutoCloseable {
+/**
+ * A child process in a namespace ({@code ip netns exec} execs it, so its pid is the program's) whose merged output is
+ * collected line by line.
+ */
+public final class LiveProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -36,6 +41,22 @@ final class LiveProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code ip netns exec NS java -cp <this JVM's class path> MAIN ARGS...}.
+     *
+     * @param name      a name for messages
+     * @param namespace the namespace
+     * @param mainClass the main class
+     * @param args      its arguments
+     * @return the process
+     */
+    public static LiveProcess javaIn(String name, String namespace, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        return in(name, namespace, command);
+    }
+
+    /**
      * Starts {@code ip netns exec NS COMMAND...}, standard error merged into standard output.
      *
      * @param name      a name for messages
@@ -43,7 +64,7 @@ final class LiveProcess implements AutoCloseable {
      * @param command   the program and its arguments
      * @return the process
      */
-    static LiveProcess in(String name, String namespace, List<String> command) {
+    public static LiveProcess in(String name, String namespace, List<String> command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         full.addAll(command);
         try {
@@ -53,13 +74,18 @@ final class LiveProcess implements AutoCloseable {
         }
     }
 
+    /** Whether a line matching has been printed. */
+    public boolean printed(Predicate<String> match) {
+        return lines.stream().anyMatch(match);
+    }
+
     /** How many lines matching have been printed. */
-    long count(Predicate<String> match) {
+    public long count(Predicate<String> match) {
         return lines.stream().filter(match).count();
     }
 
     /** The last line matching, or {@code ""}. */
-    String last(Predicate<String> match) {
+    public String last(Predicate<String> match) {
         String found = "";
         for (String line : lines) {
             if (match.test(line)) {
@@ -70,17 +96,18 @@ final class LiveProcess implements AutoCloseable {
     }
 
     /** The output so far, for failure messages. */
-    String output() {
+    public String output() {
         return name + " output:\n  " + String.join("\n  ", lines);
     }
 
-    boolean isAlive() {
+    /** Whether the process is still running. */
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL, then waits for the process to end. */
-    void kill() throws InterruptedException {
-        LiveNetwork.run(false, "kill", "-KILL", Long.toString(process.pid()));
+    public void kill() throws InterruptedException {
+        NetnsLab.run(false, "kill", "-KILL", Long.toString(process.pid()));
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
