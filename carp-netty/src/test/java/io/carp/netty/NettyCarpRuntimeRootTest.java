@@ -1,0 +1,279 @@
+package io.carp.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.carp.CarpGroup;
+import io.carp.CarpState;
+import io.carp.CarpStateEvent;
+import io.carp.DropReason;
+import io.carp.netty.linux.NativeSocket;
+import io.carp.netty.linux.NetworkNamespace;
+import io.carp.netty.linux.RawCapture;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two runtimes in one JVM, each opening its sockets in its own network namespace, joined through a bridge in a
+ * third namespace (so that one side's link can go down without the other losing carrier).
+ */
+@Tag("linux-root")
+class NettyCarpRuntimeRootTest {
+    private static final String NS_A = "cnx-rt-a";
+    private static final String NS_B = "cnx-rt-b";
+    private static final String NS_BR = "cnx-rt-br";
+    private static final String IF_A = "cnxra";
+    private static final String IF_B = "cnxrb";
+    private static final String VIP = "198.18.50.100";
+    private static final String VIP6 = "fd00:cafe:50::100";
+    private static final long TIMEOUT_MILLIS = 10_000;
+
+    private static NetnsLab lab;
+    private static NettyCarpRuntime runtimeA;
+    private static NettyCarpRuntime runtimeB;
+    private final List<CarpGroup> groups = new CopyOnWriteArrayList<>();
+    private final List<CarpStateEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void createNetwork() {
+        NetnsLab.assumeRoot("two CARP runtimes in network namespaces");
+        lab = new NetnsLab();
+        lab.namespace(NS_A);
+        lab.namespace(NS_B);
+        lab.namespace(NS_BR);
+        lab.in(NS_BR, "ip", "link", "add", "br0", "type", "bridge");
+        lab.in(NS_BR, "ip", "link", "set", "br0", "up");
+        lab.veth(NS_A, IF_A, NS_BR, "cnxpa");
+        lab.veth(NS_B, IF_B, NS_BR, "cnxpb");
+        lab.in(NS_BR, "ip", "link", "set", "cnxpa", "master", "br0");
+        lab.in(NS_BR, "ip", "link", "set", "cnxpb", "master", "br0");
+        lab.in(NS_A, "ip", "addr", "add", "198.18.50.1/24", "dev", IF_A);
+        lab.in(NS_B, "ip", "addr", "add", "198.18.50.2/24", "dev", IF_B);
+        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
+        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+    }
+
+    @AfterAll
+    static void deleteNetwork() {
+        try {
+            if (runtimeA != null) {
+                runtimeA.close();
+            }
+            if (runtimeB != null) {
+                runtimeB.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void closeGroups() {
+        for (CarpGroup g : groups) {
+            g.close();
+        }
+        lab.in(NS_A, "ip", "link", "set", IF_A, "up");
+        lab.in(NS_BR, "ip", "link", "set", "cnxpa", "up");
+    }
+
+    @Test
+    void shouldElectOneMasterHoldingVipWithFiniteLifetimeAndHandOverOnBowOut() {
+        CarpGroup a = group(runtimeA, IF_A, 11, 0, VIP);
+        CarpGroup b = group(runtimeB, IF_B, 11, 100, VIP);
+        a.start();
+        b.start();
+        await("A MASTER, B BACKUP", () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
+        String onA = lab.addresses(NS_A, IF_A);
+        assertTrue(onA.contains("inet " + VIP + "/24"), onA);
+        int valid = validLifetime(onA, VIP);
+        assertTrue(valid >= 1 && valid <= 4, "valid_lft " + valid + " s: " + onA);
+        assertFalse(lab.addresses(NS_B, IF_B).contains(VIP), "the backup must not hold the VIP");
+        assertTrue(b.stats().ipv4PacketsReceived() > 0);
+
+        a.close(); // bow-out
+        await("B MASTER", () -> b.state() == CarpState.MASTER);
+        assertTrue(reasonOf(11, CarpState.MASTER, IF_B).startsWith("bow-out received from 198.18.50.1"), events
+                .toString());
+        await("VIP moved to B", () -> lab.addresses(NS_B, IF_B).contains(VIP));
+        assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the old master must have removed the VIP");
+    }
+
+    @Test
+    void shouldSendAdvertsWithTtl255SeenByPeer() {
+        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(NS_B), IF_B)) {
+            CarpGroup a = group(runtimeA, IF_A, 12, 0, VIP);
+            a.start();
+            byte[] advert = RawCapture.await(capture, TIMEOUT_MILLIS,
+                    p -> p.length >= 56 && (p[9] & 0xff) == 112 && (p[21] & 0xff) == 12);
+            assertNotNull(advert, "no advertisement of vhid 12 reached " + NS_B);
+            assertEquals(255, advert[8] & 0xff, "TTL of the received advertisement");
+            assertEquals(0x10, advert[1] & 0xff, "TOS");
+            assertEquals(0x21, advert[20] & 0xff, "CARP version 2, type advertisement");
+        }
+    }
+
+    @Test
+    void shouldGoToInitOnLinkDownOrCarrierLossAndBackToBackupWhenUp() {
+        CarpGroup a = group(runtimeA, IF_A, 13, 0, VIP);
+        CarpGroup b = group(runtimeB, IF_B, 13, 100, VIP);
+        a.start();
+        b.start();
+        await("A MASTER", () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
+
+        lab.in(NS_A, "ip", "link", "set", IF_A, "down");
+        await("A INIT", () -> a.state() == CarpState.INIT);
+        assertEquals("link down", reasonOf(13, CarpState.INIT, IF_A));
+        await("B MASTER", () -> b.state() == CarpState.MASTER);
+        lab.in(NS_A, "ip", "link", "set", IF_A, "up");
+        await("A BACKUP", () -> a.state() == CarpState.BACKUP);
+        assertEquals("link up", reasonOf(13, CarpState.BACKUP, IF_A));
+
+        events.clear();
+        lab.in(NS_BR, "ip", "link", "set", "cnxpa", "down"); // A's interface stays up but loses carrier
+        await("A INIT on carrier loss", () -> a.state() == CarpState.INIT);
+        lab.in(NS_BR, "ip", "link", "set", "cnxpa", "up");
+        await("A BACKUP on carrier", () -> a.state() == CarpState.BACKUP);
+        assertEquals(CarpState.MASTER, b.state());
+    }
+
+    @Test
+    void shouldRemoveStaleCopyOfVipWhenGroupStarts() {
+        lab.in(NS_A, "ip", "addr", "add", VIP + "/32", "dev", IF_A);
+        CarpGroup a = group(runtimeA, IF_A, 14, 0, VIP);
+        a.start();
+        assertEquals(CarpState.BACKUP, a.state(), "still waiting for the master-down timer");
+        assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the stale VIP must be gone after start()");
+    }
+
+    @Test
+    void shouldCarryIpv6WithHopLimitCheckedAndNeighborAdvertised() {
+        CarpGroup a = group(runtimeA, IF_A, 15, 0, VIP, VIP6);
+        CarpGroup b = group(runtimeB, IF_B, 15, 100, VIP, VIP6);
+        a.start();
+        b.start();
+        await("A MASTER", () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
+        await("IPv6 adverts received", () -> b.stats().ipv6PacketsReceived() > 0);
+        String onA = lab.addresses(NS_A, IF_A);
+        assertTrue(onA.contains("inet6 " + VIP6 + "/128"), onA);
+        assertTrue(validLifetime(onA, VIP6) <= 4, onA);
+
+        NetworkNamespace nsA = NetworkNamespace.of(NS_A);
+        int ifindexA = RawCapture.ifindex(nsA, IF_A);
+        long before = b.stats().dropped(DropReason.BAD_TTL);
+        try (NativeSocket forged = RawCapture.ipv6Socket(nsA, IF_A, 254)) {
+            byte[] carp = new byte[36];
+            carp[0] = 0x21;
+            carp[1] = 15;
+            RawCapture.sendIpv6(forged, ifindexA, carp);
+            await("hop-limit-254 packet dropped", () -> b.stats().dropped(DropReason.BAD_TTL) > before);
+        }
+        assertEquals(CarpState.BACKUP, b.state());
+    }
+
+    @Test
+    void shouldNameUnknownInterfaceAndRefuseDuplicateVhid() {
+        CarpGroup unknown = group(runtimeA, "cnxnope0", 16, 0, VIP);
+        IllegalStateException e = assertThrows(IllegalStateException.class, unknown::start);
+        assertTrue(e.getMessage().contains("'cnxnope0' does not exist"), e.getMessage());
+
+        CarpGroup first = group(runtimeA, IF_A, 17, 0, VIP);
+        first.start();
+        CarpGroup second = group(runtimeA, IF_A, 17, 0, "198.18.50.101");
+        IllegalStateException dup = assertThrows(IllegalStateException.class, second::start);
+        assertTrue(dup.getMessage().contains("vhid 17 is already running on " + IF_A), dup.getMessage());
+    }
+
+    @Test
+    void shouldShareOneSocketBetweenVhidsAndCloseItWithTheLast() {
+        CarpGroup one = group(runtimeA, IF_A, 18, 0, VIP);
+        CarpGroup two = group(runtimeA, IF_A, 19, 0, "198.18.50.101");
+        one.start();
+        two.start();
+        assertEquals(1, carpSockets(NS_A), "one protocol-112 socket for both vhids");
+        one.close();
+        assertEquals(1, carpSockets(NS_A));
+        two.close();
+        await("socket closed", () -> carpSockets(NS_A) == 0);
+        String maddr = lab.in(NS_A, "ip", "maddr", "show", "dev", IF_A);
+        assertFalse(maddr.contains("224.0.0.18"), maddr);
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private CarpGroup group(NettyCarpRuntime runtime, String interfaceName, int vhid, int advskew,
+                            String... addresses) {
+        var builder = CarpGroup.builder().interfaceName(interfaceName).vhid(vhid).password("cnx-secret")
+                .advskew(advskew).runtime(runtime).callbackExecutor(Runnable::run).onStateChange(events::add);
+        for (String a : addresses) {
+            builder.virtualAddress(a);
+        }
+        CarpGroup g = builder.build();
+        groups.add(g);
+        return g;
+    }
+
+    private String reasonOf(int vhid, CarpState to, String interfaceName) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            CarpStateEvent e = events.get(i);
+            if (e.vhid() == vhid && e.to() == to && e.interfaceName().equals(interfaceName)) {
+                return e.reason();
+            }
+        }
+        return fail("no transition of vhid " + vhid + " to " + to + " on " + interfaceName + ": " + events);
+    }
+
+    private static int validLifetime(String addresses, String vip) {
+        for (String line : addresses.split("\n")) {
+            if (line.contains(" " + vip + "/")) {
+                Matcher m = Pattern.compile("valid_lft (\\d+)sec").matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+                return fail("the VIP has no finite lifetime: " + line);
+            }
+        }
+        return fail(vip + " not found in: " + addresses);
+    }
+
+    /** Raw sockets of protocol 112 open in a namespace (/proc/net/raw lists them by protocol in column 'local'). */
+    private static int carpSockets(String ns) {
+        String raw = lab.in(ns, "cat", "/proc/net/raw");
+        int count = 0;
+        for (String line : raw.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 2 && f[1].endsWith(":0070")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what + "; events: " + events);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+}
