@@ -58,7 +58,8 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
 scale_available() {
     case "$1" in
         ucarp) [[ -x "$UCARP" ]] ;;
-        carp) [[ -f "$BENCH_JAR" ]] && unzip -l "$BENCH_JAR" 2>/dev/null | grep -q 'io/carp/benchmarks/ManyGroupsMain' ;;
+        carp) [[ -f "$BENCH_JAR" ]] && python3 -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist()
+sys.exit(0 if 'io/carp/benchmarks/ManyGroupsMain.class' in names and 'io/carp/netty/NettyCarpRuntime.class' in names else 1)" "$BENCH_JAR" ;;
     esac
 }
 

@@ -23,8 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>VIP of the i-th group (i from 0): {@code 198.18.(91 + i/200).(1 + i%200)}, so 255 groups use
  * 198.18.91.1-200 and 198.18.92.1-55 (the same scheme as the ucarp side of the script).
  *
- * <p>Prints one line per state change ({@code vhid N@IF: A -> B (reason)}) and every {@code --status-every} seconds
- * a line {@code status MASTER=x BACKUP=y INIT=z}, on standard output. Runs until killed; SIGTERM closes every group
+ * <p>Every {@code --status-every} seconds prints {@code status MASTER=x BACKUP=y INIT=z} on standard output (state
+ * changes are logged by the library itself, through java.util.logging). Runs until killed; SIGTERM closes every group
  * (bow-out, addresses released) through the runtime's shutdown hook.
  */
 public final class ManyGroupsMain {
@@ -60,9 +60,7 @@ public final class ManyGroupsMain {
                     .virtualAddress(vip(i))
                     .advbase(advbase)
                     .advskew(advskew)
-                    .manageAddresses(manage)
-                    .onStateChange(e -> System.out.println("vhid " + e.vhid() + "@" + e.interfaceName() + ": "
-                            + e.from() + " -> " + e.to() + " (" + e.reason() + ")"));
+                    .manageAddresses(manage);
             if (source != null) {
                 builder.sourceAddress(source);
             }
