@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """The final table of run-all.sh from the results file the scripts append to.
 
-    report.py RESULTS.tsv [--markdown]
+    report.py RESULTS.tsv [--markdown] [--all]
+
+Without --all only the headline metrics are shown (see HEADLINE); --all shows every recorded metric (bounds,
+takeover times, Pss, failed-trial counts...). Failed trials are always summarised under the table.
 
 Input lines: impl <TAB> metric <TAB> unit <TAB> target <TAB> space-separated values (NA ignored).
 For each metric: median, min, max and n per implementation; the target (checked on the library's median: "met"
 or "MISSED"); and the ratio of the library's median to ucarp's median from the same run (lower is better for every
 metric here except JMH throughput, which has no ucarp counterpart).
 """
+import fnmatch
 import statistics
 import sys
+
+HEADLINE = ["failover.outage", "failover.bound", "failover.overhead", "graceful.gap", "subsecond.outage",
+            "subsecond.bound", "subsecond.flips", "scale.*.cpu", "scale.*.rss", "jmh.*"]
 
 
 def fmt(v: float, unit: str = "") -> str:
@@ -47,6 +54,7 @@ def check(target: str, value: float) -> str:
 
 def main() -> None:
     markdown = "--markdown" in sys.argv
+    show_all = "--all" in sys.argv
     rows = {}
     order = []
     with open(sys.argv[1]) as f:
@@ -62,7 +70,14 @@ def main() -> None:
             rows[metric][impl] = (unit, target, vals)
     header = ["implementation", "metric", "unit", "median", "min", "max", "n", "target", "", "ratio vs ucarp"]
     table = []
+    failed = []
     for metric in order:
+        if metric.endswith(".failed-trials"):
+            for impl, (_, _, vals) in rows[metric].items():
+                if vals and vals[0] > 0:
+                    failed.append("%s %s: %d" % ("library" if impl == "carp" else impl, metric[:-14], vals[0]))
+        if not show_all and not any(fnmatch.fnmatch(metric, pat) for pat in HEADLINE):
+            continue
         per = rows[metric]
         u = per.get("ucarp")
         umed = statistics.median(u[2]) if u and u[2] else float("nan")
@@ -87,18 +102,22 @@ def main() -> None:
             name = "library" if impl == "carp" else "ucarp"
             table.append([name, metric, unit, fmt(med, unit), fmt(lo, unit), fmt(hi, unit), str(len(vals)), impl_target or "", verdict,
                           ratio])
+    failed_line = "failed trials (excluded from the figures): " + (", ".join(failed) if failed else "none")
     if markdown:
         print("| " + " | ".join(h or "verdict" for h in header) + " |")
         print("|" + "|".join("---" for _ in header) + "|")
         for r in table:
-            print("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+            print("| " + " | ".join(c.replace("|", "\\|").replace("<", "&lt;") for c in r) + " |")
+        print()
+        print(failed_line)
         return
     widths = [max(len(h), *(len(r[i]) for r in table)) if table else len(h) for i, h in enumerate(header)]
     line = "  ".join(h.ljust(widths[i]) for i, h in enumerate(header))
     print(line)
     print("-" * len(line))
     for r in table:
-        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)))
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+    print(failed_line)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@
 #
 # Full (~15 min): 10 trials each of failover (advbase 1, host dies), graceful handover (SIGTERM), sub-second
 # failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s; JMH with -prof gc.
-# --quick (~3-4 min): 3 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH.
+# --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
+# figures.
 # --build runs `mvn -o -q -pl examples,carp-benchmarks -am package -DskipTests` first (never install); without it
 # the jars are built only if missing. The library side is skipped, loudly, when its jars are not there.
 # Output: the per-script figures, then the table; everything is also written to DIR (default /tmp/carp-bench-<date>):
-# run.log, results.tsv, table.txt, table.md.
+# run.log, results.tsv, table.txt/.md (headline metrics), table-all.txt/.md (every metric).
 set -o errexit -o nounset -o pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
@@ -29,7 +30,7 @@ done
 [[ $(id -u) -eq 0 ]] || { echo "run-all.sh: must run as root (network namespaces, raw sockets)" >&2; exit 1; }
 
 if [[ $QUICK == 1 ]]; then
-    TRIALS=${TRIALS:-3} FLIP_S=10 SCALE_N=20 SCALE_S=10 JMH=--quick
+    TRIALS=${TRIALS:-2} FLIP_S=10 SCALE_N=20 SCALE_S=10 JMH=--quick
 else
     TRIALS=${TRIALS:-10} FLIP_S=60 SCALE_N=255 SCALE_S=60 JMH=""
 fi
@@ -47,10 +48,12 @@ on_signal() {
 trap on_signal INT TERM
 
 run() { # a script in the background, so a signal reaches its own cleanup trap
+    local t0=$SECONDS
     "$@" &
     child=$!
     wait "$child" || echo "!!! $(basename "$1") exited with status $? (its figures may be partial)"
     child=""
+    echo "-- $((SECONDS - t0)) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 cli_jar="$REPO_DIR/examples/target/carp-cli.jar"
@@ -88,4 +91,6 @@ echo
 echo "== results ($(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s; load now $(cut -d' ' -f1-3 /proc/loadavg)); seconds unless stated"
 python3 "$BENCH_DIR/report.py" "$BENCH_RESULTS" | tee "$OUT/table.txt"
 python3 "$BENCH_DIR/report.py" "$BENCH_RESULTS" --markdown >"$OUT/table.md"
+python3 "$BENCH_DIR/report.py" "$BENCH_RESULTS" --all >"$OUT/table-all.txt"
+python3 "$BENCH_DIR/report.py" "$BENCH_RESULTS" --all --markdown >"$OUT/table-all.md"
 echo "== written to $OUT"
