@@ -2,7 +2,10 @@
 # Scale: N vhids at advbase 1 on one interface -- one JVM (io.carp.benchmarks.ManyGroupsMain on NettyCarpRuntime,
 # manageAddresses(true): the library adds the VIPs itself) against N ucarp processes (VIPs added by up-scripts).
 #
-#   scale.sh [--count N] [--duration S] [--impls "ucarp carp"]
+#   scale.sh [--count N] [--duration S] [--impls "ucarp carp"] [--manage-addresses true|false] [--settle S]
+#
+# --manage-addresses false (library only, for diagnosis): the JVM does not touch addresses at all -- no VIPs
+# are added and no kernel lifetime is renewed after each advert; the VIP sanity line then reads 0.
 #
 # Host 1 runs the N masters (advskew 0), host 2 the N backups (advskew 100), so both roles are measured: the masters
 # send N adverts/s, the backups receive them. Over the window: CPU share of one core (utime+stime deltas from
@@ -10,13 +13,14 @@
 # i+1: 198.18.(91 + i/200).(1 + i%200). Targets (library, per JVM): < 2 % of a core, < 128 MB RSS.
 source "$(dirname "$0")/lib.sh"
 
-COUNT=255 DURATION=60 IMPLS="ucarp carp" SETTLE=5
+COUNT=255 DURATION=60 IMPLS="ucarp carp" SETTLE=5 MANAGE=true
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --count) COUNT=$2; shift 2 ;;
         --duration) DURATION=$2; shift 2 ;;
         --impls) IMPLS=$2; shift 2 ;;
         --settle) SETTLE=$2; shift 2 ;;
+        --manage-addresses) MANAGE=$2; shift 2 ;;
         *) die "unknown option: $1" ;;
     esac
 done
@@ -48,7 +52,7 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
             # shellcheck disable=SC2086
             ip netns exec "$ns" java $JVM_OPTS -cp "$BENCH_JAR" io.carp.benchmarks.ManyGroupsMain --interface eth0 \
                 --count "$COUNT" --advbase 1 --advskew "$skew" --password "$PASS" --source "$src" \
-                --manage-addresses true --status-every 1 >"$dir/out.log" 2>&1 </dev/null &
+                --manage-addresses "$MANAGE" --status-every 1 >"$dir/out.log" 2>&1 </dev/null &
             pids+=($!); track $!
             ;;
     esac
@@ -75,7 +79,9 @@ for impl in $IMPLS; do
     d="$BENCH_TMP/scale-$impl"
     log "scale: $impl: starting $COUNT masters"
     mp=$(start_set "$impl" "$NS_H1" "$H1_IP" 0 "$d/m")
-    if ! wait_until $((30 + COUNT / 5)) has_all "$NS_H1"; then
+    if [[ $impl == carp && $MANAGE != true ]]; then
+        wait_until 30 status_is "$d/m/out.log" MASTER || log "scale: carp: masters not all MASTER"
+    elif ! wait_until $((30 + COUNT / 5)) has_all "$NS_H1"; then
         log "scale: $impl: only $(vip_count "$NS_H1")/$COUNT VIPs on the master host"
     fi
     log "scale: $impl: starting $COUNT backups"
