@@ -94,51 +94,55 @@ run_trial() { # impl n -> prints the key=value line of trial.py, or "failed=<why
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 
-declare -A OUT GAP OVER BOUND TAKE FAILS
-for impl in $IMPLS; do
-    if ! impl_available "$impl"; then
-        log "$NAME: $impl not available, skipped"
-        continue
-    fi
-    OUT[$impl]="" GAP[$impl]="" TAKE[$impl]="" OVER[$impl]="" BOUND[$impl]="" FAILS[$impl]=0
-    for ((n = 1; n <= TRIALS; n++)); do
-        r=$(run_trial "$impl" "$n")
-        if [[ "$r" == failed=* || "$(field "$r" outage)" == NA || "$(field "$r" pre_ok)" != 1 ]]; then
-            FAILS[$impl]=$((FAILS[$impl] + 1))
-            printf '%-9s %-6s trial %2d: FAILED (%s)\n' "$NAME" "$impl" "$n" "$r"
+main() {
+    declare -A OUT GAP OVER BOUND TAKE FAILS
+    for impl in $IMPLS; do
+        if ! impl_available "$impl"; then
+            log "$NAME: $impl not available, skipped"
             continue
         fi
-        printf '%-9s %-6s trial %2d: outage %6s s  gap %6s s  bound %6s s  overhead %6s s  (last advert %s, takeover advert %s, bow-out %s, fault window %s ms)\n' \
-            "$NAME" "$impl" "$n" "$(field "$r" outage)" "$(field "$r" gap)" "$(field "$r" bound)" "$(field "$r" overhead)" \
-            "$(field "$r" last_adv)" "$(field "$r" takeover)" "$(field "$r" bowout)" "$(field "$r" window)"
-        OUT[$impl]+=" $(field "$r" outage)"
-        GAP[$impl]+=" $(field "$r" gap)"
-        TAKE[$impl]+=" $(field "$r" takeover)"
-        OVER[$impl]+=" $(field "$r" overhead)"
-        BOUND[$impl]+=" $(field "$r" bound)"
+        OUT[$impl]="" GAP[$impl]="" TAKE[$impl]="" OVER[$impl]="" BOUND[$impl]="" FAILS[$impl]=0
+        for ((n = 1; n <= TRIALS; n++)); do
+            r=$(run_trial "$impl" "$n")
+            if [[ "$r" == failed=* || "$(field "$r" outage)" == NA || "$(field "$r" pre_ok)" != 1 ]]; then
+                FAILS[$impl]=$((FAILS[$impl] + 1))
+                printf '%-9s %-6s trial %2d: FAILED (%s)\n' "$NAME" "$impl" "$n" "$r"
+                continue
+            fi
+            printf '%-9s %-6s trial %2d: outage %6s s  gap %6s s  bound %6s s  overhead %6s s  (last advert %s, takeover advert %s, bow-out %s, fault window %s ms)\n' \
+                "$NAME" "$impl" "$n" "$(field "$r" outage)" "$(field "$r" gap)" "$(field "$r" bound)" "$(field "$r" overhead)" \
+                "$(field "$r" last_adv)" "$(field "$r" takeover)" "$(field "$r" bowout)" "$(field "$r" window)"
+            OUT[$impl]+=" $(field "$r" outage)"
+            GAP[$impl]+=" $(field "$r" gap)"
+            TAKE[$impl]+=" $(field "$r" takeover)"
+            OVER[$impl]+=" $(field "$r" overhead)"
+            BOUND[$impl]+=" $(field "$r" bound)"
+        done
     done
-done
 
-T_OUT="-" T_GAP="-" T_OVER="-"
-case "$NAME" in
-    failover) T_OVER="<= 0.050" ;;
-    graceful) T_GAP="< 0.100" ;;
-    subsecond) T_OUT="< 0.400" ;;
-esac
-echo
-printf '%s (advbase %s, master advskew %s, backup advskew %s, %s trials): median / min / max, seconds\n' \
-    "$NAME" "$ADVBASE" "$MSKEW" "$BSKEW" "$TRIALS"
-for impl in $IMPLS; do
-    [[ -v "OUT[$impl]" ]] || continue
-    for what in outage gap bound overhead takeover; do
-        case $what in outage) vals=${OUT[$impl]} t=$T_OUT ;; gap) vals=${GAP[$impl]} t=$T_GAP ;;
-            takeover) vals=${TAKE[$impl]} t="-" ;;
-            bound) vals=${BOUND[$impl]} t="-" ;;
-            overhead) vals=${OVER[$impl]} t=$T_OVER ;; esac
-        read -r med min max cnt <<<"$(python3 "$BENCH_DIR/stats.py" $vals)"
-        printf '  %-6s %-9s %8s %8s %8s  (n=%s, failed=%s)\n' "$impl" "$what" "$med" "$min" "$max" "$cnt" "${FAILS[$impl]}"
-        # shellcheck disable=SC2086
-        record "$impl" "$NAME.$what" s "$t" $vals
+    T_OUT="-" T_GAP="-" T_OVER="-"
+    case "$NAME" in
+        failover) T_OVER="<= 0.050" ;;
+        graceful) T_GAP="< 0.100" ;;
+        subsecond) T_OUT="< 0.400" ;;
+    esac
+    echo
+    printf '%s (advbase %s, master advskew %s, backup advskew %s, %s trials): median / min / max, seconds\n' \
+        "$NAME" "$ADVBASE" "$MSKEW" "$BSKEW" "$TRIALS"
+    for impl in $IMPLS; do
+        [[ -v "OUT[$impl]" ]] || continue
+        for what in outage gap bound overhead takeover; do
+            case $what in outage) vals=${OUT[$impl]} t=$T_OUT ;; gap) vals=${GAP[$impl]} t=$T_GAP ;;
+                takeover) vals=${TAKE[$impl]} t="-" ;;
+                bound) vals=${BOUND[$impl]} t="-" ;;
+                overhead) vals=${OVER[$impl]} t=$T_OVER ;; esac
+            read -r med min max cnt <<<"$(python3 "$BENCH_DIR/stats.py" $vals)"
+            printf '  %-6s %-9s %8s %8s %8s  (n=%s, failed=%s)\n' "$impl" "$what" "$med" "$min" "$max" "$cnt" "${FAILS[$impl]}"
+            # shellcheck disable=SC2086
+            record "$impl" "$NAME.$what" s "$t" $vals
+        done
+        record "$impl" "$NAME.failed-trials" count "0" "${FAILS[$impl]}"
     done
-    record "$impl" "$NAME.failed-trials" count "0" "${FAILS[$impl]}"
-done
+}
+
+bench_run main

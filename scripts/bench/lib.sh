@@ -71,8 +71,32 @@ bench_init() {
     BENCH_TMP="$(mktemp -d /tmp/carp-bench.XXXXXX)"
     : >"$BENCH_TMP/pids"
     trap 'bench_cleanup' EXIT
-    trap 'log "interrupted"; exit 130' INT TERM
+    trap 'bench_interrupted' INT TERM
     write_ucarp_scripts
+}
+
+# Runs the script's body ("$@", usually a function) in the background and waits for it. Bash runs a trap only after
+# the foreground command ends; `wait` is interrupted at once, so a signal cleans up now rather than after the
+# current trial.
+BENCH_MAIN=""
+bench_run() {
+    "$@" &
+    BENCH_MAIN=$!
+    local rc=0
+    wait "$BENCH_MAIN" || rc=$?
+    BENCH_MAIN=""
+    return $rc
+}
+
+bench_interrupted() {
+    log "interrupted: cleaning up"
+    if [[ -n "$BENCH_MAIN" ]]; then
+        local child
+        for child in $(ps -o pid= --ppid "$BENCH_MAIN" 2>/dev/null); do kill -TERM "$child" 2>/dev/null; done
+        kill -TERM "$BENCH_MAIN" 2>/dev/null
+    fi
+    bench_cleanup
+    exit 130
 }
 
 track() { echo "$1" >>"$BENCH_TMP/pids"; }

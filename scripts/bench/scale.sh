@@ -69,55 +69,65 @@ sys.exit(0 if 'io/carp/benchmarks/ManyGroupsMain.class' in names and 'io/carp/ne
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 
-for impl in $IMPLS; do
-    if ! scale_available "$impl"; then
-        log "scale: $impl not available, skipped"
-        continue
-    fi
-    host_reset "$NS_H1" "$H1_IP"
-    host_reset "$NS_H2" "$H2_IP"
-    d="$BENCH_TMP/scale-$impl"
-    log "scale: $impl: starting $COUNT masters"
-    mp=$(start_set "$impl" "$NS_H1" "$H1_IP" 0 "$d/m")
-    if [[ $impl == carp && $MANAGE != true ]]; then
-        wait_until 30 status_is "$d/m/out.log" MASTER || log "scale: carp: masters not all MASTER"
-    elif ! wait_until $((30 + COUNT / 5)) has_all "$NS_H1"; then
-        log "scale: $impl: only $(vip_count "$NS_H1")/$COUNT VIPs on the master host"
-    fi
-    log "scale: $impl: starting $COUNT backups"
-    bp=$(start_set "$impl" "$NS_H2" "$H2_IP" 100 "$d/b")
-    if [[ $impl == carp ]]; then
-        wait_until 30 status_is "$d/b/out.log" BACKUP || log "scale: carp: backups not all BACKUP"
-    else
-        sleep 4 # ucarp starts in BACKUP; 4 s > its master-down, so a backup that missed the master would show up
-    fi
-    sleep "$SETTLE"
-    # shellcheck disable=SC2086
-    m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
-    t0=$(date +%s.%N)
-    log "scale: $impl: measuring for $DURATION s"
-    sleep "$DURATION"
-    # shellcheck disable=SC2086
-    m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
-    t1=$(date +%s.%N)
-    vm=$(vip_count "$NS_H1"); vb=$(vip_count "$NS_H2")
-    # shellcheck disable=SC2086
-    for p in $mp $bp; do kill -KILL "$p" 2>/dev/null || true; done
-    # shellcheck disable=SC2086
-    for p in $mp $bp; do wait "$p" 2>/dev/null || true; done
-    for role in master backup; do
-        if [[ $role == master ]]; then s0=$m0 s1=$m1 n=$(wc -w <<<"$mp"); else s0=$b0 s1=$b1 n=$(wc -w <<<"$bp"); fi
-        read -r cpu rss pss <<<"$(python3 -c "
-dt = $t1 - $t0
-print('%.3f %.1f %.1f' % (100.0 * ($(field "$s1" ticks) - $(field "$s0" ticks)) / $CLK_TCK / dt,
-                          $(field "$s1" rss_kb) / 1024.0, $(field "$s1" pss_kb) / 1024.0))")"
-        printf 'scale %-6s %-6s: %3d vhids, %3d processes (%s alive at the end): CPU %7.3f %% of one core, RSS %7.1f MB, PSS %7.1f MB\n' \
-            "$impl" "$role" "$COUNT" "$n" "$(field "$s1" alive)" "$cpu" "$rss" "$pss"
-        if [[ $role == master ]]; then tc="< 2" tr="< 128"; else tc="< 2" tr="< 128"; fi
-        record "$impl" "scale.$role.cpu" "% core" "$tc" "$cpu"
-        record "$impl" "scale.$role.rss" MB "$tr" "$rss"
-        record "$impl" "scale.$role.pss" MB "-" "$pss"
+main() {
+    for impl in $IMPLS; do
+        if ! scale_available "$impl"; then
+            log "scale: $impl not available, skipped"
+            continue
+        fi
+        host_reset "$NS_H1" "$H1_IP"
+        host_reset "$NS_H2" "$H2_IP"
+        d="$BENCH_TMP/scale-$impl"
+        log "scale: $impl: starting $COUNT masters"
+        mp=$(start_set "$impl" "$NS_H1" "$H1_IP" 0 "$d/m")
+        if [[ $impl == carp && $MANAGE != true ]]; then
+            wait_until 30 status_is "$d/m/out.log" MASTER || log "scale: carp: masters not all MASTER"
+        elif ! wait_until $((30 + COUNT / 5)) has_all "$NS_H1"; then
+            log "scale: $impl: only $(vip_count "$NS_H1")/$COUNT VIPs on the master host"
+        fi
+        log "scale: $impl: starting $COUNT backups"
+        bp=$(start_set "$impl" "$NS_H2" "$H2_IP" 100 "$d/b")
+        if [[ $impl == carp ]]; then
+            wait_until 30 status_is "$d/b/out.log" BACKUP || log "scale: carp: backups not all BACKUP"
+        else
+            sleep 4 # ucarp starts in BACKUP; 4 s > its master-down, so a backup that missed the master would show up
+        fi
+        sleep "$SETTLE"
+        # shellcheck disable=SC2086
+        m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
+        t0=$(date +%s.%N)
+        log "scale: $impl: measuring for $DURATION s"
+        sleep "$DURATION"
+        # shellcheck disable=SC2086
+        m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
+        t1=$(date +%s.%N)
+        vm=$(vip_count "$NS_H1"); vb=$(vip_count "$NS_H2")
+        # shellcheck disable=SC2086
+        for p in $mp $bp; do kill -KILL "$p" 2>/dev/null || true; done
+        # shellcheck disable=SC2086
+        for p in $mp $bp; do wait "$p" 2>/dev/null || true; done
+        for role in master backup; do
+            if [[ $role == master ]]; then s0=$m0 s1=$m1 n=$(wc -w <<<"$mp"); else s0=$b0 s1=$b1 n=$(wc -w <<<"$bp"); fi
+            # CPU % of one core over the window; memory at its end, in MB.
+            read -r cpu rss pss <<<"$(python3 -c 'import sys
+t0, t1, k0, k1, hz, r, p = map(float, sys.argv[1:])
+print("%.3f %.1f %.1f" % (100.0 * (k1 - k0) / hz / (t1 - t0), r / 1024.0, p / 1024.0))' \
+                "$t0" "$t1" "$(field "$s0" ticks)" "$(field "$s1" ticks)" "$CLK_TCK" "$(field "$s1" rss_kb)" \
+                "$(field "$s1" pss_kb)")" || true
+            if [[ -z "${pss:-}" ]]; then
+                log "scale: $impl $role: measurement failed ($s0 / $s1)"
+                cpu=NA rss=NA pss=NA
+            fi
+            printf 'scale %-6s %-6s: %3d vhids, %3d processes (%s alive at the end): CPU %7s %% of one core, RSS %7s MB, PSS %7s MB\n' \
+                "$impl" "$role" "$COUNT" "$n" "$(field "$s1" alive)" "$cpu" "$rss" "$pss"
+            tc="< 2" tr="< 128"
+            record "$impl" "scale.$role.cpu" "% core" "$tc" "$cpu"
+            record "$impl" "scale.$role.rss" MB "$tr" "$rss"
+            record "$impl" "scale.$role.pss" MB "-" "$pss"
+        done
+        printf 'scale %-6s sanity: VIPs held at the end: master host %d/%d, backup host %d (expected 0)\n' "$impl" "$vm" "$COUNT" "$vb"
+        record "$impl" scale.vips-on-backup count 0 "$vb"
     done
-    printf 'scale %-6s sanity: VIPs held at the end: master host %d/%d, backup host %d (expected 0)\n' "$impl" "$vm" "$COUNT" "$vb"
-    record "$impl" scale.vips-on-backup count 0 "$vb"
-done
+}
+
+bench_run main
