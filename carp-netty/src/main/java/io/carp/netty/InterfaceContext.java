@@ -33,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class InterfaceContext {
     private static final System.Logger LOG = System.getLogger(InterfaceContext.class.getName());
+    /** How long an interface's own source address is cached. */
     private static final long SOURCE_REFRESH_NANOS = 10_000_000_000L;
+    /** How soon to look again when the interface had no usable address (e.g. IPv6 link-local still tentative). */
+    private static final long SOURCE_RETRY_NANOS = 1_000_000_000L;
     private static final long REGISTER_TIMEOUT_MILLIS = 5_000;
 
     final String name;
@@ -63,10 +66,15 @@ final class InterfaceContext {
         this.loop = loop;
         this.protocolLoop = new NettyProtocolLoop(loop, clock);
         this.linkMonitor = namespace.call(() -> LinkMonitor.open(name, ifindex, netlink, this::onLink, loop));
-        LinkInfo now = netlink.link(ifindex); // after subscribing: no change can fall in between
-        this.linkUp = now != null && now.usable();
-        if (now != null && now.hardwareAddress().length > 0) {
-            this.mac = now.hardwareAddress();
+        try {
+            LinkInfo now = netlink.link(ifindex); // after subscribing: no change can fall in between
+            this.linkUp = now != null && now.usable();
+            if (now != null && now.hardwareAddress().length > 0) {
+                this.mac = now.hardwareAddress();
+            }
+        } catch (RuntimeException e) {
+            linkMonitor.close();
+            throw e;
         }
     }
 
@@ -151,8 +159,14 @@ final class InterfaceContext {
         }
     }
 
-    /** Waits (outside the runtime lock) until the sockets are registered on the loop. */
+    /**
+     * Waits (outside the runtime lock) until the sockets are registered on the loop. On the loop itself it cannot
+     * wait: registration then completes as soon as the current task returns.
+     */
     void awaitRegistered() {
+        if (loop.inEventLoop()) {
+            return;
+        }
         await(linkMonitor.registration(), "link monitor");
         Ipv4Transport v4 = ipv4;
         if (v4 != null) {
@@ -352,7 +366,8 @@ final class InterfaceContext {
                 return p;
             }
             long now = System.nanoTime();
-            if (!valid || now - resolvedAt >= SOURCE_REFRESH_NANOS) {
+            long maxAge = resolved == null ? SOURCE_RETRY_NANOS : SOURCE_REFRESH_NANOS;
+            if (!valid || now - resolvedAt >= maxAge) {
                 try {
                     resolved = resolve();
                 } catch (RuntimeException e) {

@@ -138,6 +138,10 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
             }
         } catch (NativeException e) {
             throw translate(interfaceName, e);
+        } catch (LinkageError e) {
+            throw new IllegalStateException("CARP on " + interfaceName + " could not start: a native library could"
+                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux x86-64 is required): "
+                    + e, e);
         }
         try {
             context.awaitRegistered();
@@ -152,8 +156,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
 
     private static IllegalStateException translate(String interfaceName, NativeException e) {
         if (e.isPermissionDenied()) {
-            return new IllegalStateException(Privileges.message(interfaceName, "CAP_NET_RAW and CAP_NET_ADMIN",
-                    e.getMessage()), e);
+            String missing = e.getMessage().startsWith("RTM_") ? "CAP_NET_ADMIN" : "CAP_NET_RAW";
+            return new IllegalStateException(Privileges.message(interfaceName, missing, e.getMessage()), e);
         }
         return new IllegalStateException("CARP on " + interfaceName + " could not start: " + e.getMessage(), e);
     }

@@ -11,13 +11,15 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp ... io.carp.netty.NettyCarpNodeMain --interface veth0 --srcip 198.18.50.1 --vhid 7 --pass secret \
  *      --addr 198.18.50.100 [--addr ...] [--advbase 1] [--advskew 0] [--preempt] [--deadratio 3]
- *      [--no-manage] [--netns NAME]
+ *      [--no-manage] [--netns NAME] [--runtime-shutdown-hook]
  * </pre>
  *
  * <p>Prints {@code STARTED <vhid>} once running, then one line per state change,
  * {@code STATE <vhid> <from> <to> <reason>}, flushed at once; on SIGTERM/SIGINT closes the group (a MASTER bows out and
  * removes its addresses), prints {@code STOPPED <vhid>} and exits 0. A bad argument prints {@code ERROR <message>}
- * and exits 2; a failed start prints {@code ERROR <message>} and exits 1.
+ * and exits 2; a failed start prints {@code ERROR <message>} and exits 1. The JVM's exit status after SIGTERM is
+ * 143, as for any Java program stopped by a signal. With {@code --runtime-shutdown-hook} the node relies on
+ * {@link NettyCarpRuntime.Builder#shutdownHook(boolean)} instead of its own hook (no {@code STOPPED} line).
  */
 public final class NettyCarpNodeMain {
     private NettyCarpNodeMain() {
@@ -34,6 +36,7 @@ public final class NettyCarpNodeMain {
         CarpGroupBuilder builder = CarpGroup.builder();
         NettyCarpRuntime.Builder runtimeBuilder = NettyCarpRuntime.builder();
         int vhid = -1;
+        boolean runtimeHook = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -52,6 +55,7 @@ public final class NettyCarpNodeMain {
                     case "--preempt", "-P" -> builder.preempt(true);
                     case "--no-manage" -> builder.manageAddresses(false);
                     case "--netns" -> runtimeBuilder.networkNamespace(value(args, ++i, a));
+                    case "--runtime-shutdown-hook" -> runtimeHook = true;
                     default -> throw new IllegalArgumentException("unknown option: " + a);
                 }
             }
@@ -61,7 +65,7 @@ public final class NettyCarpNodeMain {
             System.exit(2);
             return;
         }
-        NettyCarpRuntime runtime = runtimeBuilder.build();
+        NettyCarpRuntime runtime = runtimeBuilder.shutdownHook(runtimeHook).build();
         CarpGroup group;
         try {
             group = builder.runtime(runtime)
@@ -91,6 +95,13 @@ public final class NettyCarpNodeMain {
             System.exit(1);
             return;
         }
+        synchronized (out) {
+            out.println("STARTED " + vhid);
+            out.flush();
+        }
+        if (runtimeHook) {
+            Thread.currentThread().join(); // the runtime's own hook closes the group at exit
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         int finalVhid = vhid;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,10 +113,6 @@ public final class NettyCarpNodeMain {
             }
             stopped.countDown();
         }, "carp-node-shutdown"));
-        synchronized (out) {
-            out.println("STARTED " + vhid);
-            out.flush();
-        }
         stopped.await();
     }
 

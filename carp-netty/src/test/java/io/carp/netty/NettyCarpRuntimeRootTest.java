@@ -11,9 +11,12 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.DropReason;
+import io.carp.netty.linux.Ipv6RawIo;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.netty.linux.NetworkNamespace;
 import io.carp.netty.linux.RawCapture;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -37,7 +40,7 @@ class NettyCarpRuntimeRootTest {
     private static final String IF_A = "cnxra";
     private static final String IF_B = "cnxrb";
     private static final String VIP = "198.18.50.100";
-    private static final String VIP6 = "fd00:cafe:50::100";
+    private static final String VIP6 = "fd00:cafe:51::100";
     private static final long TIMEOUT_MILLIS = 10_000;
 
     private static NetnsLab lab;
@@ -61,6 +64,8 @@ class NettyCarpRuntimeRootTest {
         lab.in(NS_BR, "ip", "link", "set", "cnxpb", "master", "br0");
         lab.in(NS_A, "ip", "addr", "add", "198.18.50.1/24", "dev", IF_A);
         lab.in(NS_B, "ip", "addr", "add", "198.18.50.2/24", "dev", IF_B);
+        lab.in(NS_A, "ip", "addr", "add", "fd00:cafe:50::1/64", "dev", IF_A);
+        lab.in(NS_B, "ip", "addr", "add", "fd00:cafe:50::2/64", "dev", IF_B);
         runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
         runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
     }
@@ -105,9 +110,8 @@ class NettyCarpRuntimeRootTest {
         assertTrue(b.stats().ipv4PacketsReceived() > 0);
 
         a.close(); // bow-out
-        await("B MASTER", () -> b.state() == CarpState.MASTER);
-        assertTrue(reasonOf(11, CarpState.MASTER, IF_B).startsWith("bow-out received from 198.18.50.1"), events
-                .toString());
+        assertTrue(awaitTransition(11, CarpState.MASTER, IF_B).startsWith("bow-out received from 198.18.50.1"),
+                events.toString());
         await("VIP moved to B", () -> lab.addresses(NS_B, IF_B).contains(VIP));
         assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the old master must have removed the VIP");
     }
@@ -135,18 +139,18 @@ class NettyCarpRuntimeRootTest {
         await("A MASTER", () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
 
         lab.in(NS_A, "ip", "link", "set", IF_A, "down");
-        await("A INIT", () -> a.state() == CarpState.INIT);
-        assertEquals("link down", reasonOf(13, CarpState.INIT, IF_A));
+        assertEquals("link down", awaitTransition(13, CarpState.INIT, IF_A));
         await("B MASTER", () -> b.state() == CarpState.MASTER);
+        events.clear();
         lab.in(NS_A, "ip", "link", "set", IF_A, "up");
-        await("A BACKUP", () -> a.state() == CarpState.BACKUP);
-        assertEquals("link up", reasonOf(13, CarpState.BACKUP, IF_A));
+        assertEquals("link up", awaitTransition(13, CarpState.BACKUP, IF_A));
 
         events.clear();
         lab.in(NS_BR, "ip", "link", "set", "cnxpa", "down"); // A's interface stays up but loses carrier
-        await("A INIT on carrier loss", () -> a.state() == CarpState.INIT);
+        assertEquals("link down", awaitTransition(13, CarpState.INIT, IF_A));
+        events.clear();
         lab.in(NS_BR, "ip", "link", "set", "cnxpa", "up");
-        await("A BACKUP on carrier", () -> a.state() == CarpState.BACKUP);
+        assertEquals("link up", awaitTransition(13, CarpState.BACKUP, IF_A));
         assertEquals(CarpState.MASTER, b.state());
     }
 
@@ -155,7 +159,7 @@ class NettyCarpRuntimeRootTest {
         lab.in(NS_A, "ip", "addr", "add", VIP + "/32", "dev", IF_A);
         CarpGroup a = group(runtimeA, IF_A, 14, 0, VIP);
         a.start();
-        assertEquals(CarpState.BACKUP, a.state(), "still waiting for the master-down timer");
+        assertTrue(a.state() != CarpState.MASTER, "the master-down timer (3 s) cannot have run out yet");
         assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the stale VIP must be gone after start()");
     }
 
@@ -212,6 +216,48 @@ class NettyCarpRuntimeRootTest {
         assertFalse(maddr.contains("224.0.0.18"), maddr);
     }
 
+    @Test
+    void shouldSendIpv6FromConfiguredSourceWithHopLimit255() throws Exception {
+        NetworkNamespace nsB = NetworkNamespace.of(NS_B);
+        int ifindexB = RawCapture.ifindex(nsB, IF_B);
+        try (NativeSocket capture = RawCapture.ipv6Socket(nsB, IF_B, 255)) {
+            CarpGroup a = CarpGroup.builder().interfaceName(IF_A).vhid(20).password("cnx-secret")
+                    .virtualAddress("fd00:cafe:50::100").sourceAddress("fd00:cafe:50::1").runtime(runtimeA)
+                    .callbackExecutor(Runnable::run).onStateChange(events::add).build();
+            groups.add(a);
+            a.start();
+            Ipv6RawIo.Received r = RawCapture.awaitIpv6(capture, ifindexB, TIMEOUT_MILLIS);
+            assertNotNull(r, "no IPv6 advertisement reached " + NS_B);
+            assertEquals(java.net.InetAddress.getByName("fd00:cafe:50::1"), r.source());
+            assertEquals(255, r.hopLimit());
+            assertEquals(20, r.payload().get(1));
+            await("A MASTER", () -> a.state() == CarpState.MASTER);
+            await("VIP in the /64", () -> lab.addresses(NS_A, IF_A).contains("inet6 fd00:cafe:50::100/64"));
+        }
+    }
+
+    @Test
+    void shouldRunOnSharedEventLoopGroupAndLeaveItRunning() throws Exception {
+        MultiThreadIoEventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            List<Thread> callbackThreads = new CopyOnWriteArrayList<>();
+            try (NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared)
+                    .networkNamespace(NS_A).build()) {
+                CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(22).password("cnx-secret")
+                        .virtualAddress(VIP).runtime(runtime).callbackExecutor(Runnable::run)
+                        .onStateChange(e -> callbackThreads.add(Thread.currentThread())).build();
+                groups.add(g);
+                g.start();
+                await("BACKUP", () -> g.state() == CarpState.BACKUP && !callbackThreads.isEmpty());
+            }
+            Thread loopThread = shared.next().submit(Thread::currentThread).get();
+            assertEquals(loopThread, callbackThreads.get(0), "the protocol runs on the shared loop");
+            assertFalse(shared.isShuttingDown(), "the runtime must not shut down a group it does not own");
+        } finally {
+            shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private CarpGroup group(NettyCarpRuntime runtime, String interfaceName, int vhid, int advskew,
@@ -226,14 +272,19 @@ class NettyCarpRuntimeRootTest {
         return g;
     }
 
-    private String reasonOf(int vhid, CarpState to, String interfaceName) {
-        for (int i = events.size() - 1; i >= 0; i--) {
-            CarpStateEvent e = events.get(i);
-            if (e.vhid() == vhid && e.to() == to && e.interfaceName().equals(interfaceName)) {
-                return e.reason();
+    /** Waits for a transition (callbacks run after the state is visible, so wait for the event itself). */
+    private String awaitTransition(int vhid, CarpState to, String interfaceName) {
+        String[] reason = new String[1];
+        await("vhid " + vhid + " on " + interfaceName + " to " + to, () -> {
+            for (CarpStateEvent e : events) {
+                if (e.vhid() == vhid && e.to() == to && e.interfaceName().equals(interfaceName)) {
+                    reason[0] = e.reason();
+                    return true;
+                }
             }
-        }
-        return fail("no transition of vhid " + vhid + " to " + to + " on " + interfaceName + ": " + events);
+            return false;
+        });
+        return reason[0];
     }
 
     private static int validLifetime(String addresses, String vip) {
