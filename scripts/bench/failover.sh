@@ -7,8 +7,9 @@
 # kill: the master HOST dies -- SIGKILL of the node and, at the same instant, its veth link down.
 # term: graceful -- SIGTERM of the master (ucarp runs with -z), link stays up.
 # A client probes the VIP every 10 ms; adverts are captured on the bridge. Per trial prints the outage (fault ->
-# first reply to a probe sent after the fault), the protocol bound (master's last advert + master-down, relative to
-# the fault) and the overhead (outage - bound); then median/min/max per implementation.
+# first reply after the first lost probe; with the link down, the first reply to a probe sent after the fault), the
+# gap (how long the VIP did not answer), the protocol bound (master's last regular advert + master-down, relative to
+# the fault) and the overhead (outage - bound); then median/min/max per implementation. Definitions: trial.py.
 source "$(dirname "$0")/lib.sh"
 
 MODE=kill TRIALS=10 ADVBASE=1 MSKEW=0 BSKEW=100 IMPLS="ucarp carp" NAME=""

@@ -51,7 +51,9 @@ run() { # a script in the background, so a signal reaches its own cleanup trap
     local t0=$SECONDS
     "$@" &
     child=$!
-    wait "$child" || echo "!!! $(basename "$1") exited with status $? (its figures may be partial)"
+    local rc=0
+    wait "$child" || rc=$?
+    [[ $rc -eq 0 ]] || echo "!!! $(basename "$1") exited with status $rc (its figures may be partial)"
     child=""
     echo "-- $((SECONDS - t0)) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
