@@ -87,8 +87,10 @@ class GroupUnitRootTest {
                     && b2.state() == CarpState.BACKUP, context);
 
             lab.in(NS_A, "ip", "link", "set", "uniga1", "down");
-            Await.until("B MASTER of both", () -> b1.state() == CarpState.MASTER && b2.state() == CarpState.MASTER,
-                    context);
+            // The events reach the listener on the callback thread just after the states flip: wait for them too.
+            Await.until("B MASTER of both", () -> b1.state() == CarpState.MASTER && b2.state() == CarpState.MASTER
+                    && !reason(2, "uniga2", CarpState.MASTER, CarpState.BACKUP).equals("none")
+                    && !reason(2, "unigb2", CarpState.BACKUP, CarpState.MASTER).equals("none"), context);
             assertEquals(CarpState.INIT, a1.state(), context.get());
             assertEquals(CarpState.BACKUP, a2.state(), context.get());
             assertTrue(reason(2, "uniga2", CarpState.MASTER, CarpState.BACKUP).startsWith("forced: unit fw-a"), context.get());

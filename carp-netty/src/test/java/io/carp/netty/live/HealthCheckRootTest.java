@@ -97,8 +97,8 @@ class HealthCheckRootTest {
 
             server.close();
             Await.until("A demoted by the failing check", () -> a.demotion() == 240, context);
-            Await.until("B MASTER, A BACKUP", () -> b.state() == CarpState.MASTER && a.state() == CarpState.BACKUP,
-                    context);
+            Await.until("B MASTER, A BACKUP", () -> b.state() == CarpState.MASTER && a.state() == CarpState.BACKUP
+                    && !reasonOfB().equals("none"), context); // the event follows the state on the callback thread
             assertTrue(reasonOfB().startsWith("master 198.18.100.1 is demoted"), context.get());
             assertTrue(lab.has(NS_B, IF_B, VIP), lab.addresses(NS_B, IF_B));
 

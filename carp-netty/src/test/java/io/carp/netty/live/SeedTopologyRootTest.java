@@ -96,7 +96,9 @@ class SeedTopologyRootTest {
         assertFalse(lab.addresses(NS_C, IF_C).contains("198.18.100.10"), lab.addresses(NS_C, IF_C));
 
         a.kill();
-        Await.until("C MASTER of vhid 1", () -> c1.state() == CarpState.MASTER, context);
+        // The event reaches the listener on the callback thread just after the state flips: wait for both.
+        Await.until("C MASTER of vhid 1", () -> c1.state() == CarpState.MASTER
+                && !reason(1, IF_C).equals("none"), context);
         assertEquals("master timed out", reason(1, IF_C), context.get());
         Await.until("VIP 1 on C", () -> lab.has(NS_C, IF_C, VIP1), () -> lab.addresses(NS_C, IF_C));
         Await.holds("C still BACKUP of vhid 2, B still its MASTER", 1_000,

@@ -113,7 +113,10 @@ class UnicastFailoverRootTest {
 
             a.kill();
             try (NativeSocket captureOnA = RawCapture.ipv4Capture(nsA, IF_A)) {
-                Await.until("B MASTER of vhid 1 after A was killed", () -> b1.state() == CarpState.MASTER, context);
+                // Wait for the event, not only the state: the state flips on the protocol thread, the event reaches
+                // the listener a moment later on the callback thread.
+                Await.until("B MASTER of vhid 1 after A was killed", () -> b1.state() == CarpState.MASTER
+                        && !reason(1, CarpState.MASTER).equals("none"), context);
                 assertTrue(reason(1, CarpState.MASTER).startsWith("master timed out"), context.get());
                 Await.until("B's hook claimed", () -> hookB.claims.get() == 1, context);
                 byte[] advert = RawCapture.await(captureOnA, Await.TIMEOUT_MILLIS,
