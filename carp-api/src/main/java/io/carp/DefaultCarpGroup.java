@@ -262,7 +262,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
                 lastAuthLog = now;
                 LOG.log(Level.WARNING, "{0}: advertisement from {1} failed authentication ({2} so far): {3}"
                                 + " (logged at most once a minute)", label, envelope.source().getHostAddress(),
-                        stats.dropped(DropReason.BAD_AUTH), diagnosis.explain(advertisement));
+                        String.valueOf(stats.dropped(DropReason.BAD_AUTH)), diagnosis.explain(advertisement));
             }
             return;
         }

@@ -104,7 +104,7 @@ public final class FailoverHttpServer implements AutoCloseable {
                     s.start();
                     server = s;
                     LOG.log(Level.INFO, "{0}: serving http://{1}:{2}/ ({3})", nodeName,
-                            literal(listenAddress.getAddress()), listenAddress.getPort(), event);
+                            literal(listenAddress.getAddress()), String.valueOf(listenAddress.getPort()), event);
                     return;
                 } catch (IOException e) {
                     last = e;
