@@ -47,23 +47,14 @@ class GroupUnitRootTest {
         lab.plug(NS_B, "unigb1", "198.18.100.2/24", NS_BR, "br1", "unigpb1");
         lab.plug(NS_A, "uniga2", "198.18.101.1/24", NS_BR, "br2", "unigpa2");
         lab.plug(NS_B, "unigb2", "198.18.101.2/24", NS_BR, "br2", "unigpb2");
-        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+        runtimeA = lab.runtime(NS_A);
+        runtimeB = lab.runtime(NS_B);
     }
 
     @AfterAll
     static void deleteNetwork() {
-        try {
-            if (runtimeA != null) {
-                runtimeA.close();
-            }
-            if (runtimeB != null) {
-                runtimeB.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (lab != null) {
+            lab.close(); // closes the runtimes first
         }
     }
 

@@ -52,23 +52,14 @@ class HealthCheckRootTest {
         lab.bridge(NS_BR, "br0");
         lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "unihpa");
         lab.plug(NS_B, IF_B, "198.18.100.2/24", NS_BR, "br0", "unihpb");
-        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+        runtimeA = lab.runtime(NS_A);
+        runtimeB = lab.runtime(NS_B);
     }
 
     @AfterAll
     static void deleteNetwork() {
-        try {
-            if (runtimeA != null) {
-                runtimeA.close();
-            }
-            if (runtimeB != null) {
-                runtimeB.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (lab != null) {
+            lab.close(); // closes the runtimes first
         }
     }
 

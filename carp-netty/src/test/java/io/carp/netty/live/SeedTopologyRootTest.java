@@ -51,23 +51,14 @@ class SeedTopologyRootTest {
         lab.plug(NS_A, IF_A, "198.18.100.1/24", NS_BR, "br0", "unispa");
         lab.plug(NS_B, IF_B, "198.18.100.2/24", NS_BR, "br0", "unispb");
         lab.plug(NS_C, IF_C, "198.18.100.3/24", NS_BR, "br0", "unispc");
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
-        runtimeC = NettyCarpRuntime.builder().networkNamespace(NS_C).build();
+        runtimeB = lab.runtime(NS_B);
+        runtimeC = lab.runtime(NS_C);
     }
 
     @AfterAll
     static void deleteNetwork() {
-        try {
-            if (runtimeB != null) {
-                runtimeB.close();
-            }
-            if (runtimeC != null) {
-                runtimeC.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (lab != null) {
+            lab.close(); // closes the runtimes first
         }
     }
 

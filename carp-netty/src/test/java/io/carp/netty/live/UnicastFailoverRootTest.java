@@ -59,23 +59,14 @@ class UnicastFailoverRootTest {
         lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "uniupa");
         lab.plug(NS_B, IF_B, B_IP + "/24", NS_BR, "br0", "uniupb");
         lab.dropCarpMulticast(NS_BR);
-        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+        runtimeA = lab.runtime(NS_A);
+        runtimeB = lab.runtime(NS_B);
     }
 
     @AfterAll
     static void deleteNetwork() {
-        try {
-            if (runtimeA != null) {
-                runtimeA.close();
-            }
-            if (runtimeB != null) {
-                runtimeB.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (lab != null) {
+            lab.close(); // closes the runtimes first
         }
     }
 

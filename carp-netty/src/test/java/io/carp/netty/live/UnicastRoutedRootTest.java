@@ -57,23 +57,14 @@ class UnicastRoutedRootTest {
         lab.in(NS_RT, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         lab.in(NS_A, "ip", "route", "add", "default", "via", "198.18.100.254");
         lab.in(NS_B, "ip", "route", "add", "default", "via", "198.18.101.254");
-        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+        runtimeA = lab.runtime(NS_A);
+        runtimeB = lab.runtime(NS_B);
     }
 
     @AfterAll
     static void deleteNetwork() {
-        try {
-            if (runtimeA != null) {
-                runtimeA.close();
-            }
-            if (runtimeB != null) {
-                runtimeB.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (lab != null) {
+            lab.close(); // closes the runtimes first
         }
     }
 

@@ -1,5 +1,6 @@
 package io.carp.netty.testing;
 
+import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.NetnsLab;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class LiveLab implements AutoCloseable {
 
     private final List<String> namespaces = new ArrayList<>();
     private final List<LiveProcess> processes = new ArrayList<>();
+    private final List<NettyCarpRuntime> runtimes = new ArrayList<>();
 
     /**
      * Creates a namespace with loopback up and IPv6 duplicate address detection off, so that link-local addresses are
@@ -188,9 +190,29 @@ public final class LiveLab implements AutoCloseable {
         return p;
     }
 
-    /** Kills the processes, then deletes the namespaces; never throws. */
+    /**
+     * A runtime whose sockets live in a namespace of this lab; {@link #close()} closes it before the namespaces go.
+     *
+     * @param ns the namespace
+     * @return the runtime
+     */
+    public NettyCarpRuntime runtime(String ns) {
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().networkNamespace(ns).build();
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    /** Closes the runtimes (their groups bow out), kills the processes, then deletes the namespaces; never throws. */
     @Override
     public void close() {
+        for (NettyCarpRuntime r : runtimes) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                System.err.println("could not close a runtime: " + e.getMessage());
+            }
+        }
+        runtimes.clear();
         for (LiveProcess p : processes) {
             try {
                 p.close();
