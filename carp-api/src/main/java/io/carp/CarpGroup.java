@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Threads: every method is safe to call from any thread. The protocol runs on the runtime's single protocol
- * thread; callbacks run on the callback executor (see {@link CarpGroupBuilder#callbackExecutor}), in order, never on
- * the protocol thread, and a callback that throws is logged and counted without affecting the protocol.
+ * thread; callbacks run on the callback executor (see {@link CarpGroupBuilder#callbackExecutor}), in order, and with
+ * the default executor never on the protocol thread; a callback that throws is logged and counted without affecting
+ * the protocol.
  */
 public interface CarpGroup extends AutoCloseable {
 

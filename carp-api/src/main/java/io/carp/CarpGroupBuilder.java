@@ -335,7 +335,9 @@ public final class CarpGroupBuilder {
 
     /**
      * Where callbacks run. Callbacks of one group always run one at a time and in order, even on a multi-threaded
-     * executor. Default: a shared pool of daemon threads named {@code carp-callback-N}.
+     * executor. Default: a shared pool of daemon threads named {@code carp-callback-N}. A direct executor
+     * ({@code Runnable::run}, as the testkit uses) runs them on the protocol thread: a callback must then not block,
+     * or it delays the advertisements.
      *
      * @param executor the executor
      * @return this builder
