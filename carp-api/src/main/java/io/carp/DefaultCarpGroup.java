@@ -9,6 +9,7 @@ import io.carp.protocol.IpFamily;
 import io.carp.spi.AddressManager;
 import io.carp.spi.CarpRuntime;
 import io.carp.spi.GroupEndpoint;
+import io.carp.spi.LogThrottle;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
 import java.lang.System.Logger.Level;
@@ -70,8 +71,8 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
     private ProtocolLoop.Cancellable timer;
     private long scheduledDeadline = CarpStateMachine.NO_DEADLINE;
     private long counter;
-    private long lastAuthLog = Long.MIN_VALUE;
-    private long lastDropLog = Long.MIN_VALUE;
+    private final LogThrottle authLog = new LogThrottle(AUTH_LOG_INTERVAL_NANOS);
+    private final LogThrottle dropLog = new LogThrottle(DROP_LOG_INTERVAL_NANOS);
 
     DefaultCarpGroup(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster,
                      List<Consumer<CarpStateEvent>> onBackup, List<Consumer<CarpStateEvent>> onStateChange,
@@ -258,8 +259,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         if (!authenticator.verify(advertisement)) {
             stats.countDrop(DropReason.BAD_AUTH);
             long now = now();
-            if (now - lastAuthLog >= AUTH_LOG_INTERVAL_NANOS || lastAuthLog == Long.MIN_VALUE) {
-                lastAuthLog = now;
+            if (authLog.tryAcquire(now)) {
                 LOG.log(Level.WARNING, "{0}: advertisement from {1} failed authentication ({2} so far): {3}"
                                 + " (logged at most once a minute)", label, envelope.source().getHostAddress(),
                         String.valueOf(stats.dropped(DropReason.BAD_AUTH)), diagnosis.explain(advertisement));
@@ -279,8 +279,7 @@ final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachi
         stats.countDrop(reason);
         long now = now();
         if (LOG.isLoggable(Level.DEBUG)
-                && (lastDropLog == Long.MIN_VALUE || now - lastDropLog >= DROP_LOG_INTERVAL_NANOS)) {
-            lastDropLog = now;
+                && dropLog.tryAcquire(now)) {
             LOG.log(Level.DEBUG, "{0}: dropped packet ({1}) {2} (logged at most once a second)", label, reason.tag(),
                     envelope);
         }

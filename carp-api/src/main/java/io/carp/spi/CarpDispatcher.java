@@ -1,5 +1,6 @@
 package io.carp.spi;
 
+import io.carp.CarpClock;
 import io.carp.DropReason;
 import io.carp.protocol.CarpCodec;
 import io.carp.protocol.InboundPacket;
@@ -25,7 +26,7 @@ public final class CarpDispatcher {
     private final boolean checkTtl;
     private final GroupEndpoint[] groups = new GroupEndpoint[256];
     private final AtomicLongArray unmatched = new AtomicLongArray(DropReason.values().length);
-    private long lastLogNanos = Long.MIN_VALUE;
+    private final LogThrottle log = new LogThrottle(LOG_INTERVAL_NANOS);
     private volatile int registered;
 
     /** A dispatcher that drops packets whose TTL / hop limit is not 255 (multicast operation). */
@@ -140,10 +141,9 @@ public final class CarpDispatcher {
 
     private void countUnmatched(DropReason reason, InboundPacket packet) {
         unmatched.incrementAndGet(reason.ordinal());
-        long now = System.nanoTime();
+        long now = CarpClock.system().nanoTime();
         if (LOG.isLoggable(Level.DEBUG)
-                && (lastLogNanos == Long.MIN_VALUE || now - lastLogNanos >= LOG_INTERVAL_NANOS)) {
-            lastLogNanos = now;
+                && log.tryAcquire(now)) {
             LOG.log(Level.DEBUG, "dropped packet not meant for a group here ({0}): {1} (logged at most once a second)",
                     reason.tag(), packet);
         }

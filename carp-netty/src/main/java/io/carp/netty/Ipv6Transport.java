@@ -1,11 +1,13 @@
 package io.carp.netty;
 
+import io.carp.CarpClock;
 import io.carp.netty.linux.CarpSockets;
 import io.carp.netty.linux.Ipv6RawIo;
 import io.carp.netty.linux.NativeSocket;
 import io.carp.protocol.CarpConstants;
 import io.carp.protocol.IpEnvelope;
 import io.carp.protocol.IpFamily;
+import io.carp.spi.LogThrottle;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -39,7 +41,7 @@ final class Ipv6Transport extends EpollReader {
     private final Ipv6RawIo io;
     private final InboundRouter router;
     private volatile boolean member;
-    private long lastErrorLog = Long.MIN_VALUE;
+    private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
 
     private Ipv6Transport(String interfaceName, int ifindex, NativeSocket socket, NativeSocket advertiser,
                           InboundRouter router, boolean member) {
@@ -100,9 +102,7 @@ final class Ipv6Transport extends EpollReader {
     }
 
     private void logError(String what, RuntimeException e) {
-        long now = System.nanoTime();
-        if (lastErrorLog == Long.MIN_VALUE || now - lastErrorLog >= ERROR_LOG_INTERVAL_NANOS) {
-            lastErrorLog = now;
+        if (errorLog.tryAcquire(CarpClock.system().nanoTime())) {
             LOG.log(Level.WARNING, "{0}: IPv6 CARP socket {1} failed: {2} (logged at most once a second)",
                     interfaceName, what, e.getMessage());
         }
