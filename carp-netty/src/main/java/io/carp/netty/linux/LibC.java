@@ -38,6 +38,12 @@ final class LibC {
 
     static native int close(int fd) throws LastErrorException;
 
+    static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
+
+    static native int timerfd_create(int clockid, int flags) throws LastErrorException;
+
+    static native int timerfd_settime(int fd, int flags, long[] newValue, Pointer oldValue) throws LastErrorException;
+
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int setns(int fd, int nstype) throws LastErrorException;

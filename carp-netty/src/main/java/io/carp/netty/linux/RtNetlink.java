@@ -15,8 +15,17 @@ public final class RtNetlink implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 2000;
     private static final int BUFFER_SIZE = 64 * 1024;
 
+    /** Most prepared requests sent in one datagram by {@link #send(AddressRequest[], int)}. */
+    public static final int MAX_BATCH = 32;
+    private static final byte[] KERNEL = SocketAddresses.netlink(0);
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            int[].class, java.nio.ByteOrder.nativeOrder());
+
     private final NativeSocket socket;
     private final byte[] buffer = new byte[BUFFER_SIZE];
+    private final ByteBuffer view = ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.nativeOrder());
+    private final byte[] batch = new byte[MAX_BATCH * 128];
+    private final AddressRequest[] single = new AddressRequest[1];
     private int seq = (int) (System.nanoTime() & 0x3fff_ffff);
 
     private RtNetlink(NativeSocket socket) {
@@ -180,6 +189,158 @@ public final class RtNetlink implements AutoCloseable {
     public synchronized void deleteAddress(String interfaceName, int ifindex, InetAddress address, int prefixLength) {
         request(Netlink.deleteAddress(nextSeq(), ifindex, address, prefixLength),
                 "RTM_DELADDR " + cidr(address, prefixLength) + " on " + interfaceName, false);
+    }
+
+    /**
+     * Prepares an {@code RTM_NEWADDR} (add, or renew the lifetimes of) one address, to be sent many times by
+     * {@link #send(AddressRequest)} or {@link #send(AddressRequest[], int)}: the message and its description are built
+     * once, so that sending allocates nothing.
+     *
+     * @param interfaceName   for the error message
+     * @param ifindex         the interface index
+     * @param address         the address
+     * @param prefixLength    its prefix length
+     * @param lifetimeSeconds the valid and preferred lifetime, or {@link AddressInfo#FOREVER}
+     * @return the request
+     */
+    public static AddressRequest prepareAdd(String interfaceName, int ifindex, InetAddress address, int prefixLength,
+                                            long lifetimeSeconds) {
+        return new AddressRequest(Netlink.newAddress(0, ifindex, address, prefixLength, lifetimeSeconds),
+                "RTM_NEWADDR " + cidr(address, prefixLength) + " on " + interfaceName, address, prefixLength);
+    }
+
+    /** A prepared request for one address; see {@link #prepareAdd}. Not thread-safe: one sender at a time. */
+    public static final class AddressRequest {
+        private final byte[] message;
+        private final String what;
+        private final InetAddress address;
+        private final int prefixLength;
+        private int seq;
+        private int errno;
+        private String detail;
+
+        AddressRequest(byte[] message, String what, InetAddress address, int prefixLength) {
+            this.message = message;
+            this.what = what;
+            this.address = address;
+            this.prefixLength = prefixLength;
+        }
+
+        /** The address. */
+        public InetAddress address() {
+            return address;
+        }
+
+        /** The prefix length it is added with. */
+        public int prefixLength() {
+            return prefixLength;
+        }
+
+        /** The failure of the last send, or {@code null} if the kernel acknowledged it. */
+        public NativeException failure() {
+            return errno == 0 ? null : new NativeException(what, errno, detail);
+        }
+    }
+
+    /**
+     * Sends one prepared request and waits for its acknowledgement. Allocates nothing when the kernel accepts it.
+     *
+     * @param request the request
+     * @throws NativeException if the kernel refused it (or did not answer)
+     */
+    public synchronized void send(AddressRequest request) {
+        request.seq = nextSeq();
+        INT.set(request.message, 8, request.seq);
+        request.errno = 0;
+        request.detail = null;
+        socket.sendTo(request.message, request.message.length, KERNEL, request.what);
+        single[0] = request;
+        try {
+            awaitAcks(single, 1);
+        } finally {
+            single[0] = null;
+        }
+        NativeException f = request.failure();
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    /**
+     * Sends up to {@link #MAX_BATCH} prepared requests in one datagram (one system call; the kernel handles them in
+     * order) and waits for every acknowledgement. Each request's outcome is then in {@link AddressRequest#failure()}.
+     * Allocates nothing when every request is accepted.
+     *
+     * @param requests the requests
+     * @param count    how many of them, 1-{@link #MAX_BATCH}
+     * @return how many failed
+     * @throws NativeException if the datagram could not be sent or the kernel did not answer
+     */
+    public synchronized int send(AddressRequest[] requests, int count) {
+        if (count < 1 || count > MAX_BATCH) {
+            throw new IllegalArgumentException("count: " + count + " (expected: 1-" + MAX_BATCH + ")");
+        }
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+            AddressRequest r = requests[i];
+            r.seq = nextSeq();
+            r.errno = 0;
+            r.detail = null;
+            INT.set(r.message, 8, r.seq);
+            if (length + r.message.length > batch.length) {
+                throw new IllegalArgumentException("batch too large: " + (length + r.message.length) + " bytes");
+            }
+            System.arraycopy(r.message, 0, batch, length, r.message.length); // each message is 4-byte aligned
+            length += r.message.length;
+        }
+        socket.sendTo(batch, length, KERNEL, "rtnetlink batch of RTM_NEWADDR requests");
+        awaitAcks(requests, count);
+        int failed = 0;
+        for (int i = 0; i < count; i++) {
+            if (requests[i].errno != 0) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** Reads acknowledgements until each of the first {@code count} requests has one. */
+    private void awaitAcks(AddressRequest[] requests, int count) {
+        int pending = count;
+        int firstSeq = requests[0].seq;
+        while (pending > 0) {
+            int n = socket.receive(buffer, true);
+            if (n < 0) {
+                throw new NativeException(requests[0].what + " (no answer from the kernel within " + TIMEOUT_MILLIS
+                        + " ms)", Errno.EAGAIN);
+            }
+            int end = Math.min(n, buffer.length);
+            int p = 0;
+            while (p + Netlink.HEADER_LEN <= end) {
+                int len = view.getInt(p);
+                if (len < Netlink.HEADER_LEN || p + len > end) {
+                    break;
+                }
+                int type = view.getShort(p + 4) & 0xffff;
+                int seq = view.getInt(p + 8);
+                int i = seq - firstSeq;
+                if (type == Netlink.NLMSG_ERROR && i >= 0 && i < count && requests[i].seq == seq) {
+                    int code = len >= Netlink.HEADER_LEN + 4 ? view.getInt(p + Netlink.HEADER_LEN) : -Errno.EINVAL;
+                    if (code != 0) {
+                        AddressRequest r = requests[i];
+                        r.errno = -code;
+                        r.detail = errorText(p, len);
+                    }
+                    pending--;
+                }
+                p += Netlink.align(len);
+            }
+        }
+    }
+
+    private String errorText(int p, int len) {
+        List<Netlink.Message> one = Netlink.messages(ByteBuffer.wrap(buffer, p, len));
+        return one.isEmpty() ? null : Netlink.errorText(one.get(0));
     }
 
     static String cidr(InetAddress address, int prefixLength) {
