@@ -40,6 +40,9 @@ final class Ipv4Transport {
     private final EpollDatagramChannel channel;
     private final NativeSocket arp;
     private final Ipv4UnicastSender unicast;
+    /** Gratuitous ARP frames by virtual address, built ahead of a takeover (see {@link #prepareAnnouncements}). */
+    private final java.util.Map<Inet4Address, CarpSockets.PreparedFrame> garps =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean member;
     private volatile boolean closing;
     private ChannelFuture registration;
@@ -166,7 +169,33 @@ final class Ipv4Transport {
      * @param address the address
      */
     void announce(byte[] mac, Inet4Address address) {
-        CarpSockets.sendGratuitousArp(arp, interfaceName, ifindex, mac, address);
+        CarpSockets.PreparedFrame frame = garps.get(address);
+        if (frame == null || !frame.isFrom(mac)) {
+            frame = CarpSockets.prepareGratuitousArp(interfaceName, ifindex, mac, address);
+            garps.put(address, frame);
+        }
+        CarpSockets.send(arp, frame);
+    }
+
+    /**
+     * Builds the gratuitous ARP of each address ahead of a takeover, so that the first announcement sends a frame
+     * that is ready (building it the first time loads and links code: about a millisecond).
+     *
+     * @param mac       our MAC, 6 bytes (nothing is prepared without one)
+     * @param addresses the virtual addresses
+     */
+    void prepareAnnouncements(byte[] mac, java.util.List<InetAddress> addresses) {
+        if (mac == null || mac.length != 6) {
+            return;
+        }
+        for (InetAddress a : addresses) {
+            if (a instanceof Inet4Address a4) {
+                CarpSockets.PreparedFrame frame = garps.get(a4);
+                if (frame == null || !frame.isFrom(mac)) {
+                    garps.put(a4, CarpSockets.prepareGratuitousArp(interfaceName, ifindex, mac, a4));
+                }
+            }
+        }
     }
 
     /** Leaves 224.0.0.18 (if a member) and closes both sockets. Call on the loop; idempotent. */

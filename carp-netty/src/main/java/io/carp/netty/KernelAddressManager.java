@@ -90,6 +90,15 @@ final class KernelAddressManager implements AddressManager {
         }
     }
 
+    /**
+     * On attach: prepares the claim (see {@link #refreshPrefixes()}) and runs the rtnetlink request path once, so that
+     * the first takeover finds its code loaded and linked.
+     */
+    void prepareClaim(List<AddressInfo> existing) {
+        refreshPrefixes(existing);
+        context.netlink.warmUp();
+    }
+
     private void refreshPrefixes(List<AddressInfo> existing) {
         Map<InetAddress, RtNetlink.AddressRequest> fresh = new HashMap<>();
         for (InetAddress a : virtualAddresses) {
@@ -188,7 +197,7 @@ final class KernelAddressManager implements AddressManager {
             return;
         }
         List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
-        refreshPrefixes(existing);
+        prepareClaim(existing);
         for (AddressInfo a : existing) {
             if (virtualAddresses.contains(a.address())) {
                 context.netlink.deleteAddress(context.name, context.ifindex, a.address(), a.prefixLength());

@@ -211,9 +211,55 @@ public final class CarpSockets {
      */
     public static void sendGratuitousArp(NativeSocket socket, String interfaceName, int ifindex, byte[] mac,
                                          Inet4Address address) {
-        byte[] arp = GratuitousArp.arpPacket(mac, address);
-        socket.sendTo(arp, arp.length, SocketAddresses.linkLayer(ifindex, Linux.ETH_P_ARP, GratuitousArp.BROADCAST),
-                "gratuitous ARP for " + address.getHostAddress() + " on " + interfaceName);
+        send(socket, prepareGratuitousArp(interfaceName, ifindex, mac, address));
+    }
+
+    /**
+     * Builds the gratuitous ARP for a virtual address once, to be sent by {@link #send(NativeSocket, PreparedFrame)}
+     * as often as needed without building anything on the way (a takeover announces at once).
+     *
+     * @param interfaceName the interface, for error messages
+     * @param ifindex       its index
+     * @param mac           our MAC, 6 bytes
+     * @param address       the virtual address
+     * @return the prepared frame
+     */
+    public static PreparedFrame prepareGratuitousArp(String interfaceName, int ifindex, byte[] mac,
+                                                     Inet4Address address) {
+        return new PreparedFrame(GratuitousArp.arpPacket(mac, address),
+                SocketAddresses.linkLayer(ifindex, Linux.ETH_P_ARP, GratuitousArp.BROADCAST),
+                "gratuitous ARP for " + address.getHostAddress() + " on " + interfaceName, mac.clone());
+    }
+
+    /**
+     * Sends a prepared frame.
+     *
+     * @param socket the packet socket
+     * @param frame  the frame
+     * @throws NativeException if the kernel refused it
+     */
+    public static void send(NativeSocket socket, PreparedFrame frame) {
+        socket.sendTo(frame.packet, frame.packet.length, frame.destination, frame.what);
+    }
+
+    /** A link-layer packet with its destination, built once; see {@link #prepareGratuitousArp}. */
+    public static final class PreparedFrame {
+        private final byte[] packet;
+        private final byte[] destination;
+        private final String what;
+        private final byte[] mac;
+
+        PreparedFrame(byte[] packet, byte[] destination, String what, byte[] mac) {
+            this.packet = packet;
+            this.destination = destination;
+            this.what = what;
+            this.mac = mac;
+        }
+
+        /** Whether the frame was built for this source MAC. */
+        public boolean isFrom(byte[] sourceMac) {
+            return java.util.Arrays.equals(mac, sourceMac);
+        }
     }
 
     /**

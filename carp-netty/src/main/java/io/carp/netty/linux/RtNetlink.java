@@ -304,6 +304,19 @@ public final class RtNetlink implements AutoCloseable {
         return failed;
     }
 
+    /**
+     * Runs the code of {@link #send(AddressRequest)} once, ahead of a takeover, with a request the kernel refuses
+     * without touching anything (an address for interface index 0: {@code ENODEV}), so that the first real claim does
+     * not pay for loading and linking it. Failures are ignored.
+     */
+    public void warmUp() {
+        try {
+            send(prepareAdd("(warm-up)", 0, java.net.InetAddress.getByAddress(new byte[4]), 32, 1));
+        } catch (NativeException | java.net.UnknownHostException e) {
+            // expected: ENODEV
+        }
+    }
+
     /** Reads acknowledgements until each of the first {@code count} requests has one. */
     private void awaitAcks(AddressRequest[] requests, int count) {
         int pending = count;
