@@ -1,0 +1,249 @@
+package io.carp.netty.internal;
+
+import io.carp.CarpConfig;
+import io.carp.AddressManager;
+import io.carp.netty.internal.linux.AddressInfo;
+import io.carp.netty.internal.linux.Errno;
+import io.carp.netty.internal.linux.NativeException;
+import io.carp.netty.internal.linux.RtNetlink;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts a group's virtual addresses on its interface with rtnetlink, with a kernel lifetime renewed on every advert so
+ * that the kernel removes them by itself if the process dies; announces them with gratuitous ARP / unsolicited NA.
+ * With {@link CarpConfig#manageAddresses()} off it only announces (as ucarp does), and the application moves the
+ * addresses. Confined to the interface's event loop.
+ */
+final class KernelAddressManager implements AddressManager {
+    private static final System.Logger LOG = System.getLogger(KernelAddressManager.class.getName());
+
+    private final InterfaceContext context;
+    private final boolean manage;
+    private final long lifetimeSeconds;
+    private final List<InetAddress> virtualAddresses;
+    private final String label;
+    /** Addresses this group put on the interface, with the request that added (and renews) each. */
+    private final Map<InetAddress, RtNetlink.AddressRequest> held = new LinkedHashMap<>();
+    /** The renewal requests of the held addresses, in batches of at most {@link RtNetlink#MAX_BATCH}. */
+    private RtNetlink.AddressRequest[] renewals = new RtNetlink.AddressRequest[0];
+    /**
+     * The prepared request that adds each virtual address at the next claim, with the prefix length worked out from
+     * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
+     */
+    private volatile Map<InetAddress, RtNetlink.AddressRequest> prepared = Map.of();
+
+    KernelAddressManager(InterfaceContext context, CarpConfig config) {
+        this.context = context;
+        this.manage = config.manageAddresses();
+        this.lifetimeSeconds = AddressPolicy.lifetimeSeconds(config);
+        this.virtualAddresses = config.virtualAddresses();
+        this.label = "vhid " + config.vhid() + "@" + context.name;
+    }
+
+    /**
+     * Adds each address and announces it at once, address by address, so that the first gratuitous ARP / NA leaves
+     * one rtnetlink round trip after the takeover is due rather than after every address was added. The requests
+     * were prepared beforehand (see {@link #refreshPrefixes()}), so no address dump and no message building delays
+     * the claim.
+     */
+    @Override
+    public void claim(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        for (InetAddress a : addresses) {
+            if (manage) {
+                try {
+                    RtNetlink.AddressRequest request = prepared.get(a);
+                    if (request == null) {
+                        request = prepare(a, context.netlink.addresses(context.ifindex));
+                    }
+                    context.netlink.send(request);
+                    held.put(a, request);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                    continue; // do not announce an address we could not add
+                }
+            }
+            try {
+                context.announce(a);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        renewals = held.values().toArray(new RtNetlink.AddressRequest[0]);
+        failures.throwIfAny();
+    }
+
+    /**
+     * Prepares the requests that add the virtual addresses at the next claim, with prefix lengths from the interface's
+     * addresses now (one rtnetlink dump). Called on attach and after each release, so a group re-reads the interface's
+     * subnets each time it leaves MASTER.
+     */
+    void refreshPrefixes() {
+        if (manage) {
+            refreshPrefixes(context.netlink.addresses(context.ifindex));
+        }
+    }
+
+    /**
+     * On attach: prepares the claim (see {@link #refreshPrefixes()}) and runs the rtnetlink request path once, so that
+     * the first takeover finds its code loaded and linked.
+     */
+    void prepareClaim(List<AddressInfo> existing) {
+        refreshPrefixes(existing);
+        context.netlink.warmUp();
+    }
+
+    private void refreshPrefixes(List<AddressInfo> existing) {
+        Map<InetAddress, RtNetlink.AddressRequest> fresh = new HashMap<>();
+        for (InetAddress a : virtualAddresses) {
+            fresh.put(a, prepare(a, existing));
+        }
+        prepared = fresh;
+    }
+
+    private RtNetlink.AddressRequest prepare(InetAddress a, List<AddressInfo> existing) {
+        return RtNetlink.prepareAdd(context.name, context.ifindex, a,
+                AddressPolicy.prefixLength(a, existing, virtualAddresses), lifetimeSeconds);
+    }
+
+    @Override
+    public void release(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        for (InetAddress a : addresses) {
+            RtNetlink.AddressRequest request = held.remove(a);
+            if (request == null) {
+                continue;
+            }
+            try {
+                context.netlink.deleteAddress(context.name, context.ifindex, a, request.prefixLength());
+            } catch (NativeException e) {
+                if (e.errno() != Errno.EADDRNOTAVAIL) { // already gone (expired, or removed by hand): fine
+                    failures.add(e);
+                }
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        renewals = held.values().toArray(new RtNetlink.AddressRequest[0]);
+        try {
+            refreshPrefixes();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        failures.throwIfAny();
+    }
+
+    @Override
+    public void announce(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        announceEach(addresses, failures);
+        failures.throwIfAny();
+    }
+
+    /**
+     * Renews the lifetimes of the held addresses: their prepared requests in one rtnetlink datagram per
+     * {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates nothing when all succeed.
+     */
+    @Override
+    public void refresh(List<InetAddress> addresses) {
+        RtNetlink.AddressRequest[] all = renewals;
+        Failures failures = null;
+        for (int from = 0; from < all.length; from += RtNetlink.MAX_BATCH) {
+            int n = Math.min(RtNetlink.MAX_BATCH, all.length - from);
+            RtNetlink.AddressRequest[] chunk = all;
+            if (from > 0) {
+                chunk = java.util.Arrays.copyOfRange(all, from, from + n);
+            }
+            try {
+                if (context.netlink.send(chunk, n) == 0) {
+                    continue;
+                }
+                for (int i = 0; i < n; i++) {
+                    NativeException f = chunk[i].failure();
+                    if (f != null) {
+                        failures = failures != null ? failures : new Failures();
+                        failures.add(f);
+                    }
+                }
+            } catch (RuntimeException e) {
+                failures = failures != null ? failures : new Failures();
+                failures.add(e);
+            }
+        }
+        if (failures != null) {
+            failures.throwIfAny();
+        }
+    }
+
+    /** On detach: removes whatever this group still holds. */
+    void releaseAll() {
+        if (!held.isEmpty()) {
+            release(new ArrayList<>(held.keySet()));
+        }
+    }
+
+    /**
+     * On attach: removes copies of our virtual addresses that a previous run left on the interface (a crash before
+     * their lifetime ran out, or an address added by hand).
+     */
+    void removeStale() {
+        if (!manage) {
+            return;
+        }
+        List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
+        prepareClaim(existing);
+        for (AddressInfo a : existing) {
+            if (virtualAddresses.contains(a.address())) {
+                context.netlink.deleteAddress(context.name, context.ifindex, a.address(), a.prefixLength());
+                LOG.log(Level.INFO, "{0}: removed {1}/{2} left on the interface by an earlier run", label,
+                        a.address().getHostAddress(), a.prefixLength());
+            }
+        }
+    }
+
+    /** The kernel lifetime given to held addresses, in seconds. */
+    long lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
+    private void announceEach(List<InetAddress> addresses, Failures failures) {
+        for (InetAddress a : addresses) {
+            try {
+                context.announce(a);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+    }
+
+    /** Collects failures so that one bad address does not stop the others. */
+    private static final class Failures {
+        private RuntimeException first;
+        private int count;
+
+        void add(RuntimeException e) {
+            if (first == null) {
+                first = e;
+            }
+            count++;
+        }
+
+        void throwIfAny() {
+            if (first == null) {
+                return;
+            }
+            if (count == 1) {
+                throw first;
+            }
+            IllegalStateException e = new IllegalStateException(first.getMessage() + " (and " + (count - 1)
+                    + " more failure" + (count > 2 ? "s" : "") + ")", first);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.carp.netty.internal;
+
+import io.carp.CarpClock;
+import io.carp.netty.linux.TimerFd;
+import io.carp.spi.ProtocolLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A group's protocol thread: the Netty event loop that also reads the interface's sockets. A task that throws is
+ * logged and the loop goes on.
+ *
+ * <p>Deadlines are absolute times on {@link CarpClock#system()} ({@code CLOCK_MONOTONIC}). They are kept in one heap
+ * per loop and served by one {@code timerfd} armed with the earliest deadline as an absolute time ({@link TimerFd}):
+ * the wake-up comes within the kernel's timer slack (50 us) of the deadline, not rounded down to a millisecond and
+ * not up to 0.1 % of the wait late as Netty's {@code epoll_wait} timeout would be (3.4 ms for a 3.4 s master-down
+ * interval), and a late wake-up runs every task that is due at once. Every deadline that has passed when the loop
+ * wakes runs in that one wake-up, so groups whose deadlines fall together cost one wake-up. With another clock (or a
+ * loop that is not an epoll loop) tasks go to Netty's scheduler instead.
+ */
+final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NettyProtocolLoop.class.getName());
+
+    private final EventLoop loop;
+    private final CarpClock clock;
+    private final PreciseTimer precise;
+
+    NettyProtocolLoop(EventLoop loop, CarpClock clock) {
+        this.loop = loop;
+        this.clock = clock;
+        this.precise = clock == CarpClock.system() && loop instanceof IoEventLoop io ? PreciseTimer.open(io) : null;
+    }
+
+    EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public CarpClock clock() {
+        return clock;
+    }
+
+    @Override
+    public boolean inLoop() {
+        return loop.inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(guarded(task));
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long deadlineNanos) {
+        if (precise != null) {
+            Entry e = new Entry(precise, task, deadlineNanos);
+            if (loop.inEventLoop()) {
+                precise.add(e);
+            } else {
+                loop.execute(() -> precise.add(e));
+            }
+            return e;
+        }
+        long delay = Math.max(0, deadlineNanos - clock.nanoTime());
+        ScheduledFuture<?> future = loop.schedule(guarded(task), delay, TimeUnit.NANOSECONDS);
+        return () -> future.cancel(false);
+    }
+
+    /** Closes the timer descriptor; pending tasks are dropped. Idempotent. */
+    @Override
+    public void close() {
+        if (precise != null) {
+            if (loop.inEventLoop()) {
+                precise.close();
+            } else {
+                try {
+                    loop.execute(precise::close);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    precise.close(); // the loop is gone
+                }
+            }
+        }
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> run(task);
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a CARP protocol task failed; the loop goes on", e);
+        }
+    }
+
+    /** A scheduled task; its heap position is {@code -1} once it ran or was cancelled. */
+    private static final class Entry implements Cancellable {
+        final PreciseTimer owner;
+        final Runnable task;
+        final long deadline;
+        int index = -1;
+        boolean cancelled;
+
+        Entry(PreciseTimer owner, Runnable task, long deadline) {
+            this.owner = owner;
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            if (owner.loop.inEventLoop()) {
+                owner.remove(this);
+            } else {
+                owner.loop.execute(() -> owner.remove(this));
+            }
+        }
+    }
+
+    /** The heap of deadlines and the timerfd armed with its head; confined to the loop after construction. */
+    private static final class PreciseTimer extends EpollReader {
+        final IoEventLoop loop;
+        private final TimerFd timerFd;
+        private Entry[] heap = new Entry[16];
+        private int size;
+        private long armedAt = Long.MAX_VALUE;
+        private boolean closed;
+
+        private PreciseTimer(IoEventLoop loop, TimerFd timerFd) {
+            super(timerFd.fd());
+            this.loop = loop;
+            this.timerFd = timerFd;
+        }
+
+        static PreciseTimer open(IoEventLoop loop) {
+            PreciseTimer t = new PreciseTimer(loop, TimerFd.open());
+            t.register(loop);
+            return t;
+        }
+
+        void add(Entry e) {
+            if (e.cancelled || closed) {
+                return;
+            }
+            if (size == heap.length) {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            e.index = size;
+            heap[size++] = e;
+            siftUp(e.index);
+            arm();
+        }
+
+        void remove(Entry e) {
+            int i = e.index;
+            if (i < 0) {
+                return;
+            }
+            removeAt(i);
+            arm();
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            if (closed) {
+                return;
+            }
+            timerFd.drain();
+            armedAt = Long.MAX_VALUE; // a one-shot timer that fired is disarmed
+            long now = System.nanoTime();
+            while (size > 0 && heap[0].deadline - now <= 0) {
+                Entry e = heap[0];
+                removeAt(0);
+                run(e.task);
+            }
+            arm();
+        }
+
+        private void arm() {
+            if (closed) {
+                return;
+            }
+            long next = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+            if (next == armedAt) {
+                return;
+            }
+            try {
+                if (next == Long.MAX_VALUE) {
+                    timerFd.disarm();
+                } else {
+                    timerFd.armAt(next);
+                }
+                armedAt = next;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "the CARP protocol timer could not be armed: " + e.getMessage(), e);
+            }
+        }
+
+        private void removeAt(int i) {
+            Entry removed = heap[i];
+            removed.index = -1;
+            int last = --size;
+            if (i != last) {
+                Entry moved = heap[last];
+                heap[i] = moved;
+                moved.index = i;
+                heap[last] = null;
+                siftDown(i);
+                if (heap[i] == moved) {
+                    siftUp(i);
+                }
+            } else {
+                heap[last] = null;
+            }
+        }
+
+        private void siftUp(int i) {
+            Entry e = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                Entry p = heap[parent];
+                if (p.deadline - e.deadline <= 0) {
+                    break;
+                }
+                heap[i] = p;
+                p.index = i;
+                i = parent;
+            }
+            heap[i] = e;
+            e.index = i;
+        }
+
+        private void siftDown(int i) {
+            Entry e = heap[i];
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                Entry c = heap[child];
+                int right = child + 1;
+                if (right < size && heap[right].deadline - c.deadline < 0) {
+                    child = right;
+                    c = heap[child];
+                }
+                if (e.deadline - c.deadline <= 0) {
+                    break;
+                }
+                heap[i] = c;
+                c.index = i;
+                i = child;
+            }
+            heap[i] = e;
+            e.index = i;
+        }
+
+        @Override
+        void closeDescriptors() {
+            closed = true;
+            for (int i = 0; i < size; i++) {
+                heap[i].index = -1;
+                heap[i] = null;
+            }
+            size = 0;
+            timerFd.close();
+        }
+    }
+}
