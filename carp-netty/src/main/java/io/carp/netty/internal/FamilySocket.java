@@ -195,6 +195,14 @@ final class FamilySocket {
         }
     }
 
+    /** Prepares the announcements of a group's addresses (see {@link FamilyTransport#prepareAnnouncements}). */
+    void prepareAnnouncements(byte[] mac, java.util.List<InetAddress> addresses) {
+        FamilyTransport t = transport;
+        if (t != null) {
+            t.prepareAnnouncements(mac, addresses);
+        }
+    }
+
     /** The source address of the family: pinned by a group's configuration, else the interface's own (cached). */
     InetAddress sourceAddress() {
         InetAddress p = pinned;

@@ -36,6 +36,13 @@ interface FamilyTransport {
     void announce(byte[] mac, InetAddress address);
 
     /**
+     * Builds the announcements of these addresses ahead of a takeover, so that the first one goes out without
+     * building anything. Does nothing by default.
+     */
+    default void prepareAnnouncements(byte[] mac, java.util.List<InetAddress> addresses) {
+    }
+
+    /**
      * Pins (or, with {@code null}, unpins) the source address on the socket itself where the family needs it (IPv4
      * multicast sends take it from {@code IP_PKTINFO}); IPv6 passes it with each send instead.
      */

@@ -135,6 +135,7 @@ final class InterfaceContext {
             source.ifPresent(a -> socket(IpFamily.of(a)).pin(a));
             for (FamilySocket f : used) {
                 f.register(group, targets);
+                f.prepareAnnouncements(mac, config.virtualAddresses());
             }
             families.forEach(FamilySocket::updateMembership);
         } catch (RuntimeException e) {
@@ -232,6 +233,7 @@ final class InterfaceContext {
         }
         onLoop(() -> {
             open.forEach(FamilyTransport::close);
+            protocolLoop.close();
             linkMonitor.close();
             netlink.close();
         });

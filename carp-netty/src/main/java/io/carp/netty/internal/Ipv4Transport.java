@@ -206,7 +206,8 @@ final class Ipv4Transport implements FamilyTransport {
      * @param mac       our MAC, 6 bytes (nothing is prepared without one)
      * @param addresses the virtual addresses
      */
-    void prepareAnnouncements(byte[] mac, java.util.List<InetAddress> addresses) {
+    @Override
+    public void prepareAnnouncements(byte[] mac, java.util.List<InetAddress> addresses) {
         if (mac == null || mac.length != 6) {
             return;
         }

@@ -1,7 +1,7 @@
 package io.carp.netty.internal;
 
 import io.carp.CarpClock;
-import io.carp.netty.linux.TimerFd;
+import io.carp.netty.internal.linux.TimerFd;
 import io.carp.spi.ProtocolLoop;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
