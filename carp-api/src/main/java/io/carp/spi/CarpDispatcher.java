@@ -4,8 +4,7 @@ import io.carp.internal.util.LogThrottle;
 
 import io.carp.CarpClock;
 import io.carp.DropReason;
-import io.carp.internal.protocol.CarpCodec;
-import io.carp.internal.protocol.InboundPacket;
+import io.carp.internal.protocol.CarpDecoder;
 import io.carp.internal.protocol.IpEnvelope;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -26,6 +25,8 @@ public final class CarpDispatcher {
     private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final boolean checkTtl;
+    /** Decodes on the protocol loop (the only thread that calls {@code receive*}); reused for every packet. */
+    private final CarpDecoder decoder = new CarpDecoder();
     private final GroupEndpoint[] groups = new GroupEndpoint[256];
     private final AtomicLongArray unmatched = new AtomicLongArray(DropReason.values().length);
     private final LogThrottle log = new LogThrottle(LOG_INTERVAL_NANOS);
@@ -104,7 +105,8 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv4(ByteBuffer packet) {
-        dispatch(CarpCodec.decodeIpv4(packet, checkTtl));
+        decoder.decodeIpv4(packet, checkTtl);
+        dispatch();
     }
 
     /**
@@ -113,7 +115,8 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv6(ByteBuffer packet) {
-        dispatch(CarpCodec.decodeIpv6(packet, checkTtl));
+        decoder.decodeIpv6(packet, checkTtl);
+        dispatch();
     }
 
     /**
@@ -123,31 +126,35 @@ public final class CarpDispatcher {
      * @param payload  from position to limit
      */
     public void receive(IpEnvelope envelope, ByteBuffer payload) {
-        dispatch(CarpCodec.decode(envelope, payload, checkTtl));
+        decoder.decode(envelope, payload, checkTtl);
+        dispatch();
     }
 
-    private void dispatch(InboundPacket packet) {
-        GroupEndpoint group = packet.vhid() >= 0 ? groups[packet.vhid()] : null;
-        if (!packet.isDropped()) {
+    /** Hands the decoder's result to the group of its vhid; allocates nothing (see {@link CarpDecoder}). */
+    private void dispatch() {
+        int vhid = decoder.vhid();
+        GroupEndpoint group = vhid >= 0 ? groups[vhid] : null;
+        DropReason reason = decoder.dropReason();
+        if (reason == null) {
             if (group != null) {
-                group.onAdvertisement(packet.envelope(), packet.advertisement());
+                group.onAdvertisement(decoder.envelope(), decoder.advertisement());
             } else {
-                countUnmatched(DropReason.OTHER_VHID, packet);
+                countUnmatched(DropReason.OTHER_VHID);
             }
         } else if (group != null) {
-            group.onDropped(packet.dropReason(), packet.envelope());
+            group.onDropped(reason, decoder.envelope());
         } else {
-            countUnmatched(packet.dropReason(), packet);
+            countUnmatched(reason);
         }
     }
 
-    private void countUnmatched(DropReason reason, InboundPacket packet) {
+    private void countUnmatched(DropReason reason) {
         unmatched.incrementAndGet(reason.ordinal());
         long now = CarpClock.system().nanoTime();
         if (LOG.isLoggable(Level.DEBUG)
                 && log.tryAcquire(now)) {
             LOG.log(Level.DEBUG, "dropped packet not meant for a group here ({0}): {1} (logged at most once a second)",
-                    reason.tag(), packet);
+                    reason.tag(), decoder.toPacket());
         }
     }
 

@@ -13,10 +13,13 @@ public interface GroupEndpoint {
 
     /**
      * A well-formed advertisement carrying this group's vhid (checksum and version verified). The group checks
-     * authentication and whether it is its own packet.
+     * authentication and whether it is its own packet. So that receiving allocates nothing, the advertisement is the
+     * dispatcher's own, refilled for the next packet: it is valid during this call only, and an endpoint that keeps it
+     * keeps {@link CarpAdvertisement#copy()}. The envelope is immutable (and may be the same object for every advert
+     * of a peer).
      *
      * @param envelope      the IP envelope
-     * @param advertisement the decoded header
+     * @param advertisement the decoded header, valid during this call
      */
     void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement);
 

@@ -30,6 +30,50 @@ public interface ProtocolLoop {
      */
     Cancellable schedule(Runnable task, long deadlineNanos);
 
+    /**
+     * A timer for one task that is re-armed again and again (a group's advert or master-down deadline): a runtime
+     * can implement it without allocating per deadline. The default wraps {@link #schedule}. Use it on the loop.
+     *
+     * @param task what runs when a deadline passes
+     * @return the timer, disarmed
+     */
+    default Timer newTimer(Runnable task) {
+        return new Timer() {
+            private Cancellable pending;
+
+            @Override
+            public void setDeadline(long deadlineNanos) {
+                cancel();
+                pending = schedule(() -> {
+                    pending = null;
+                    task.run();
+                }, deadlineNanos);
+            }
+
+            @Override
+            public void cancel() {
+                if (pending != null) {
+                    pending.cancel();
+                    pending = null;
+                }
+            }
+        };
+    }
+
+    /** A re-armable timer of one task; see {@link #newTimer}. Loop thread only. */
+    interface Timer {
+        /**
+         * Arms (or re-arms) the timer: the task runs once at this deadline unless the timer is re-armed or cancelled
+         * first.
+         *
+         * @param deadlineNanos a time on {@link #clock()}; a past deadline runs as soon as possible
+         */
+        void setDeadline(long deadlineNanos);
+
+        /** Disarms the timer; idempotent. */
+        void cancel();
+    }
+
     /** A scheduled task that can be cancelled. */
     @FunctionalInterface
     interface Cancellable {

@@ -52,7 +52,7 @@ class CarpDispatcherTest {
         @Override
         public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
             envelopes.add(envelope);
-            adverts.add(advertisement);
+            adverts.add(advertisement.copy()); // the dispatcher refills its own for the next packet
         }
 
         @Override

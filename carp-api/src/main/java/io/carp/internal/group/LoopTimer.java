@@ -8,8 +8,7 @@ import io.carp.spi.ProtocolLoop;
  */
 final class LoopTimer {
     private final Runnable onDue;
-    private ProtocolLoop loop;
-    private ProtocolLoop.Cancellable timer;
+    private ProtocolLoop.Timer timer;
     private long scheduledDeadline = CarpStateMachine.NO_DEADLINE;
 
     LoopTimer(Runnable onDue) {
@@ -17,7 +16,7 @@ final class LoopTimer {
     }
 
     void bind(ProtocolLoop protocolLoop) {
-        this.loop = protocolLoop;
+        this.timer = protocolLoop.newTimer(this::fire); // one timer, re-armed: nothing allocated per deadline
     }
 
     /** Makes {@code deadline} (a time on the loop's clock, or {@link CarpStateMachine#NO_DEADLINE}) the pending one. */
@@ -25,23 +24,22 @@ final class LoopTimer {
         if (deadline == scheduledDeadline) {
             return;
         }
-        cancel();
-        if (deadline != CarpStateMachine.NO_DEADLINE) {
-            scheduledDeadline = deadline;
-            timer = loop.schedule(this::fire, deadline);
+        if (deadline == CarpStateMachine.NO_DEADLINE) {
+            cancel();
+            return;
         }
+        scheduledDeadline = deadline;
+        timer.setDeadline(deadline);
     }
 
     void cancel() {
         if (timer != null) {
             timer.cancel();
-            timer = null;
         }
         scheduledDeadline = CarpStateMachine.NO_DEADLINE;
     }
 
     private void fire() {
-        timer = null;
         scheduledDeadline = CarpStateMachine.NO_DEADLINE;
         onDue.run();
     }

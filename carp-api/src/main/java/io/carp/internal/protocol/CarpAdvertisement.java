@@ -25,17 +25,20 @@ import java.util.HexFormat;
  *
  * <p>Byte 4 is padding in FreeBSD and ucarp (always 0) and the demotion counter in OpenBSD; this library sends its
  * demotion there too, so OpenBSD peers and other instances of this library see it.
+ *
+ * <p>Immutable when built with the public constructor or {@link #copy()}. The instance a {@link CarpDecoder} hands
+ * over is the decoder's own and is refilled by its next packet: valid during the call it is passed to.
  */
 public final class CarpAdvertisement {
-    private final int version;
-    private final int type;
-    private final int vhid;
-    private final int advskew;
-    private final int authlen;
-    private final int demote;
-    private final int advbase;
-    private final int checksum;
-    private final long counter;
+    private int version;
+    private int type;
+    private int vhid;
+    private int advskew;
+    private int authlen;
+    private int demote;
+    private int advbase;
+    private int checksum;
+    private long counter;
     private final byte[] md;
 
     /**
@@ -67,6 +70,38 @@ public final class CarpAdvertisement {
         this.checksum = checksum;
         this.counter = counter;
         this.md = md.clone();
+    }
+
+    /** An empty advertisement that a {@link CarpDecoder} fills again for every packet it decodes. */
+    CarpAdvertisement() {
+        this.md = new byte[CarpConstants.CARP_MD_LEN];
+    }
+
+    /** Refills a decoder's advertisement from the 36 header bytes at {@code off}; allocates nothing. */
+    void fill(java.nio.ByteBuffer b, int off) {
+        int versionType = b.get(off) & 0xff;
+        this.version = versionType >>> 4;
+        this.type = versionType & 0x0f;
+        this.vhid = b.get(off + 1) & 0xff;
+        this.advskew = b.get(off + 2) & 0xff;
+        this.authlen = b.get(off + 3) & 0xff;
+        this.demote = b.get(off + 4) & 0xff;
+        this.advbase = b.get(off + 5) & 0xff;
+        this.checksum = b.getShort(off + 6) & 0xffff;
+        this.counter = b.getLong(off + 8);
+        for (int i = 0; i < CarpConstants.CARP_MD_LEN; i++) {
+            md[i] = b.get(off + 16 + i);
+        }
+    }
+
+    /**
+     * An independent copy: a {@link CarpDecoder} reuses its advertisement for the next packet, so whoever keeps one
+     * beyond the call that handed it over copies it.
+     *
+     * @return a copy
+     */
+    public CarpAdvertisement copy() {
+        return new CarpAdvertisement(version, type, vhid, advskew, authlen, demote, advbase, checksum, counter, md);
     }
 
     /** CARP version, 2. */

@@ -1,10 +1,8 @@
 package io.carp.internal.protocol;
 
-import io.carp.IpFamily;
 
 import static io.carp.internal.protocol.CarpConstants.CARP_ADVERTISEMENT;
 import static io.carp.internal.protocol.CarpConstants.CARP_AUTHLEN;
-import static io.carp.internal.protocol.CarpConstants.CARP_DFLTTL;
 import static io.carp.internal.protocol.CarpConstants.CARP_HEADER_LEN;
 import static io.carp.internal.protocol.CarpConstants.CARP_MD_LEN;
 import static io.carp.internal.protocol.CarpConstants.CARP_VERSION;
@@ -12,11 +10,8 @@ import static io.carp.internal.protocol.CarpConstants.IPPROTO_CARP;
 import static io.carp.internal.protocol.CarpConstants.IPV4_HEADER_LEN;
 import static io.carp.internal.protocol.CarpConstants.IPV6_HEADER_LEN;
 
-import io.carp.DropReason;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
@@ -126,100 +121,44 @@ public final class CarpCodec {
     // ---------------------------------------------------------------- decoding
 
     /**
-     * Decodes an IPv4 datagram as a raw IPv4 socket delivers it (IP header included), from the buffer's position to
-     * its limit. The buffer's position is not changed.
+     * Decodes an IPv4 datagram as a raw socket delivers it, IP header included, into an immutable packet. Never
+     * throws. For the allocation-free receive path see {@link CarpDecoder}, which this delegates to.
      *
-     * @param packet   the datagram
-     * @param checkTtl whether a TTL other than 255 is a drop (off only for unicast peers, as FreeBSD does)
-     * @return the advertisement or the reason it was dropped; never {@code null}, never throws on bad bytes
+     * @param packet   from position to limit; not consumed
+     * @param checkTtl whether a TTL other than 255 is a drop
+     * @return the packet: accepted, or dropped with its reason
      */
     public static InboundPacket decodeIpv4(ByteBuffer packet, boolean checkTtl) {
-        int p = packet.position();
-        int length = packet.remaining();
-        if (length < IPV4_HEADER_LEN) {
-            return InboundPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int versionIhl = packet.get(p) & 0xff;
-        int ihl = (versionIhl & 0x0f) * 4;
-        if ((versionIhl >>> 4) != 4 || ihl < IPV4_HEADER_LEN || ihl > length) {
-            return InboundPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int totalLength = packet.getShort(p + 2) & 0xffff;
-        // Linux raw sockets deliver the datagram as received; trust the smaller of the two lengths.
-        int end = Math.min(length, Math.max(totalLength, ihl));
-        int ttl = packet.get(p + 8) & 0xff;
-        int protocol = packet.get(p + 9) & 0xff;
-        IpEnvelope envelope = new IpEnvelope(IpFamily.IPV4, ipv4(packet, p + 12), ipv4(packet, p + 16), ttl);
-        if (protocol != IPPROTO_CARP) {
-            return InboundPacket.dropped(DropReason.FOREIGN, -1, envelope);
-        }
-        return decodePayload(envelope, packet, p + ihl, end - ihl, checkTtl);
+        CarpDecoder d = new CarpDecoder();
+        d.decodeIpv4(packet, checkTtl);
+        return d.toPacket();
     }
 
     /**
-     * Decodes an IPv6 packet with its fixed 40-byte header (as captured on the wire or built by the testkit).
+     * Decodes an IPv6 packet with its fixed header into an immutable packet. Never throws.
      *
-     * @param packet   the packet, from position to limit; the position is not changed
+     * @param packet   from position to limit; not consumed
      * @param checkTtl whether a hop limit other than 255 is a drop
-     * @return the advertisement or the reason it was dropped
+     * @return the packet: accepted, or dropped with its reason
      */
     public static InboundPacket decodeIpv6(ByteBuffer packet, boolean checkTtl) {
-        int p = packet.position();
-        int length = packet.remaining();
-        if (length < IPV6_HEADER_LEN || ((packet.get(p) & 0xff) >>> 4) != 6) {
-            return InboundPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int payloadLength = packet.getShort(p + 4) & 0xffff;
-        int nextHeader = packet.get(p + 6) & 0xff;
-        int hopLimit = packet.get(p + 7) & 0xff;
-        IpEnvelope envelope = new IpEnvelope(IpFamily.IPV6, ipv6(packet, p + 8), ipv6(packet, p + 24), hopLimit);
-        if (nextHeader != IPPROTO_CARP) {
-            return InboundPacket.dropped(DropReason.FOREIGN, -1, envelope);
-        }
-        int available = Math.min(length - IPV6_HEADER_LEN, payloadLength);
-        return decodePayload(envelope, packet, p + IPV6_HEADER_LEN, available, checkTtl);
+        CarpDecoder d = new CarpDecoder();
+        d.decodeIpv6(packet, checkTtl);
+        return d.toPacket();
     }
 
     /**
-     * Decodes a CARP payload whose IP envelope was read separately (an IPv6 raw socket delivers no IPv6 header: the
-     * source comes from {@code recvfrom} and the hop limit from {@code IPV6_HOPLIMIT} ancillary data).
+     * Decodes a CARP payload whose envelope was read separately (IPv6 raw sockets). Never throws.
      *
-     * @param envelope the IP envelope
-     * @param payload  the CARP bytes from position to limit; the position is not changed
-     * @param checkTtl whether a TTL/hop limit other than 255 is a drop
-     * @return the advertisement or the reason it was dropped
+     * @param envelope source, destination and hop limit
+     * @param payload  from position to limit; not consumed
+     * @param checkTtl whether a TTL / hop limit other than 255 is a drop
+     * @return the packet: accepted, or dropped with its reason
      */
     public static InboundPacket decode(IpEnvelope envelope, ByteBuffer payload, boolean checkTtl) {
-        return decodePayload(envelope, payload, payload.position(), payload.remaining(), checkTtl);
-    }
-
-    private static InboundPacket decodePayload(IpEnvelope envelope, ByteBuffer b, int off, int len, boolean checkTtl) {
-        int vhid = len >= 2 ? b.get(off + 1) & 0xff : -1;
-        if (checkTtl && envelope.ttl() != CARP_DFLTTL) {
-            return InboundPacket.dropped(DropReason.BAD_TTL, vhid, envelope);
-        }
-        if (looksLikeVrrp(b, off, len)) {
-            return InboundPacket.dropped(DropReason.FOREIGN, -1, envelope);
-        }
-        if (len < CARP_HEADER_LEN) {
-            return InboundPacket.dropped(DropReason.SHORT, vhid, envelope);
-        }
-        int versionType = b.get(off) & 0xff;
-        if ((versionType >>> 4) != CARP_VERSION || (versionType & 0x0f) != CARP_ADVERTISEMENT) {
-            return InboundPacket.dropped(DropReason.BAD_VERSION, vhid, envelope);
-        }
-        if (InternetChecksum.compute(b, off, CARP_HEADER_LEN) != 0) {
-            return InboundPacket.dropped(DropReason.BAD_CHECKSUM, vhid, envelope);
-        }
-        byte[] md = new byte[CARP_MD_LEN];
-        for (int i = 0; i < CARP_MD_LEN; i++) {
-            md[i] = b.get(off + 16 + i);
-        }
-        CarpAdvertisement advertisement = new CarpAdvertisement(
-                versionType >>> 4, versionType & 0x0f, vhid,
-                b.get(off + 2) & 0xff, b.get(off + 3) & 0xff, b.get(off + 4) & 0xff, b.get(off + 5) & 0xff,
-                b.getShort(off + 6) & 0xffff, b.getLong(off + 8), md);
-        return InboundPacket.accepted(envelope, advertisement);
+        CarpDecoder d = new CarpDecoder();
+        d.decode(envelope, payload, checkTtl);
+        return d.toPacket();
     }
 
     /**
@@ -246,27 +185,4 @@ public final class CarpCodec {
         return authType <= 2 && len == 8 + 4 * count + 8 && InternetChecksum.compute(b, off, len) == 0;
     }
 
-    private static InetAddress ipv4(ByteBuffer b, int off) {
-        byte[] a = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            a[i] = b.get(off + i);
-        }
-        return address(a);
-    }
-
-    private static InetAddress ipv6(ByteBuffer b, int off) {
-        byte[] a = new byte[16];
-        for (int i = 0; i < 16; i++) {
-            a[i] = b.get(off + i);
-        }
-        return address(a);
-    }
-
-    private static InetAddress address(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes is always a valid address", e);
-        }
-    }
 }

@@ -72,6 +72,34 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         return () -> future.cancel(false);
     }
 
+    /** With the timerfd: one heap entry, re-keyed for each deadline; nothing is allocated per deadline. */
+    @Override
+    public Timer newTimer(Runnable task) {
+        if (precise == null) {
+            return ProtocolLoop.super.newTimer(task);
+        }
+        Entry e = new Entry(precise, task, 0);
+        return new Timer() {
+            @Override
+            public void setDeadline(long deadlineNanos) {
+                if (loop.inEventLoop()) {
+                    precise.rearm(e, deadlineNanos);
+                } else {
+                    loop.execute(() -> precise.rearm(e, deadlineNanos));
+                }
+            }
+
+            @Override
+            public void cancel() {
+                if (loop.inEventLoop()) {
+                    precise.remove(e);
+                } else {
+                    loop.execute(() -> precise.remove(e));
+                }
+            }
+        };
+    }
+
     /** Closes the timer descriptor; pending tasks are dropped. Idempotent. */
     @Override
     public void close() {
@@ -104,7 +132,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
     private static final class Entry implements Cancellable {
         final PreciseTimer owner;
         final Runnable task;
-        final long deadline;
+        long deadline;
         int index = -1;
         boolean cancelled;
 
@@ -160,6 +188,19 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             heap[size++] = e;
             siftUp(e.index);
             arm();
+        }
+
+        /** Moves a reusable entry to a new deadline (adding it if it is not queued). */
+        void rearm(Entry e, long deadline) {
+            if (closed) {
+                return;
+            }
+            if (e.index >= 0) {
+                removeAt(e.index);
+            }
+            e.cancelled = false;
+            e.deadline = deadline;
+            add(e);
         }
 
         void remove(Entry e) {
