@@ -95,12 +95,25 @@ main() {
         sleep "$SETTLE"
         # shellcheck disable=SC2086
         m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
+        if [[ $impl == carp ]]; then
+            python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads0"
+            python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads0"
+        fi
         t0=$(date +%s.%N)
         log "scale: $impl: measuring for $DURATION s"
         sleep "$DURATION"
         # shellcheck disable=SC2086
         m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
         t1=$(date +%s.%N)
+        if [[ $impl == carp ]]; then
+            python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads1"
+            python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads1"
+            for role in m b; do
+                log "scale: carp $([[ $role == m ]] && echo master || echo backup) JVM, CPU by thread:"
+                python3 "$BENCH_DIR/threadstat.py" diff "$d/$role.threads0" "$d/$role.threads1" \
+                    "$(python3 -c "print($t1 - $t0)")" >&2
+            done
+        fi
         vm=$(vip_count "$NS_H1"); vb=$(vip_count "$NS_H2")
         # shellcheck disable=SC2086
         for p in $mp $bp; do kill -KILL "$p" 2>/dev/null || true; done

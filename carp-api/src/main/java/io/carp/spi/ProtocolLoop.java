@@ -70,6 +70,18 @@ public interface ProtocolLoop {
          */
         void setDeadline(long deadlineNanos);
 
+        /**
+         * As {@link #setDeadline(long)}, allowing the task to run up to {@code toleranceNanos} after the deadline, so
+         * that a runtime can serve deadlines that fall close together with one wake-up. The default ignores the
+         * tolerance.
+         *
+         * @param deadlineNanos  a time on {@link #clock()}
+         * @param toleranceNanos how late the task may run, 0 for as close to the deadline as the runtime can
+         */
+        default void setDeadline(long deadlineNanos, long toleranceNanos) {
+            setDeadline(deadlineNanos);
+        }
+
         /** Disarms the timer; idempotent. */
         void cancel();
     }

@@ -239,7 +239,12 @@ final class CarpStateMachine {
         }
     }
 
-    /** A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. */
+    /**
+     * A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. A MASTER's
+     * next advert is due one interval after the one that was due, not after the late wake-up, so a late wake-up (a
+     * busy loop, a GC pause) sends at once and the schedule does not drift; if the wake-up came a whole interval or
+     * more late, the schedule restarts from now rather than sending a burst of adverts.
+     */
     void onTimer(long now) {
         if (now < deadline) {
             return;
@@ -248,7 +253,9 @@ final class CarpStateMachine {
             enterMaster(now, StateChangeCause.MASTER_TIMED_OUT, "master timed out");
         } else if (state == CarpState.MASTER) {
             sendAdvertisement();
-            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+            long interval = CarpTiming.ticksToNanos(intervalTicks());
+            long next = deadline + interval;
+            deadline = next - now > 0 ? next : now + interval;
         } else {
             deadline = NO_DEADLINE;
         }

@@ -50,6 +50,8 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final AddressKeeper addresses;
     private final AddressManager addressManagerOverride;
     private final LoopTimer timer = new LoopTimer(this::onTimer);
+    /** How late a MASTER's advert may go out so that the deadlines of many groups are served by one wake-up. */
+    static final long ADVERT_TOLERANCE_NANOS = 1_000_000L;
 
     private final Object lifecycle = new Object();
     private boolean started;
@@ -371,7 +373,10 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     private void reschedule() {
-        timer.scheduleAt(machine.nextDeadline());
+        // A MASTER's next deadline is its next advert, which may run up to ADVERT_TOLERANCE late so that the adverts
+        // of many groups share one wake-up; the machine keeps the schedule from drifting. A BACKUP's deadline is the
+        // takeover: exact.
+        timer.scheduleAt(machine.nextDeadline(), machine.state() == CarpState.MASTER ? ADVERT_TOLERANCE_NANOS : 0);
     }
 
     private void onTimer() {

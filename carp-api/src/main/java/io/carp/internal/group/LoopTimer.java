@@ -21,6 +21,14 @@ final class LoopTimer {
 
     /** Makes {@code deadline} (a time on the loop's clock, or {@link CarpStateMachine#NO_DEADLINE}) the pending one. */
     void scheduleAt(long deadline) {
+        scheduleAt(deadline, 0);
+    }
+
+    /**
+     * As {@link #scheduleAt(long)}, allowing the runtime to run the task up to {@code toleranceNanos} late (to serve
+     * several deadlines with one wake-up).
+     */
+    void scheduleAt(long deadline, long toleranceNanos) {
         if (deadline == scheduledDeadline) {
             return;
         }
@@ -29,7 +37,7 @@ final class LoopTimer {
             return;
         }
         scheduledDeadline = deadline;
-        timer.setDeadline(deadline);
+        timer.setDeadline(deadline, toleranceNanos);
     }
 
     void cancel() {

@@ -162,6 +162,31 @@ class CarpStateMachineTest {
     }
 
     @Test
+    void shouldSendAtOnceOnALateWakeUpAndKeepTheAdvertScheduleFromDrifting() {
+        // A master's next advert is due one interval after the one that was due, however late the wake-up came.
+        CarpStateMachine m = master();
+        long due = m.nextDeadline();
+
+        m.onTimer(due + ticks(INTERVAL) / 2); // half an interval late (a GC pause, a busy loop)
+
+        assertEquals(List.of("send 1/100/0"), effects.take());
+        assertEquals(due + ticks(INTERVAL), m.nextDeadline());
+    }
+
+    @Test
+    void shouldRestartTheAdvertScheduleFromNowAfterAWakeUpMoreThanAnIntervalLate() {
+        // No burst of adverts to catch up: one now, the next an interval later.
+        CarpStateMachine m = master();
+        long due = m.nextDeadline();
+        long late = due + 3 * ticks(INTERVAL) / 2;
+
+        m.onTimer(late);
+
+        assertEquals(List.of("send 1/100/0"), effects.take());
+        assertEquals(late + ticks(INTERVAL), m.nextDeadline());
+    }
+
+    @Test
     void shouldDoNothingWhenTimerFiresBeforeDeadline() {
         // Rule: early or spurious onTimer calls do nothing.
         CarpStateMachine m = backup(false);

@@ -82,10 +82,15 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         return new Timer() {
             @Override
             public void setDeadline(long deadlineNanos) {
+                setDeadline(deadlineNanos, 0);
+            }
+
+            @Override
+            public void setDeadline(long deadlineNanos, long toleranceNanos) {
                 if (loop.inEventLoop()) {
-                    precise.rearm(e, deadlineNanos);
+                    precise.rearm(e, deadlineNanos, toleranceNanos);
                 } else {
-                    loop.execute(() -> precise.rearm(e, deadlineNanos));
+                    loop.execute(() -> precise.rearm(e, deadlineNanos, toleranceNanos));
                 }
             }
 
@@ -133,6 +138,8 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         final PreciseTimer owner;
         final Runnable task;
         long deadline;
+        /** How late the task may run (see {@link ProtocolLoop.Timer#setDeadline(long, long)}). */
+        long tolerance;
         int index = -1;
         boolean cancelled;
 
@@ -191,7 +198,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         }
 
         /** Moves a reusable entry to a new deadline (adding it if it is not queued). */
-        void rearm(Entry e, long deadline) {
+        void rearm(Entry e, long deadline, long tolerance) {
             if (closed) {
                 return;
             }
@@ -200,6 +207,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             }
             e.cancelled = false;
             e.deadline = deadline;
+            e.tolerance = Math.max(0, tolerance);
             add(e);
         }
 
@@ -232,7 +240,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             if (closed) {
                 return;
             }
-            long next = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+            long next = size == 0 ? Long.MAX_VALUE : wakeAt();
             if (next == armedAt) {
                 return;
             }
@@ -246,6 +254,31 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "the CARP protocol timer could not be armed: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * When to wake: the earliest {@code deadline + tolerance} of all entries, so that an entry with a tolerance
+         * waits for the strict deadlines that follow it within that tolerance and they share one wake-up. The heap is
+         * ordered by deadline, so only entries whose deadline is below the bound found so far are visited.
+         */
+        private long wakeAt() {
+            long bound = heap[0].deadline + heap[0].tolerance;
+            if (heap[0].tolerance == 0) {
+                return bound;
+            }
+            return bound(0, bound);
+        }
+
+        private long bound(int i, long bound) {
+            if (i >= size || heap[i].deadline - bound >= 0) {
+                return bound;
+            }
+            long latest = heap[i].deadline + heap[i].tolerance;
+            if (latest - bound < 0) {
+                bound = latest;
+            }
+            bound = bound(2 * i + 1, bound);
+            return bound(2 * i + 2, bound);
         }
 
         private void removeAt(int i) {
