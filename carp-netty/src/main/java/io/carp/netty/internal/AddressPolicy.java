@@ -61,17 +61,35 @@ final class AddressPolicy {
 
     /**
      * The valid and preferred lifetime of the addresses a master holds: the master-down interval rounded up to whole
-     * seconds, at least one second more than the advertisement interval (the lifetime is renewed on every advert),
-     * and at least {@value #MIN_LIFETIME_SECONDS} s. If the process dies, the kernel removes the address about this
-     * long after the last advert, about when a backup takes over.
+     * seconds (at least one second more than the advertisement interval, and at least
+     * {@value #MIN_LIFETIME_SECONDS} s), plus one advertisement interval rounded up, so that the master need not renew
+     * it after every advert (see {@link #renewAfterNanos}). If the process dies, the kernel removes the address about
+     * this long after the last renewal: at most one advertisement interval after a backup takes over.
      *
      * @param config the group's configuration
      * @return seconds
      */
     static long lifetimeSeconds(CarpConfig config) {
         long masterDown = ceilSeconds(config.masterDownInterval().toNanos());
-        long interval = ceilSeconds(config.advertisementInterval().toNanos()) + 1;
-        return Math.max(MIN_LIFETIME_SECONDS, Math.max(masterDown, interval));
+        long advert = ceilSeconds(config.advertisementInterval().toNanos());
+        return Math.max(MIN_LIFETIME_SECONDS, Math.max(masterDown, advert + 1)) + advert;
+    }
+
+    /**
+     * How long after adding or renewing the addresses a master renews them again: when the time left on the lifetime
+     * is down to one advertisement interval plus a margin of at least a second (and at least one more interval), so
+     * that a renewal that fails or comes late still finds the address in place and there is time to demote. At
+     * advbase 1, advskew 0 (lifetime 4 s) that is every second advert; at sub-second intervals every few. 0 (renew
+     * after every advert) when the lifetime leaves no room.
+     *
+     * @param config the group's configuration
+     * @return nanoseconds
+     */
+    static long renewAfterNanos(CarpConfig config) {
+        long lifetime = lifetimeSeconds(config) * 1_000_000_000L;
+        long interval = config.advertisementInterval().toNanos();
+        long margin = Math.max(1_000_000_000L, interval);
+        return Math.max(0, lifetime - interval - margin);
     }
 
     private static long ceilSeconds(long nanos) {

@@ -32,6 +32,9 @@ final class KernelAddressManager implements AddressManager {
     private final Map<InetAddress, RtNetlink.AddressRequest> held = new LinkedHashMap<>();
     /** The renewal requests of the held addresses, in batches of at most {@link RtNetlink#MAX_BATCH}. */
     private RtNetlink.AddressRequest[] renewals = new RtNetlink.AddressRequest[0];
+    /** How long after the last add or renewal the next renewal is due (see {@link AddressPolicy#renewAfterNanos}). */
+    private final long renewAfterNanos;
+    private long lastRenewal;
     /**
      * The prepared request that adds each virtual address at the next claim, with the prefix length worked out from
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
@@ -42,6 +45,7 @@ final class KernelAddressManager implements AddressManager {
         this.context = context;
         this.manage = config.manageAddresses();
         this.lifetimeSeconds = AddressPolicy.lifetimeSeconds(config);
+        this.renewAfterNanos = AddressPolicy.renewAfterNanos(config);
         this.virtualAddresses = config.virtualAddresses();
         this.label = "vhid " + config.vhid() + "@" + context.name;
     }
@@ -76,6 +80,7 @@ final class KernelAddressManager implements AddressManager {
             }
         }
         renewals = held.values().toArray(new RtNetlink.AddressRequest[0]);
+        lastRenewal = System.nanoTime();
         failures.throwIfAny();
     }
 
@@ -147,11 +152,18 @@ final class KernelAddressManager implements AddressManager {
     }
 
     /**
-     * Renews the lifetimes of the held addresses: their prepared requests in one rtnetlink datagram per
-     * {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates nothing when all succeed.
+     * Renews the lifetimes of the held addresses once {@link AddressPolicy#renewAfterNanos} has passed since the last
+     * add or renewal (so not after every advert): their prepared requests in one rtnetlink datagram per
+     * {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates nothing when all succeed. A
+     * failure throws (the group demotes itself) and is tried again at the next advert.
      */
     @Override
     public void refresh(List<InetAddress> addresses) {
+        long now = System.nanoTime();
+        if (now - lastRenewal < renewAfterNanos) {
+            return; // the lifetime still outlasts the next advert by the margin
+        }
+        lastRenewal = now;
         RtNetlink.AddressRequest[] all = renewals;
         Failures failures = null;
         for (int from = 0; from < all.length; from += RtNetlink.MAX_BATCH) {

@@ -46,16 +46,24 @@ class AddressPolicyTest {
     }
 
     @Test
-    void shouldGiveLifetimeOfMasterDownRoundedUp() {
-        assertEquals(3, AddressPolicy.lifetimeSeconds(config(1, 0, 3)));    // 3 s exactly
-        assertEquals(4, AddressPolicy.lifetimeSeconds(config(1, 10, 3)));   // 3.04 s
-        assertEquals(31, AddressPolicy.lifetimeSeconds(config(10, 100, 3))); // 30.39 s
+    void shouldGiveLifetimeOfMasterDownRoundedUpPlusOneInterval() {
+        assertEquals(3 + 1, AddressPolicy.lifetimeSeconds(config(1, 0, 3)));    // 3 s exactly, interval 1 s
+        assertEquals(4 + 2, AddressPolicy.lifetimeSeconds(config(1, 10, 3)));   // 3.04 s, interval 1.04 s
+        assertEquals(31 + 11, AddressPolicy.lifetimeSeconds(config(10, 100, 3))); // 30.39 s, interval 10.39 s
+    }
+
+    @Test
+    void shouldRenewWhenOneIntervalPlusAMarginOfTheLifetimeIsLeft() {
+        // advbase 1, advskew 100: lifetime 6 s, interval 1.390625 s: renew 6 - 1.390625 - 1.390625 s after the last.
+        assertEquals(6_000_000_000L - 2 * 1_390_625_000L, AddressPolicy.renewAfterNanos(config(1, 100, 3)));
+        // advbase 1, advskew 0: lifetime 4 s, interval 1 s, margin 1 s: renewed every second advert.
+        assertEquals(2_000_000_000L, AddressPolicy.renewAfterNanos(config(1, 0, 3)));
     }
 
     @Test
     void shouldKeepLifetimeAboveAdvertIntervalAndMinimum() {
-        assertEquals(2, AddressPolicy.lifetimeSeconds(config(0, 50, 3)));  // sub-second: floor of 2 s
-        assertEquals(3, AddressPolicy.lifetimeSeconds(config(2, 0, 1)));  // dead ratio 1: interval 2 s + 1
+        assertEquals(2 + 1, AddressPolicy.lifetimeSeconds(config(0, 50, 3)));  // sub-second: floor of 2 s
+        assertEquals(3 + 2, AddressPolicy.lifetimeSeconds(config(2, 0, 1)));  // dead ratio 1: interval 2 s + 1
     }
 
     private static io.carp.CarpConfig config(int advbase, int advskew, int deadRatio) {

@@ -25,7 +25,12 @@ public final class RtNetlink implements AutoCloseable {
 
     private final NativeSocket socket;
     private final byte[] buffer = new byte[BUFFER_SIZE];
-    private final ByteBuffer view = ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.nativeOrder());
+    /**
+     * Acknowledgements are read into a small buffer of their own: JNA copies a Java array into native memory and
+     * back on every call, so reading a 36-byte ack into the 64 KiB dump buffer would copy 128 KiB.
+     */
+    private final byte[] ackBuffer = new byte[4096];
+    private final ByteBuffer view = ByteBuffer.wrap(ackBuffer).order(java.nio.ByteOrder.nativeOrder());
     private final byte[] batch = new byte[MAX_BATCH * 128];
     private final AddressRequest[] single = new AddressRequest[1];
     private int seq = (int) (CarpClock.system().nanoTime() & 0x3fff_ffff);
@@ -324,12 +329,12 @@ public final class RtNetlink implements AutoCloseable {
         int pending = count;
         int firstSeq = requests[0].seq;
         while (pending > 0) {
-            int n = socket.receive(buffer, true);
+            int n = socket.receive(ackBuffer, true);
             if (n < 0) {
                 throw new NativeException(requests[0].what + " (no answer from the kernel within " + TIMEOUT_MILLIS
                         + " ms)", Errno.EAGAIN);
             }
-            int end = Math.min(n, buffer.length);
+            int end = Math.min(n, ackBuffer.length);
             int p = 0;
             while (p + Netlink.HEADER_LEN <= end) {
                 int len = view.getInt(p);
@@ -354,7 +359,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     private String errorText(int p, int len) {
-        List<Netlink.Message> one = Netlink.messages(ByteBuffer.wrap(buffer, p, len));
+        List<Netlink.Message> one = Netlink.messages(ByteBuffer.wrap(ackBuffer, p, len));
         return one.isEmpty() ? null : Netlink.errorText(one.get(0));
     }
 
