@@ -16,7 +16,7 @@ import statistics
 import sys
 
 HEADLINE = ["failover.outage", "failover.bound", "failover.overhead", "graceful.gap", "subsecond.outage",
-            "subsecond.bound", "subsecond.flips", "scale.*.cpu", "scale.*.rss", "jmh.*"]
+            "subsecond.bound", "subsecond.flips", "scale.*.cpu", "scale.*.rss", "jmh.*", "claim.*.latency"]
 
 
 def fmt(v: float, unit: str = "") -> str:

@@ -4,7 +4,8 @@
 #   sudo scripts/bench/run-all.sh [--quick] [--impls "ucarp carp"] [--trials N] [--build] [--out DIR]
 #
 # Full (~15 min): 10 trials each of failover (advbase 1, host dies), graceful handover (SIGTERM), sub-second
-# failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s; JMH with -prof gc.
+# failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s; claim latency (the
+# backup's first gratuitous ARP after the takeover is due, 1 and 32 addresses); JMH with -prof gc.
 # --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
 # figures.
 # --build runs `mvn -o -q -pl examples,carp-benchmarks -am package -DskipTests` first (never install); without it
@@ -84,8 +85,10 @@ echo; echo "== 3b. sub-second stability: transitions in $FLIP_S s without a faul
 run "$BENCH_DIR/flips.sh" --duration "$FLIP_S" --impls "$IMPLS"
 echo; echo "== 4. scale: $SCALE_N vhids for $SCALE_S s"
 run "$BENCH_DIR/scale.sh" --count "$SCALE_N" --duration "$SCALE_S" --impls "$IMPLS"
+echo; echo "== 5. claim latency: first gratuitous ARP after the takeover is due, 1 and 32 addresses, $TRIALS trials"
+run "$BENCH_DIR/claim-latency.sh" --trials "$TRIALS" --addresses "1 32" --impls "$IMPLS"
 if [[ " $IMPLS " == *" carp "* ]]; then
-    echo; echo "== 5. JMH (-prof gc)"
+    echo; echo "== 6. JMH (-prof gc)"
     run "$BENCH_DIR/jmh.sh" $JMH
 fi
 
