@@ -171,6 +171,8 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         private int size;
         private long armedAt = Long.MAX_VALUE;
         private boolean closed;
+        private boolean runQueued;
+        private final Runnable runDue = this::runDue;
 
         private PreciseTimer(IoEventLoop loop, TimerFd timerFd) {
             super(timerFd.fd());
@@ -220,6 +222,12 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             arm();
         }
 
+        /**
+         * The timer fired: the due tasks run in a task queued behind this round of I/O events, not here, so that
+         * packets that arrived while the thread could not run (a GC pause, a stalled host) are read first. A backup
+         * whose master's adverts sat in the socket during a pause hears them before its master-down timer is looked
+         * at, and does not take over by mistake.
+         */
         @Override
         public void handle(IoRegistration registration, IoEvent event) {
             if (closed) {
@@ -227,6 +235,17 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             }
             timerFd.drain();
             armedAt = Long.MAX_VALUE; // a one-shot timer that fired is disarmed
+            if (!runQueued) {
+                runQueued = true;
+                loop.execute(runDue);
+            }
+        }
+
+        private void runDue() {
+            runQueued = false;
+            if (closed) {
+                return;
+            }
             long now = System.nanoTime();
             while (size > 0 && heap[0].deadline - now <= 0) {
                 Entry e = heap[0];
