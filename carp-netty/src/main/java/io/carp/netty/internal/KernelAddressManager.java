@@ -35,6 +35,7 @@ final class KernelAddressManager implements AddressManager {
     /** How long after the last add or renewal the next renewal is due (see {@link AddressPolicy#renewAfterNanos}). */
     private final long renewAfterNanos;
     private long lastRenewal;
+    private boolean renewalFailed;
     /**
      * The prepared request that adds each virtual address at the next claim, with the prefix length worked out from
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
@@ -160,10 +161,11 @@ final class KernelAddressManager implements AddressManager {
     @Override
     public void refresh(List<InetAddress> addresses) {
         long now = System.nanoTime();
-        if (now - lastRenewal < renewAfterNanos) {
+        if (!renewalFailed && now - lastRenewal < renewAfterNanos) {
             return; // the lifetime still outlasts the next advert by the margin
         }
         lastRenewal = now;
+        renewalFailed = true; // until this renewal is known to have succeeded: a failed one is retried every advert
         RtNetlink.AddressRequest[] all = renewals;
         Failures failures = null;
         for (int from = 0; from < all.length; from += RtNetlink.MAX_BATCH) {
@@ -191,6 +193,7 @@ final class KernelAddressManager implements AddressManager {
         if (failures != null) {
             failures.throwIfAny();
         }
+        renewalFailed = false;
     }
 
     /** On detach: removes whatever this group still holds. */
