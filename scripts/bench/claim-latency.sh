@@ -80,7 +80,8 @@ run_trial() { # impl count n -> key=value line, or failed=<why>
         'arp or ip proto 112' 2>"$d/cap.err" &
     cap=$!; track $cap
     wait_until 5 grep -qs listening "$d/cap.err" || { kill_quiet "$a"; kill_quiet "$b"; echo "failed=tcpdump"; return; }
-    sleep "$(python3 -c "import random; print(round(0.5 + random.random() * $INTERVAL, 3))")"
+    # at least one whole advert interval of capture before the kill, then a random phase
+    sleep "$(python3 -c "import random; print(round(1.2 * $INTERVAL + random.random() * $INTERVAL, 3))")"
     kill_quiet "$a" KILL
     if ! wait_until $((10 + ${MASTER_DOWN%.*})) holds_all "$NS_H2" "$count"; then
         kill_quiet "$b"; kill_quiet "$cap" INT; echo "failed=backup-never-took-over"; return
