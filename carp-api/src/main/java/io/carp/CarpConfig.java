@@ -53,7 +53,7 @@ public final class CarpConfig {
 
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
-     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -139,7 +139,11 @@ public final class CarpConfig {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.intervalTicks(advbase, advskew)));
     }
 
-    /** How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s. */
+    /**
+     * How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s, as
+     * configured. With {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}.
+     */
     public Duration masterDownInterval() {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(advbase, advskew, deadRatio)));
     }

@@ -42,7 +42,7 @@ public final class CarpGroupBuilder {
     private boolean manageAddresses = true;
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private io.carp.spi.AddressManager addressManager;
-    private boolean adaptToLoss = true;
+    private boolean adaptToLoss;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
@@ -247,13 +247,17 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over. Default
-     * {@code true}. Below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of 3, so
-     * that a lossy link does not make it take over (and the group flap) every few minutes. The estimate is a moving
-     * average over roughly the last 32 adverts, so it lags: after 30% loss ends the wait shrinks step by step and is
-     * back to deadRatio after about 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between
-     * deadRatio and 10 intervals to be noticed. With {@code false} the backup always waits
-     * {@code deadRatio*advbase + advskew/256} s, as ucarp and the BSD kernels do.
+     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over (a carp4j
+     * extension). Default {@code false}: the backup always waits {@code deadRatio*advbase + advskew/256} s, as ucarp
+     * and the BSD kernels do.
+     *
+     * <p>With {@code true}, below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of
+     * 3 (at most 4 x deadRatio), so that a lossy link does not make it take over (and the group flap) every few
+     * minutes. The price is a slower failover under loss and after it: the estimate is a moving average over roughly
+     * the last 32 adverts, so after 30% loss ends the wait shrinks step by step and is back to deadRatio after about
+     * 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between deadRatio and 4 x deadRatio
+     * intervals to be noticed. The wait in force is {@link CarpStats#currentMasterDownNanos()} and is logged with
+     * every takeover.
      *
      * @param adapt whether to adapt
      * @return this builder

@@ -38,7 +38,8 @@ import java.util.Arrays;
  *       the gaps between the adverts it hears, so it works with any peer). While that estimate is at least 5% (after
  *       16 gaps), it waits as many intervals as it takes for a false takeover to have a chance below 1e-5 per
  *       window, between deadRatio and 4 x deadRatio: at 30% loss, 10 intervals instead of 3. Without loss the
- *       protocol's own bound applies unchanged.</li>
+ *       protocol's own bound applies unchanged. The wait in force is reported through
+ *       {@link Effects#masterDownChanged} (stats and the takeover log line).</li>
  * </ul>
  */
 final class CarpStateMachine {
@@ -73,6 +74,13 @@ final class CarpStateMachine {
 
         /** The state changed; callbacks and logs. */
         void stateChanged(CarpState from, CarpState to, String reason);
+
+        /**
+         * The master-down interval in force ({@link #waitTicks()}) changed: at start, and whenever loss adaptation
+         * lengthens or shortens it. Only stats and logs; nothing to schedule.
+         */
+        default void masterDownChanged(int ticks) {
+        }
     }
 
     private final int advbase;
@@ -94,6 +102,7 @@ final class CarpStateMachine {
     private double intervalsAverage;
     private double lossEstimate;
     private int lossSamples;
+    private int reportedWaitTicks = -1;
 
     CarpStateMachine(int advbase, int advskew, int deadRatio, boolean preempt, int demotion, Effects effects) {
         this(advbase, advskew, deadRatio, preempt, demotion, false, effects);
@@ -152,6 +161,14 @@ final class CarpStateMachine {
         return Math.max(deadRatio, Math.min(needed, MAX_RATIO_FACTOR * deadRatio));
     }
 
+    /**
+     * The master-down interval in force as last reported to {@link Effects#masterDownChanged}, in 1/256 s, or -1
+     * before start.
+     */
+    int reportedWaitTicks() {
+        return reportedWaitTicks;
+    }
+
     /** The estimated share of the master's adverts this backup misses, 0-1. */
     double lossEstimate() {
         return lossEstimate;
@@ -183,6 +200,7 @@ final class CarpStateMachine {
         }
         running = true;
         linkUp = linkIsUp;
+        publishWait(waitTicks());
         if (linkUp) {
             enterBackup(now, "started", false);
         }
@@ -209,7 +227,9 @@ final class CarpStateMachine {
                 enterMaster(now, "preempting slower master " + who(peer));
             } else {
                 observeGap(now, theirs);
-                deadline = now + CarpTiming.ticksToNanos(waitTicks());
+                int wait = waitTicks();
+                deadline = now + CarpTiming.ticksToNanos(wait);
+                publishWait(wait);
             }
         } else if (state == CarpState.MASTER) {
             if (peerDemote != demoteByte()) {
@@ -288,6 +308,7 @@ final class CarpStateMachine {
             lastHeard = Long.MIN_VALUE; // as enterBackup: the time spent as MASTER is no lost advert
             transition(CarpState.BACKUP, "forced: " + reason);
             deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+            publishWait(masterDownTicks());
         }
     }
 
@@ -324,7 +345,9 @@ final class CarpStateMachine {
         }
         advertsUntilAnnounce = -1;
         lastHeard = Long.MIN_VALUE;
-        deadline = now + CarpTiming.ticksToNanos(waitTicks());
+        int wait = waitTicks();
+        deadline = now + CarpTiming.ticksToNanos(wait);
+        publishWait(wait);
         transition(CarpState.BACKUP, reason);
     }
 
@@ -352,6 +375,13 @@ final class CarpStateMachine {
         effects.sendAdvertisement(advbase, advertisedSkew(), demoteByte());
         if (advertsUntilAnnounce > 0 && --advertsUntilAnnounce == 0) {
             effects.announceAddresses();
+        }
+    }
+
+    private void publishWait(int ticks) {
+        if (ticks != reportedWaitTicks) {
+            reportedWaitTicks = ticks;
+            effects.masterDownChanged(ticks);
         }
     }
 

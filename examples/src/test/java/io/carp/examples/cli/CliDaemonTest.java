@@ -212,6 +212,13 @@ class CliDaemonTest {
     }
 
     @Test
+    void shouldLeaveLossAdaptationOffUnlessAdaptToLossIsGiven() throws Exception {
+        // ucarp's meaning of --deadratio by default: the backup always waits deadratio*advbase + advskew/256 s.
+        assertFalse(Cli.parseWith().groupBuilder().buildConfig().adaptToLoss());
+        assertTrue(Cli.parseWith("--adapt-to-loss").groupBuilder().buildConfig().adaptToLoss());
+    }
+
+    @Test
     void shouldReturnFromAwaitWhenAStopIsRequested() throws Exception {
         CliDaemon d = daemon("-n");
         d.start();
