@@ -18,6 +18,11 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /**
+     * Default timeout of one health-check run: 5 s. A run that has not answered by then counts as failing (see
+     * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
+     */
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private final String interfaceName;
     private final int vhid;

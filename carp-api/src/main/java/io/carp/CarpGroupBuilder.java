@@ -352,9 +352,8 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
-     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
-     * run completes.
+     * Adds a health check with the default timeout, {@link CarpConfig#DEFAULT_HEALTH_CHECK_TIMEOUT} (5 s). See
+     * {@link #healthCheck(String, HealthCheck, java.time.Duration, java.time.Duration, int)}.
      *
      * @param name     a short name for logs, unique in this group
      * @param check    the check
@@ -363,17 +362,44 @@ public final class CarpGroupBuilder {
      * @return this builder
      */
     public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval, int weight) {
+        return healthCheck(name, check, interval, CarpConfig.DEFAULT_HEALTH_CHECK_TIMEOUT, weight);
+    }
+
+    /**
+     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
+     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
+     * run completes.
+     *
+     * <p>A run that has not answered after {@code timeout} counts as failing from then on (the demotion applies, and
+     * the check's thread is interrupted once). No new run of this check starts while it still hangs; when it finally
+     * returns, its result applies and the next run follows one interval later.
+     *
+     * @param name     a short name for logs, unique in this group
+     * @param check    the check
+     * @param interval 100 ms to 1 hour
+     * @param timeout  10 ms to 1 hour
+     * @param weight   1-240
+     * @return this builder
+     */
+    public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval,
+                                       java.time.Duration timeout, int weight) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(interval, "interval");
-        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0
+                || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("healthCheck interval: " + interval + " (expected: 100 ms to 1 hour)");
+        }
+        if (timeout.compareTo(java.time.Duration.ofMillis(10)) < 0
+                || timeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("healthCheck timeout: " + timeout + " (expected: 10 ms to 1 hour)");
         }
         CarpChecks.inRange("healthCheck weight", weight, 1, 240);
         if (healthChecks.stream().anyMatch(h -> h.name.equals(name))) {
             throw new IllegalArgumentException("healthCheck name: \"" + name + "\" (expected: unique in the group)");
         }
-        healthChecks.add(new HealthCheckSpec(name, check, interval, weight));
+        healthChecks.add(new HealthCheckSpec(name, check, interval, timeout, weight));
         return this;
     }
 
