@@ -4,8 +4,8 @@ import static io.carp.protocol.CarpConstants.CARP_BOW_OUT;
 import static io.carp.protocol.CarpConstants.CARP_MAXSKEW;
 
 import io.carp.protocol.CarpTiming;
+import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 
 /**
  * The CARP protocol of one group as a passive, deterministic state machine: it is fed {@code (now, event)} and
@@ -27,12 +27,26 @@ import java.util.Arrays;
  *   <li>A master steps down on an advertisement that is better, and sends one last advertisement first (ucarp) so
  *       the new master hears a weaker master and re-announces the addresses. A master that hears a weaker master
  *       re-announces its addresses (split-brain heal).</li>
- *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the lower source address wins, compared as
- *       unsigned bytes in network order. FreeBSD makes both masters step down, and so both time out again together
- *       and may repeat; a deterministic winner converges in one advertisement. Lower rather than higher because ucarp
- *       keeps the lower address too when the two differ only in the last byte, the usual case on one subnet (ucarp
- *       compares byte-reversed integers, so the orders differ otherwise). If either address is unknown, the FreeBSD
- *       rule applies. Ties are best avoided: give every node a distinct advskew.</li>
+ *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the source address that is lower <i>in ucarp's
+ *       order</i> wins, and the other master steps down (after one last advertisement). ucarp's order is that of
+ *       {@code ip_src.s_addr < srcip.s_addr} in its {@code carp.c}: the network-order address read as a host 32-bit
+ *       integer, which on the little-endian machines ucarp runs on (x86, ARM) compares the bytes from the last to
+ *       the first: 198.18.1.0 is lower than 198.18.0.1 there, though higher in network order. carp4j compares the
+ *       same way ({@link #tieOrder}), so a group of carp4j and ucarp nodes in any mix ends with exactly one master
+ *       (the lowest in that order), and carp4j nodes alone converge on the first advertisement of the winner.
+ *       <ul>
+ *         <li>In a group with IPv4 addresses, only IPv4 advertisements decide a tie: an equal IPv6 advertisement is
+ *             ignored, since the same peer's IPv4 advertisement, sent in the same instant, decides, and the two
+ *             families' addresses are unrelated (their orders could disagree and make each master yield on one
+ *             family and win on the other). An IPv6-only group compares its IPv6 source addresses the same way,
+ *             last byte first.</li>
+ *         <li>If our own address is unknown, the FreeBSD rule applies: step down (FreeBSD always makes both masters
+ *             step down on a tie; they then time out together and may repeat, which a deterministic winner
+ *             avoids).</li>
+ *         <li>A ucarp on a big-endian host compares in network order; do not mix it with little-endian ucarp or
+ *             carp4j nodes at equal skews.</li>
+ *       </ul>
+ *       Ties are best avoided anyway: give every node a distinct advskew.</li>
  *   <li><b>Loss-adaptive master-down</b> (an extension, on by default in groups, see
  *       {@link CarpGroupBuilder#adaptToLoss}): a backup estimates the share of the master's adverts it misses (from
  *       the gaps between the adverts it hears, so it works with any peer). While that estimate is at least 5% (after
@@ -89,6 +103,7 @@ final class CarpStateMachine {
     private final boolean preempt;
     private final boolean adaptToLoss;
     private final Effects effects;
+    private boolean tiesByIpv4Only;
 
     private CarpState state = CarpState.INIT;
     private boolean running;
@@ -121,6 +136,36 @@ final class CarpStateMachine {
 
     CarpState state() {
         return state;
+    }
+
+    /**
+     * Set for a group that has IPv4 addresses and IPv6 ones: only IPv4 advertisements then decide a tie (see the
+     * tie rule in the class javadoc). Call before {@link #start}.
+     */
+    void decideTiesByIpv4Only(boolean ipv4Only) {
+        this.tiesByIpv4Only = ipv4Only;
+    }
+
+    /**
+     * ucarp's tie order (its {@code carp.c}: {@code iphead.ip_src.s_addr < srcip.s_addr} on a little-endian host):
+     * addresses compared as unsigned integers whose most significant byte is the <i>last</i> byte of the address.
+     * Used for IPv6 source addresses too (same length on both sides).
+     *
+     * @return negative if {@code a} wins a tie against {@code b}, positive if {@code b} wins, 0 if equal
+     */
+    static int tieOrder(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        for (int i = x.length - 1; i >= 0; i--) {
+            int c = Integer.compare(x[i] & 0xff, y[i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
@@ -243,9 +288,11 @@ final class CarpStateMachine {
                 enterBackup(now, "preempted by " + who(peer), true);
             } else if (theirs > intervalTicks()) {
                 effects.announceAddresses();
-            } else if (self == null || Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) < 0) {
-                enterBackup(now, "equal advertisement from " + who(peer) + (self == null ? "" : ": lower address wins"),
-                        true);
+            } else if (tiesByIpv4Only && peer instanceof Inet6Address) {
+                // A tie: the same peer's IPv4 advertisement decides it (tie rule).
+            } else if (self == null || tieOrder(peer, self) < 0) {
+                enterBackup(now, "equal advertisement from " + who(peer) + (self == null ? ""
+                        : ": lower address wins (ucarp order)"), true);
             } else {
                 effects.announceAddresses();
             }
