@@ -59,6 +59,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: a runtime built without {@link Builder#eventLoopGroup} owns one daemon epoll thread, started with the
  * first group; every group's protocol runs on an event loop, one per interface. The runtime itself is thread-safe.
+ *
+ * <h2>JVM shutdown</h2>
+ * By default ({@link Builder#bowOutOnShutdown}) the runtime registers one JVM shutdown hook that {@link #close()}s it
+ * when the JVM stops (SIGTERM, SIGINT, {@code System.exit}): every group still running that is MASTER sends its
+ * bow-out advertisement, so a backup takes over at once instead of after the master-down interval, and removes its
+ * addresses; then the groups' {@code onBackup} callbacks run. The hook is removed by {@link #close()}. The order with
+ * the application's own shutdown:
+ * <ul>
+ *   <li>The bow-out is sent before any {@code onBackup} callback runs: an application that stops its listeners (an
+ *       HTTP server, say) in {@code onBackup} stops them after the backup was told to take over.</li>
+ *   <li>The JVM runs all shutdown hooks at once, in no order: an application that stops its listeners in a shutdown
+ *       hook of its own (as Spring Boot does) races with this one. Where that matters, turn this hook off with
+ *       {@code bowOutOnShutdown(false)} and call {@link #close()} first in the application's own shutdown sequence
+ *       (e.g. in a {@code SmartLifecycle} that stops before the web server), then stop the listeners.</li>
+ *   <li>SIGKILL, a crash or a frozen JVM run no hook: the backups take over after the master-down interval, and the
+ *       kernel removes the addresses when their lifetime ends.</li>
+ * </ul>
  */
 public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NettyCarpRuntime.class.getName());
@@ -79,12 +96,16 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     private NettyCarpRuntime(Builder builder) {
         this.sharedGroup = builder.eventLoopGroup;
         this.namespace = builder.namespace;
-        if (builder.shutdownHook) {
-            shutdownHook = new Thread(this::close, name + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } else {
-            shutdownHook = null;
+        Thread hook = null;
+        if (builder.bowOutOnShutdown) {
+            hook = new Thread(this::closeAtShutdown, name + "-shutdown");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                hook = null; // the JVM is already shutting down: nothing to hook into
+            }
         }
+        this.shutdownHook = hook;
     }
 
     /**
@@ -249,6 +270,18 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
         }
     }
 
+    /** The shutdown hook: closes the runtime (bow-outs first) and says so. */
+    private void closeAtShutdown() {
+        boolean any;
+        synchronized (lock) {
+            any = !closed && !bindings.isEmpty();
+        }
+        if (any) {
+            LOG.log(Level.INFO, "{0}: the JVM is shutting down; closing the CARP groups (a MASTER bows out)", name);
+        }
+        close();
+    }
+
     private void closeGroup(NettyBinding binding) {
         GroupEndpoint group = binding.group();
         try {
@@ -296,7 +329,7 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     /** Builder of {@link NettyCarpRuntime}. */
     public static final class Builder {
         private EventLoopGroup eventLoopGroup;
-        private boolean shutdownHook;
+        private boolean bowOutOnShutdown = true;
         private NetworkNamespace namespace = NetworkNamespace.current();
 
         private Builder() {
@@ -322,14 +355,29 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
         }
 
         /**
-         * Whether a JVM shutdown hook closes the runtime (bow-out, addresses released). Default {@code false}.
+         * Whether a JVM shutdown hook closes the runtime, so that every MASTER group bows out (a backup takes over at
+         * once) and removes its addresses when the JVM stops. Default {@code true}. See "JVM shutdown" in
+         * {@link NettyCarpRuntime} for the order with the application's own shutdown; turn it off to close the
+         * runtime yourself at the right point of that sequence.
+         *
+         * @param bowOut whether to install the hook
+         * @return this builder
+         */
+        public Builder bowOutOnShutdown(boolean bowOut) {
+            this.bowOutOnShutdown = bowOut;
+            return this;
+        }
+
+        /**
+         * The former name of {@link #bowOutOnShutdown(boolean)}.
          *
          * @param install whether to install the hook
          * @return this builder
+         * @deprecated use {@link #bowOutOnShutdown(boolean)}; the hook is now installed by default
          */
+        @Deprecated
         public Builder shutdownHook(boolean install) {
-            this.shutdownHook = install;
-            return this;
+            return bowOutOnShutdown(install);
         }
 
         /**
