@@ -49,8 +49,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Addresses ({@link CarpConfig#manageAddresses()}): added with rtnetlink as secondaries of the interface's
  *       subnet that contains them (else /32, /128), with a kernel lifetime of about the master-down interval renewed
  *       on every advert, so that the kernel removes them by itself if the process is killed. Copies left by an
- *       earlier run are removed when a group starts. Announced with gratuitous ARP and unsolicited neighbour
- *       advertisements (also when {@code manageAddresses} is off, as ucarp does).</li>
+ *       earlier run (they carry the group's lifetime) are removed when a group starts. An address the group does
+ *       not own is never touched: if a virtual address is already one of the interface's own addresses (permanent,
+ *       or with a longer lifetime), {@link #attach} refuses to start the group with one line naming the address and
+ *       the interface, and a claim leaves such an address alone (it fails, and the group demotes itself).
+ *       Announced with gratuitous ARP and unsolicited neighbour advertisements (also when {@code manageAddresses}
+ *       is off, as ucarp does).</li>
  *   <li>Link state: rtnetlink link events; down or no carrier sends the group to INIT, up again to BACKUP.</li>
  * </ul>
  *
@@ -132,7 +136,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
      *
      * @throws IllegalStateException in one sentence: no interface configured, unknown interface, missing
      *                               capability (and how to grant it), vhid already running on the interface in this
-     *                               runtime, runtime closed, or a socket that could not be set up
+     *                               runtime, runtime closed, a socket that could not be set up, or a virtual address
+     *                               that is already one of the interface's own addresses
      */
     @Override
     public RuntimeBinding attach(GroupEndpoint group) {
