@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -315,6 +316,20 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
                     done.complete(null);
                 }
             });
+        } catch (RejectedExecutionException e) {
+            // The event loop was shut down first (an application's EventLoopGroup): no thread runs the group any
+            // more, so this one may. Its sockets are closed: no bow-out can be sent, but the addresses go.
+            LOG.log(Level.WARNING, "{0}: the event loop of {1} was shut down before the runtime was closed; closing"
+                    + " it without a bow-out", name, binding);
+            try {
+                group.onLinkStateChanged(false);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.DEBUG, "{0}: {1}: {2}", name, binding, ex.toString());
+            }
+            binding.detach();
+            return;
+        }
+        try {
             done.get(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "{0}: detaching {1} did not finish: {2}", name, binding, e.toString());

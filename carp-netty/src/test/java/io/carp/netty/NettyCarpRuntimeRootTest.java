@@ -314,6 +314,37 @@ class NettyCarpRuntimeRootTest {
         }
     }
 
+    @Test
+    void shouldCloseGroupAndRuntimeWhenTheUsersEventLoopGroupWasShutDownFirst() throws Exception {
+        // Rule: close() works when the application shut its EventLoopGroup down first: no exception, the group ends
+        // in INIT, its address is removed and its sockets closed (no bow-out is possible any more).
+        MultiThreadIoEventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared).networkNamespace(NS_A)
+                .bowOutOnShutdown(false).build();
+        CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(23).password("cnx-secret").virtualAddress(VIP)
+                .runtime(runtime).callbackExecutor(Runnable::run).onStateChange(events::add).build();
+        try {
+            g.start();
+            await("MASTER", () -> g.state() == CarpState.MASTER);
+            await("VIP on A", () -> lab.addresses(NS_A, IF_A).contains(VIP));
+            assertTrue(shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly(5000), "the application's loop group is shut down");
+
+            long begin = System.nanoTime();
+            g.close();
+            runtime.close();
+            long tookMillis = (System.nanoTime() - begin) / 1_000_000L;
+
+            assertEquals(CarpState.INIT, g.state());
+            assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the VIP was removed");
+            assertEquals(0, carpSockets(NS_A), "the CARP sockets are closed");
+            assertTrue(tookMillis < 5_000, "close() returned in " + tookMillis + " ms");
+        } finally {
+            runtime.close();
+            shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private CarpGroup group(NettyCarpRuntime runtime, String interfaceName, int vhid, int advskew,
