@@ -77,7 +77,8 @@ final class KernelAddressManager implements AddressManager {
             try {
                 context.netlink.deleteAddress(context.name, context.ifindex, a, prefix);
             } catch (NativeException e) {
-                if (e.errno() != Errno.EADDRNOTAVAIL) { // already gone (expired, or removed by hand): fine
+                // Already gone (expired, removed by hand, or the interface itself was deleted): fine.
+                if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENODEV) {
                     failures.add(e);
                 }
             } catch (RuntimeException e) {
