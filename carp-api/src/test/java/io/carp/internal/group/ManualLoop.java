@@ -144,6 +144,11 @@ final class ManualLoop implements ProtocolLoop, CarpClock {
         runPending();
     }
 
+    /** Whether {@link #shutDown()} was called. */
+    boolean isShutDown() {
+        return shutDown;
+    }
+
     /** The earliest armed deadline, or {@link Long#MAX_VALUE}. */
     synchronized long nextDeadline() {
         Timer t = timers.peek();

@@ -70,8 +70,8 @@ class CliDaemonTest {
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(DOWN, UP), scripts.calls());
-        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"),
-                log.messages().toString());
+        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"
+                        + " [master-down in force 3.000 s]"), log.messages().toString());
     }
 
     @Test
