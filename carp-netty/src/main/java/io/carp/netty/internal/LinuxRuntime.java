@@ -108,7 +108,7 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
                 context = interfaces.get(interfaceName);
                 boolean fresh = context == null;
                 if (fresh) {
-                    context = InterfaceContext.open(interfaceName, namespace, loopFor(), CarpClock.system());
+                    context = InterfaceContext.open(interfaceName, namespace, loopFor(), CarpClock.system(), lock);
                     interfaces.put(interfaceName, context);
                 }
                 try {
