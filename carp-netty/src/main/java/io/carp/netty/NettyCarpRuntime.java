@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Link state: rtnetlink link events; down or no carrier sends the group to INIT, up again to BACKUP.</li>
  * </ul>
  *
- * <p>Needs Linux, a 64-bit JVM, and {@code CAP_NET_RAW} (plus {@code CAP_NET_ADMIN} to manage addresses);
+ * <p>Needs Linux on x86-64 or aarch64 (checked when the runtime is built), and {@code CAP_NET_RAW} (plus
+ * {@code CAP_NET_ADMIN} to manage addresses);
  * {@link #attach} says how to grant them when they are missing.
  *
  * <p>Threads: a runtime built without {@link Builder#eventLoopGroup} owns one daemon epoll thread, started with the
@@ -91,6 +92,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
      * A runtime with its own single epoll thread.
      *
      * @return a new runtime
+     * @throws UnsupportedOperationException in one line, if this is not Linux on x86-64 or aarch64 or Netty's native
+     *                                       epoll library cannot be loaded
      */
     public static NettyCarpRuntime create() {
         return builder().build();
@@ -150,8 +153,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
             throw translate(interfaceName, e);
         } catch (LinkageError e) {
             throw new IllegalStateException("CARP on " + interfaceName + " could not start: a native library could"
-                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux x86-64 is required): "
-                    + e, e);
+                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux on x86-64 or aarch64 is"
+                    + " required): " + e, e);
         }
         try {
             context.awaitRegistered();
@@ -179,7 +182,7 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
             if (ownedGroup == null) {
                 if (!Epoll.isAvailable()) {
                     throw new IllegalStateException("Netty's native epoll transport is not available here (the Linux"
-                            + " CARP runtime needs Linux on x86-64): " + Epoll.unavailabilityCause());
+                            + " CARP runtime needs Linux on x86-64 or aarch64): " + Epoll.unavailabilityCause());
                 }
                 ownedGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
                         EpollIoHandler.newFactory());
@@ -352,8 +355,11 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
          * Creates the runtime. Sockets are opened when the first group on an interface starts.
          *
          * @return the runtime
+         * @throws UnsupportedOperationException in one line, if this is not Linux on x86-64 or aarch64 or Netty's
+         *                                       native epoll library cannot be loaded
          */
         public NettyCarpRuntime build() {
+            Platform.requireSupported();
             return new NettyCarpRuntime(this);
         }
     }
