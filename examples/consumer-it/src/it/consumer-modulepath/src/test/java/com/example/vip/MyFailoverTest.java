@@ -9,6 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** The README's "Testing failover in your own unit tests", as pasted, run on the module path. */
 @ExtendWith(CarpTestkitExtension.class)
 class MyFailoverTest {
@@ -24,5 +28,16 @@ class MyFailoverTest {
         a.kill();                                                        // no bow-out
         net.advanceBy(Duration.ofSeconds(5));
         CarpAssertions.assertMasterIs(b, 1);                             // 3.39 s after A's last advert
+    }
+
+    @Test
+    void runsOnTheModulePathWhereOnlyTheApiIsExported() {
+        Module me = getClass().getModule();
+        Module carp = CarpGroup.class.getModule();
+        assertEquals("com.example.vip", me.getName());
+        assertEquals("io.carp", carp.getName());
+        assertEquals("io.carp.testkit", SimulatedNetwork.class.getModule().getName());
+        assertTrue(carp.isExported("io.carp", me));
+        assertFalse(carp.isExported("io.carp.spi", me), "the runtime SPI is not exported to applications");
     }
 }
