@@ -2,6 +2,7 @@ package com.example.vip;
 
 import io.carp.CarpGroup;
 import io.carp.micrometer.CarpMeterBinder;
+import io.carp.netty.NettyCarpRuntime;
 import io.carp.testkit.CarpAssertions;
 import io.carp.testkit.SimulatedNetwork;
 import io.carp.testkit.SimulatedNode;
@@ -45,5 +46,14 @@ class MyFailoverTest {
         a.kill();
         net.advanceBy(Duration.ofSeconds(5));
         assertEquals(1.0, registry.get("carp.state").tag("state", "master").gauge().value());
+    }
+
+    @Test
+    void everyCarpJarCarriesItsVersionInTheManifest() {
+        String version = System.getProperty("carp.version");
+        for (Class<?> type : new Class<?>[] {CarpGroup.class, NettyCarpRuntime.class, SimulatedNetwork.class,
+                CarpMeterBinder.class}) {
+            assertEquals(version, type.getPackage().getImplementationVersion(), type.getName());
+        }
     }
 }
