@@ -84,7 +84,15 @@ public final class GroupSpec {
      * @param weight   the demotion while it fails (1-240)
      */
     public record HealthCheckEntry(String name, HealthCheck check, Duration interval, Duration timeout, int weight) {
-        /** Checks that no component is null. */
+        /**
+         * Checks that no component is null.
+         *
+         * @param name     unique in the group, for logs
+         * @param check    the check
+         * @param interval between the end of one run and the start of the next
+         * @param timeout  after which a run that has not answered counts as failing
+         * @param weight   the demotion while it fails
+         */
         public HealthCheckEntry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(check, "check");
