@@ -111,6 +111,17 @@ public final class LiveProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGTERM (a graceful stop, as systemd or Kubernetes sends it), then waits for the process to end.
+     *
+     * @param timeoutMillis how long to wait
+     * @return whether it ended in time
+     */
+    public boolean terminate(long timeoutMillis) throws InterruptedException {
+        NetnsLab.run(false, "kill", "-TERM", Long.toString(process.pid()));
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

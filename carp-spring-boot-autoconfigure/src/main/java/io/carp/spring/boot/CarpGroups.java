@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
@@ -24,27 +30,42 @@ import org.springframework.context.SmartLifecycle;
  * is closed first: a MASTER sends the bow-out advertisement and releases its addresses, so a backup takes over at
  * once, while this node's web server still finishes the requests it has (with {@code server.shutdown=graceful}).
  *
+ * <p>Events: one daemon thread, {@code carp-events}, publishes every group's {@link CarpStateChangedEvent}s in order.
+ *
  * <p>Threads: every method may be called from any thread (with {@code carp.runtime=simulated} operations run on the
  * simulation thread and wait for it).
  */
-public final class CarpGroups implements SmartLifecycle {
+public final class CarpGroups implements SmartLifecycle, AutoCloseable {
     /**
      * The lifecycle phase: after the web server's start ({@code DEFAULT_PHASE - 2048}) and its graceful shutdown
      * ({@code DEFAULT_PHASE - 1024}), so groups start after the server and stop (bow out) before it.
      */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
     private static final System.Logger LOG = System.getLogger(CarpGroups.class.getName());
+    /** How long {@link #stop()} waits for the listeners of the last transitions (the bow-out's MASTER -> INIT). */
+    private static final long EVENT_DRAIN_SECONDS = 30;
 
     private final Map<String, CarpGroup> groups;
     private final GroupRunner runner;
     private final Object lock = new Object();
     private final List<String> started = new ArrayList<>();
+    private final ExecutorService events;
+    private volatile Thread eventThread;
     private volatile boolean running;
 
     CarpGroups(CarpProperties properties, GroupRunner runner, ApplicationEventPublisher publisher) {
         this.runner = runner;
+        // One thread delivers every group's events, in order; stop() waits for it, so that what listeners do on
+        // leaving MASTER is done before the web server shuts down.
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "carp-events");
+            t.setDaemon(true);
+            eventThread = t;
+            return t;
+        });
         Map<String, CarpGroupBuilder> builders = GroupSettings.builders(properties, runner.requiresInterface(),
-                (name, b) -> b.onStateChange(e -> publisher.publishEvent(new CarpStateChangedEvent(this, name, e))));
+                (name, b) -> b.callbackExecutor(events)
+                        .onStateChange(e -> publisher.publishEvent(new CarpStateChangedEvent(this, name, e))));
         Map<String, CarpGroup> built = new LinkedHashMap<>();
         builders.forEach((name, b) -> built.put(name, runner.build(b)));
         this.groups = Collections.unmodifiableMap(built);
@@ -177,13 +198,43 @@ public final class CarpGroups implements SmartLifecycle {
         }
     }
 
-    /** Closes every group: each MASTER bows out and releases its addresses. */
+    /**
+     * Closes every group: each MASTER bows out and releases its addresses. Then waits (up to 30 s) until the
+     * listeners of the resulting events have run, so that what they stop on leaving MASTER is stopped before the
+     * next lifecycle phase (the web server's graceful shutdown) begins.
+     */
     @Override
     public void stop() {
         synchronized (lock) {
             closeStarted();
             running = false;
         }
+        awaitEvents();
+    }
+
+    private void awaitEvents() {
+        if (Thread.currentThread() == eventThread) {
+            return; // stopped by a listener: waiting for ourselves would only time out
+        }
+        try {
+            events.submit(() -> { }).get(EVENT_DRAIN_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "CARP event listeners did not finish: {0}", e.toString());
+        }
+    }
+
+    /** Stops the event thread (Spring calls this when the context is destroyed, after {@link #stop()}). */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (!started.isEmpty()) {
+                closeStarted();
+                running = false;
+            }
+        }
+        events.shutdown();
     }
 
     private void closeStarted() {

@@ -19,11 +19,11 @@ import org.springframework.context.ApplicationEvent;
  * }
  * }</pre>
  *
- * <p>Threads: published on the group's callback thread (with the Linux runtime a pool thread, in transition order per
- * group), never on the protocol thread; a listener that throws is logged and counted by the group
+ * <p>Threads: published on one thread, {@code carp-events}, in transition order, never on the protocol thread; a
+ * listener that throws is logged and counted by the group
  * ({@code stats().callbackFailures()}) and does not affect the protocol. Listeners run one after the other: keep them
  * short or hand work to another thread. The transition to INIT when the application stops (the bow-out) is published
- * too, while the web server still runs.
+ * too, and its listeners finish before the web server's graceful shutdown begins.
  */
 public final class CarpStateChangedEvent extends ApplicationEvent {
     private static final long serialVersionUID = 1L;

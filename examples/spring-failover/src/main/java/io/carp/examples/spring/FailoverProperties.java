@@ -9,16 +9,16 @@ public class FailoverProperties {
     /** The carp.groups entry whose MASTER serves on the virtual address. */
     private String group = "web";
 
-    /** The port of the listener on the virtual address. 0 picks a free one (tests). */
+    /** The service port, answered where the virtual address is. 0 picks a free one (tests). */
     private int port = 8081;
 
-    /** Where the listener binds. Default: the group's first virtual address. */
+    /** Where the service port binds. Default: every address (the virtual address comes and goes). */
     private String bindAddress;
 
     /** Put in every answer. Default: spring.application.name. */
     private String nodeName;
 
-    /** How long to wait for requests in progress when the node stops being MASTER, in milliseconds. */
+    /** On shutdown, how long to wait for a moment with no request in progress before the bow-out, in ms. */
     private long drainMillis = 2_000;
 
     public String getGroup() {

@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 
 /**
  * A Spring Web application that answers HTTP on a CARP virtual address only while it is the group's MASTER. The group
- * is configured in {@code application.yml} ({@code carp.groups.web}); {@link VirtualAddressListener} opens a listener on
- * the virtual address when the node becomes MASTER and closes it when it stops being MASTER. Run two instances on two
+ * is configured in {@code application.yml} ({@code carp.groups.web}); {@link VirtualAddressService} answers on the
+ * service port only where the virtual address is, and {@link BowOutWhenIdle} lets the address move between two
+ * requests on shutdown. Run two instances on two
  * hosts of one subnet (the second with a higher {@code carp.groups.web.advskew}): stop or kill the master and the
  * other one takes the address and the service over.
  *
@@ -18,7 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * </pre>
  *
  * <p>{@code --carp.runtime=simulated} runs the group on carp-testkit's simulated network instead: no root needed,
- * nothing on the wire (the listener then binds {@code failover.bind-address}, e.g. 127.0.0.1).
+ * nothing on the wire; the service port then answers while the node is MASTER.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(FailoverProperties.class)

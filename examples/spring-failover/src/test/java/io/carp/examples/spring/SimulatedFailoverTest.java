@@ -28,8 +28,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The example application twice in one JVM, on one simulated network (carp.runtime=simulated: no root): this test's
  * context is node a (advskew 0, becomes MASTER and serves), a second context is node b (advskew 100, BACKUP). Node a's
  * CARP process is killed on the simulated network (no bow-out): b takes over after its master-down interval and its
- * listener answers. Simulated time runs 10 times faster than the wall clock. Both listeners bind 127.0.0.1 on a free
- * port: the virtual address exists only on the simulated segment.
+ * service port answers instead of a's. Simulated time runs 10 times faster than the wall clock. Both service ports
+ * bind 127.0.0.1 on a free port (the virtual address exists only on the simulated segment), so they answer while
+ * their node is MASTER and say 503 otherwise.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "carp.runtime=simulated", "carp.simulated.network=example-test", "carp.simulated.time-scale=10",
@@ -42,14 +43,14 @@ class SimulatedFailoverTest {
     @Autowired
     CarpGroups groups;
     @Autowired
-    VirtualAddressListener listener;
+    VirtualAddressService service;
     @Autowired
     SimulatedCarpNetwork network;
 
     @Test
-    void shouldMoveTheListenerToTheBackupWhenTheMasterIsKilled() throws Exception {
-        await("a MASTER and listening", () -> groups.isMaster("web") && listener.localPort() > 0);
-        assertTrue(get(listener.localPort()).startsWith("hello from a (MASTER) on 127.0.0.1:"));
+    void shouldMoveTheServiceToTheBackupWhenTheMasterIsKilled() throws Exception {
+        await("a MASTER", () -> groups.isMaster("web"));
+        assertTrue(get(service.servicePort(), 200).startsWith("hello from a (MASTER) on 127.0.0.1:"));
 
         List<CarpStateChangedEvent> eventsOfB = new CopyOnWriteArrayList<>();
         try (ConfigurableApplicationContext b = new SpringApplicationBuilder(SpringFailoverApplication.class)
@@ -58,19 +59,19 @@ class SimulatedFailoverTest {
                         "--carp.simulated.node-name=b", "--failover.node-name=b", "--carp.groups.web.advskew=100",
                         "--failover.bind-address=127.0.0.1", "--failover.port=0", "--server.port=0")) {
             CarpGroups groupsOfB = b.getBean(CarpGroups.class);
-            VirtualAddressListener listenerOfB = b.getBean(VirtualAddressListener.class);
+            VirtualAddressService serviceOfB = b.getBean(VirtualAddressService.class);
             assertEquals("b", b.getBean(SimulatedCarpNetwork.class).nodeName());
             await("b BACKUP", () -> groupsOfB.state("web") == CarpState.BACKUP);
             Thread.sleep(500); // 5 s of simulated time: several of a's adverts, b stays BACKUP
             assertEquals(CarpState.BACKUP, groupsOfB.state("web"));
-            assertEquals(-1, listenerOfB.localPort(), "b must not listen as BACKUP");
+            get(serviceOfB.servicePort(), 503); // b does not serve as BACKUP
 
             long killedAt = network.call(net -> {
                 network.node().kill(); // the process dies: no bow-out
                 return net.clock().nanoTime();
             });
-            await("b MASTER and listening", () -> groupsOfB.isMaster("web") && listenerOfB.localPort() > 0);
-            assertTrue(get(listenerOfB.localPort()).startsWith("hello from b (MASTER) on 127.0.0.1:"));
+            await("b MASTER", () -> groupsOfB.isMaster("web"));
+            assertTrue(get(serviceOfB.servicePort(), 200).startsWith("hello from b (MASTER) on 127.0.0.1:"));
 
             // b took over within its master-down interval (3 * advbase + advskew/256 = 3.39 s of simulated time) of
             // the last advert it heard, which a sent at most one advertisement interval before the kill.
@@ -86,10 +87,10 @@ class SimulatedFailoverTest {
         }
     }
 
-    private static String get(int port) throws IOException, InterruptedException {
+    private static String get(int port, int status) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(status, r.statusCode(), r.body());
         return r.body();
     }
 
