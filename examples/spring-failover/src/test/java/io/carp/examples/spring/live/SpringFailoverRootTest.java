@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * polls the virtual address every 10 ms (each request on a new connection). Node a (advskew 0, preempt) is MASTER and
  * serves; node b (advskew 100) is BACKUP.
  * <ul>
- *   <li>SIGKILL of a: b takes the address and the HTTP service over within its master-down interval
- *       (3 * 1 s + 100/256 s = 3.39 s) plus a bound for the client's next request to reach it.</li>
+ *   <li>SIGKILL of a: b takes the address over within its master-down interval (3 * 1 s + 100/256 s = 3.39 s), and
+ *       the client is served by b within that plus one TCP SYN retransmission (1 s).</li>
  *   <li>SIGTERM of a, with {@code server.shutdown=graceful}: the example waits for a moment with no request on the
  *       service port, the starter closes the group (bow-out) before the web server shuts down, b takes over at once;
  *       the client sees no failed request, at most one (see below).</li>
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Why one failed request is tolerated: a request that reaches a in the instant between its idle check and the
  * removal of the address (about 2 ms on a loaded 2-core machine, against a request every 10 ms) is accepted by a,
  * whose answer then cannot leave from an address it no longer has. Measured while writing this test: 0 failed
- * requests in 4 of 5 runs, 1 in the other. Without the bow-out before the web server's shutdown, every request during
+ * requests in 5 of 7 runs, 1 in the other two. Without the bow-out before the web server's shutdown, every request during
  * b's master-down interval (about 300) would fail, and with the address given up before requests finish, most runs
  * fail one.
  * Timeouts only bound a hang; the one timing assertion is the takeover bound of the SIGKILL case.
@@ -47,8 +47,13 @@ class SpringFailoverRootTest {
     private static final String VIP = "198.18.100.100";
     private static final String URL = "http://" + VIP + ":8081/hello";
     private static final long MASTER_DOWN_B_MILLIS = 3_000 + 100 * 1000 / 256;
-    /** After b's takeover: its gratuitous ARP reaching the client, and the client's next request (every 10 ms). */
-    private static final long TAKEOVER_SLACK_MILLIS = 1_000;
+    /** Scheduling of b's timer and of the kill itself on a loaded machine. */
+    private static final long TAKEOVER_SLACK_MILLIS = 300;
+    /**
+     * After b's takeover, the client's request in progress may have sent its SYN while the address was nowhere (a's
+     * kernel dropped it after its lifetime ran out): TCP sends it again after 1 s, to b.
+     */
+    private static final long HTTP_SLACK_MILLIS = 1_500;
     private static final long STARTUP_TIMEOUT_MILLIS = 90_000;
     private static final long TIMEOUT_MILLIS = 30_000;
 
@@ -85,11 +90,14 @@ class SpringFailoverRootTest {
         long killedAt = System.currentTimeMillis();
         a.kill();
         await("the client served by b", () -> served(client, "b") >= 1, a, b, client);
-        long firstByB = firstServed(client, "b");
-        long takeover = firstByB - killedAt;
-        System.out.println("SIGKILL: first answer from b " + takeover + " ms after the kill (master-down "
-                + MASTER_DOWN_B_MILLIS + " ms); failed requests meanwhile: " + failed(client));
-        assertTrue(takeover <= MASTER_DOWN_B_MILLIS + TAKEOVER_SLACK_MILLIS, "b answered " + takeover
+        long takeover = logTime(b.last(l -> l.contains("BACKUP -> MASTER (master timed out)"))) - killedAt;
+        long firstByB = firstServed(client, "b") - killedAt;
+        System.out.println("SIGKILL: b MASTER " + takeover + " ms and first answer from b " + firstByB
+                + " ms after the kill (master-down " + MASTER_DOWN_B_MILLIS + " ms); failed requests meanwhile: "
+                + failed(client));
+        assertTrue(takeover <= MASTER_DOWN_B_MILLIS + TAKEOVER_SLACK_MILLIS, "b took over " + takeover
+                + " ms after the kill\n" + outputs(a, b, client));
+        assertTrue(firstByB <= MASTER_DOWN_B_MILLIS + HTTP_SLACK_MILLIS, "b answered " + firstByB
                 + " ms after the kill\n" + outputs(a, b, client));
         assertTrue(b.printed(l -> l.contains("serving [" + VIP + "] on port 8081")), b.output());
         assertTrue(lab.has(NS_B, IF_B, VIP), "b holds the virtual address");
@@ -143,6 +151,12 @@ class SpringFailoverRootTest {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT_MILLIS * 1_000_000L;
         await(() -> "BACKUP".equals(lastState(b)) && "MASTER".equals(lastState(a)), deadline, "a MASTER, b BACKUP",
                 a, b);
+    }
+
+    /** The time of a Spring Boot log line: {@code 2026-12-03T07:26:25.699Z  INFO ...}. */
+    private static long logTime(String line) {
+        String stamp = line.trim().split("\\s+")[0];
+        return java.time.Instant.parse(stamp).toEpochMilli();
     }
 
     private static String lastState(LiveProcess p) {
