@@ -1,7 +1,7 @@
 package io.carp.spring.boot;
 
 import io.carp.netty.NettyCarpRuntime;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import io.carp.testkit.SimulatedNetwork;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

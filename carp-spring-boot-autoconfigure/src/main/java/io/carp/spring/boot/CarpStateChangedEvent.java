@@ -2,6 +2,7 @@ package io.carp.spring.boot;
 
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
+import io.carp.StateChangeCause;
 import java.time.Instant;
 import java.util.Objects;
 import org.springframework.context.ApplicationEvent;
@@ -57,8 +58,13 @@ public final class CarpStateChangedEvent extends ApplicationEvent {
         return event.to();
     }
 
-    /** Why, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}, {@code "stopped"}. */
-    public String cause() {
+    /** The typed cause, e.g. {@link StateChangeCause#MASTER_TIMED_OUT}, {@link StateChangeCause#STOPPED}. */
+    public StateChangeCause cause() {
+        return event.cause();
+    }
+
+    /** The cause in words for logs, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}. */
+    public String reason() {
         return event.reason();
     }
 

@@ -2,7 +2,7 @@ package io.carp.spring.boot;
 
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import java.util.function.Supplier;
 
 /** A thread-safe runtime (NettyCarpRuntime, or one the application defines): groups are used from any thread. */

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.carp.CarpConfig;
 import io.carp.CarpState;
+import io.carp.StateChangeCause;
 import io.carp.micrometer.CarpMeterBinder;
 import io.carp.micrometer.CarpMetricNames;
 import io.carp.netty.NettyCarpRuntime;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.util.List;
@@ -160,7 +161,8 @@ class CarpAutoConfigurationTest {
                     CarpStateChangedEvent master = events.get(1);
                     assertEquals(CarpState.BACKUP, master.from());
                     assertEquals(CarpState.MASTER, master.to());
-                    assertThat(master.cause()).isNotBlank();
+                    assertEquals(StateChangeCause.MASTER_TIMED_OUT, master.cause());
+                    assertEquals("master timed out", master.reason());
                     assertThat(master.toString()).startsWith("carp.groups.web: vhid 10");
                     assertTrue(context.getBean(CarpGroups.class).isMaster("web"));
                 });
@@ -169,6 +171,7 @@ class CarpAutoConfigurationTest {
         CarpStateChangedEvent last = events.get(events.size() - 1);
         assertEquals(CarpState.MASTER, last.from());
         assertEquals(CarpState.INIT, last.to());
+        assertEquals(StateChangeCause.STOPPED, last.cause());
     }
 
     @Test

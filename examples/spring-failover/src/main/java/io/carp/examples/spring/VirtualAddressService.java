@@ -61,7 +61,7 @@ class VirtualAddressService extends OncePerRequestFilter
         if (!event.groupName().equals(properties.getGroup())) {
             return;
         }
-        LOG.info("carp.groups.{}: {} -> {} ({})", event.groupName(), event.from(), event.to(), event.cause());
+        LOG.info("carp.groups.{}: {} -> {} ({})", event.groupName(), event.from(), event.to(), event.reason());
         if (event.becameMaster()) {
             LOG.info("serving {} on port {}", addresses(), servicePort());
         } else if (event.leftMaster()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.carp.CarpState;
+import io.carp.StateChangeCause;
 import io.carp.spring.boot.CarpGroups;
 import io.carp.spring.boot.CarpStateChangedEvent;
 import io.carp.spring.boot.SimulatedCarpNetwork;
@@ -83,7 +84,7 @@ class SimulatedFailoverTest {
             assertTrue(waited >= masterDownNanos - advertNanos && waited <= masterDownNanos + 1_000_000,
                     "took over " + waited / 1_000_000 + " ms after the kill; master-down is "
                             + masterDownNanos / 1_000_000 + " ms");
-            assertEquals("master timed out", takeover.cause());
+            assertEquals(StateChangeCause.MASTER_TIMED_OUT, takeover.cause());
         }
     }
 
