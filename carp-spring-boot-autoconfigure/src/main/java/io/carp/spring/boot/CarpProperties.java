@@ -194,8 +194,6 @@ public class CarpProperties {
         /** The source address of the adverts. Default: the interface's primary address. */
         private String sourceAddress;
 
-        // TODO(VRRP, issue 11): protocol (carp, vrrp2, vrrp3), priority and advert-interval once the builder has them.
-
         public Integer getVhid() {
             return vhid;
         }
