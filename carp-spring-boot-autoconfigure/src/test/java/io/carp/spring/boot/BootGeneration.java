@@ -40,6 +40,42 @@ final class BootGeneration {
         return AutoConfigurations.of(classes.toArray(new Class<?>[0]));
     }
 
+    private static final String[] BOOT3_HEALTH_ENDPOINT = {
+        "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration",
+    };
+    private static final String[] BOOT4_HEALTH_ENDPOINT = {
+        "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration",
+    };
+
+    /** Spring Boot's own health endpoint auto-configuration: the registry that names contributors by bean name. */
+    static AutoConfigurations healthEndpoint() {
+        List<Class<?>> classes = new ArrayList<>();
+        for (String name : major() == 4 ? BOOT4_HEALTH_ENDPOINT : BOOT3_HEALTH_ENDPOINT) {
+            classes.add(load(name));
+        }
+        return AutoConfigurations.of(classes.toArray(new Class<?>[0]));
+    }
+
+    /** The status code the health endpoint bean gives for a path, e.g. {@code "carp"}. */
+    static String endpointStatus(Object healthEndpoint, String path) {
+        try {
+            Object component = healthEndpoint.getClass().getMethod("healthForPath", String[].class)
+                    .invoke(healthEndpoint, (Object) new String[] {path});
+            if (component == null) {
+                return null;
+            }
+            Object status = component.getClass().getMethod("getStatus").invoke(component);
+            return (String) status.getClass().getMethod("getCode").invoke(status);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read health endpoint " + healthEndpoint, e);
+        }
+    }
+
     /** The generation's health contributor auto-configuration of this module. */
     static Class<?> healthAutoConfiguration() {
         return major() == 4 ? CarpHealthBoot4AutoConfiguration.class : CarpHealthBoot3AutoConfiguration.class;

@@ -210,6 +210,17 @@ class CarpAutoConfigurationTest {
     }
 
     @Test
+    void shouldAppearAsCarpInTheHealthEndpoint() {
+        runner.withConfiguration(BootGeneration.healthEndpoint()).withPropertyValues(web("endpoint",
+                "spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=health")).run(context -> {
+            assertThat(context).hasNotFailed();
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            await("MASTER", () -> groups.isMaster("web"));
+            assertEquals("UP", BootGeneration.endpointStatus(context.getBean("healthEndpoint"), "carp"));
+        });
+    }
+
+    @Test
     void shouldContributeInfo() {
         runner.withPropertyValues(web("info", "carp.simulated.node-name=alpha")).run(context -> {
             InfoContributor contributor = context.getBean("carpInfoContributor", InfoContributor.class);
