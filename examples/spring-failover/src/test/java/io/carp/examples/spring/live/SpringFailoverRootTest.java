@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Why one failed request is tolerated: a request that reaches a in the instant between its idle check and the
  * removal of the address (about 2 ms on a loaded 2-core machine, against a request every 10 ms) is accepted by a,
  * whose answer then cannot leave from an address it no longer has. Measured while writing this test: 0 failed
- * requests in 6 of 8 runs, 1 in the other two. Without the bow-out before the web server's shutdown, every request during
+ * requests in 7 of 9 runs, 1 in the other two. Without the bow-out before the web server's shutdown, every request during
  * b's master-down interval (about 300) would fail, and with the address given up before requests finish, most runs
  * fail one.
  * Timeouts only bound a hang; the one timing assertion is the takeover bound of the SIGKILL case.
