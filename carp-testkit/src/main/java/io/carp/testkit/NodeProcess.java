@@ -33,6 +33,7 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
     private int queuedPackets;
     private long packetsDroppedWhileFrozen;
     private PeerDaemon peer;
+    private boolean thawBacklog;
 
     NodeProcess(SimulatedNetwork network, String name) {
         this.network = network;
@@ -146,13 +147,19 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
         return m;
     }
 
-    /** Runs work now, or keeps it for the thaw when frozen (a stalled JVM handles nothing). */
+    /**
+     * Runs work now, or keeps it for the thaw when frozen (a stalled JVM handles nothing). Right after a thaw, while
+     * the work that waited has not run yet, it is queued behind that work instead: a link change must not overtake
+     * an older one still waiting.
+     */
     void runOrDefer(Runnable task) {
         if (!alive) {
             return;
         }
         if (frozen) {
             deferred.add(network.scheduler().unqueued(task, this));
+        } else if (thawBacklog) {
+            network.scheduler().schedule(network.scheduler().now(), task, this);
         } else {
             task.run();
         }
@@ -190,6 +197,10 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
         }
         deferred.clear();
         queuedPackets = 0;
+        if (others + packets > 0) {
+            thawBacklog = true;
+            network.scheduler().schedule(network.scheduler().now(), () -> thawBacklog = false, this);
+        }
         return new int[] {packets, others};
     }
 

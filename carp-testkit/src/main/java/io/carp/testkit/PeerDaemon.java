@@ -74,6 +74,12 @@ final class PeerDaemon implements PeerRules.Effects {
     }
 
     void start() {
+        // A stale copy from a previous life goes: ucarp runs its down-script on INIT -> BACKUP (unless --neutral),
+        // and a kernel implementation starts with a fresh boot.
+        if (addresses.stream().anyMatch(node.addressTable()::holds)) {
+            release();
+            node.network().recorder().event(node.name(), "removed the addresses left by an earlier run");
+        }
         rules.start(now(), node.isLinkUp());
         rearm();
     }
@@ -131,6 +137,10 @@ final class PeerDaemon implements PeerRules.Effects {
         timer = null;
         armedAt = PeerRules.NONE;
         rules.onTimer(now());
+        if (rules.nextDeadline() <= now()) {
+            throw new IllegalStateException("peer " + node.name() + " (" + model + "): a timer fell due in "
+                    + rules.state() + " and the rules did not move it (a bug in the model)");
+        }
         rearm();
     }
 

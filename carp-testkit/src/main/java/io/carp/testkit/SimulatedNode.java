@@ -343,6 +343,16 @@ public final class SimulatedNode implements CarpRuntime {
     public RuntimeBinding attach(GroupEndpoint group) {
         requireRunning("attach()");
         process.dispatcher().register(group);
+        // As the Linux runtime does on attach: copies of our addresses that an earlier run left (a kill before their
+        // lifetime ran out) go, so that a new BACKUP never answers for them.
+        if (group.config().manageAddresses()) {
+            for (InetAddress a : group.config().virtualAddresses()) {
+                if (addressTable.holds(a)) {
+                    addressTable.remove(List.of(a));
+                    network.recorder().event(name, "removed " + a.getHostAddress() + " left by an earlier run");
+                }
+            }
+        }
         return new SimBinding(this, process, group);
     }
 

@@ -119,6 +119,9 @@ public final class PeerRules {
 
     /** The next instant {@link #onTimer} has work, or {@link #NONE}. */
     public long nextDeadline() {
+        if (kind == Kind.UCARP) {
+            return Math.min(adDeadline, pollDeadline); // master-down is only compared when the poll loop wakes up
+        }
         return Math.min(adDeadline, Math.min(mdDeadline, pollDeadline));
     }
 
@@ -141,6 +144,8 @@ public final class PeerRules {
         running = true;
         if (linkUp) {
             enterBackup(now, "started");
+        } else if (kind == Kind.UCARP) {
+            transition(CarpState.BACKUP, "started, link down"); // carp_setrun(INIT) -> BACKUP, then !IFF_RUNNING
         }
     }
 
@@ -170,7 +175,7 @@ public final class PeerRules {
             // ucarp: IFF_RUNNING clear -> BACKUP with the timers cleared; the kernels: INIT.
             transition(kind == Kind.UCARP ? CarpState.BACKUP : CarpState.INIT, "link down");
         } else {
-            if (kind == Kind.UCARP) {
+            if (kind == Kind.UCARP && state == CarpState.BACKUP) {
                 armBackupTimers(now); // carp_setrun() in BACKUP
             } else if (state == CarpState.INIT) {
                 enterBackup(now, "link up");
