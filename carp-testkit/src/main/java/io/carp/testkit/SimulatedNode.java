@@ -380,7 +380,12 @@ public final class SimulatedNode implements CarpRuntime {
                 network.recorder().transition(name, e);
             }
         });
-        group.start();
+        network.scheduler().enterProtocol(); // the loop runs the start: an INIT -> BACKUP callback runs inside it
+        try {
+            group.start();
+        } finally {
+            network.scheduler().exitProtocol();
+        }
         process.groups().put(vhid, group);
         return group;
     }
