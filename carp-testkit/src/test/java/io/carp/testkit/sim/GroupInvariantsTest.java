@@ -8,7 +8,6 @@ import io.carp.testkit.sim.ScheduleRunner.Result;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,37 +37,36 @@ class GroupInvariantsTest {
     private static final class Mode {
         final String name;
         final boolean peers;
-        final boolean ucarpTies;
         final boolean bsdTies;
         final int quietIntervals;
 
-        Mode(String name, boolean peers, boolean ucarpTies, boolean bsdTies, int quietIntervals) {
+        Mode(String name, boolean peers, boolean bsdTies, int quietIntervals) {
             this.name = name;
             this.peers = peers;
-            this.ucarpTies = ucarpTies;
             this.bsdTies = bsdTies;
             this.quietIntervals = quietIntervals;
         }
 
         Schedule generate(long seed, int maxSteps) {
-            return Schedule.generate(seed, peers, maxSteps, !ucarpTies, bsdTies);
+            return Schedule.generate(seed, peers, maxSteps, bsdTies);
         }
     }
 
-    /** carp4j nodes only: every invariant, with every fault. */
+    /** carp4j nodes only, half of the groups dual-stack: every invariant, with every fault. */
     @Test
     void carp4jGroupsKeepEveryInvariant() {
-        runMany(new Mode("carp4j only", false, false, false, 2));
+        runMany(new Mode("carp4j only", false, false, 2));
     }
 
     /**
-     * carp4j nodes with ucarp, FreeBSD and OpenBSD peers, every invariant. Left out: ties between carp4j and ucarp
-     * whose byte orders disagree (issue 12, {@link #mixedGroupsWithEveryUcarpTie()}) and ties that involve a BSD
-     * kernel ({@link #tiesWithBsdPeersConvergeByChance()}).
+     * carp4j nodes with ucarp, FreeBSD and OpenBSD peers, every invariant, ties with ucarp in any byte order
+     * included (issue 12: with the network-order tie rule, 11 of the first 1000 seeds ended with two masters for
+     * good, the first at seed 20261256). Left out: ties that involve a BSD kernel
+     * ({@link #tiesWithBsdPeersConvergeByChance()}).
      */
     @Test
     void mixedGroupsKeepEveryInvariant() {
-        runMany(new Mode("mixed", true, false, false, 2));
+        runMany(new Mode("mixed", true, false, 2));
     }
 
     /**
@@ -79,19 +77,7 @@ class GroupInvariantsTest {
      */
     @Test
     void tiesWithBsdPeersConvergeByChance() {
-        runMany(new Mode("mixed with BSD ties, 20 intervals", true, false, true, 20));
-    }
-
-    /**
-     * Every tie between carp4j and ucarp, byte orders disagreeing included: after a partition heals both stay MASTER
-     * for good. Expected to fail until carp4j resolves ties as ucarp does.
-     */
-    @Test
-    @Disabled("issue 12 (ties with ucarp): carp4j compares source addresses in network order, ucarp as a"
-            + " little-endian integer, so a tie whose orders disagree ends with two masters; see"
-            + " UcarpTieTest and docs/RELIABILITY.md")
-    void mixedGroupsWithEveryUcarpTie() {
-        runMany(new Mode("mixed with every ucarp tie", true, true, false, 2));
+        runMany(new Mode("mixed with BSD ties, 20 intervals", true, true, 20));
     }
 
     private static void runMany(Mode mode) {
@@ -104,6 +90,7 @@ class GroupInvariantsTest {
         long checks = 0;
         long singleMasterChecks = 0;
         int peerSchedules = 0;
+        int ucarpTies = 0;
         Map<Kind, Integer> violations = new EnumMap<>(Kind.class);
         Map<Kind, Long> firstSeed = new EnumMap<>(Kind.class);
         for (int i = 0; i < schedules; i++) {
@@ -117,17 +104,24 @@ class GroupInvariantsTest {
             if (s.members.stream().anyMatch(m -> m.impl != Schedule.Impl.CARP4J)) {
                 peerSchedules++;
             }
+            if (s.hasDisagreeingUcarpTie()) {
+                ucarpTies++;
+            }
             if (r.failed()) {
                 violations.merge(r.kind, 1, Integer::sum);
                 firstSeed.putIfAbsent(r.kind, seed);
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "SIM %s: %d schedules (seeds %d..%d, %d with peers), %d steps (%d applied),"
-                        + " %d checks every %d ms of virtual time (%d single-master checks), violations %s, %.1f s%n",
-                mode.name, schedules, base, base + schedules - 1, peerSchedules, steps, actions, checks,
+        System.out.printf(Locale.ROOT, "SIM %s: %d schedules (seeds %d..%d, %d with peers, %d with a carp4j/ucarp tie"
+                        + " whose byte orders disagree), %d steps (%d applied), %d checks every %d ms of virtual time"
+                        + " (%d single-master checks), violations %s, %.1f s%n",
+                mode.name, schedules, base, base + schedules - 1, peerSchedules, ucarpTies, steps, actions, checks,
                 ScheduleRunner.SLICE.toMillis(), singleMasterChecks, violations, seconds);
         assertTrue(singleMasterChecks > 0, "no schedule reached a single-master check: the test checks nothing");
+        if (mode.peers && schedules >= 100) {
+            assertTrue(ucarpTies > 0, "no carp4j/ucarp tie whose byte orders disagree was generated");
+        }
         if (!violations.isEmpty()) {
             StringBuilder report = new StringBuilder("SIM " + mode.name + ": violations " + violations + "\n");
             for (Map.Entry<Kind, Long> e : firstSeed.entrySet()) {

@@ -29,14 +29,16 @@ final class Schedule {
         final String name;
         final Impl impl;
         final String ipv4;
+        final String ipv6;
         final int advskew;
         final boolean preempt;
         final boolean adaptToLoss;
 
-        Member(String name, Impl impl, String ipv4, int advskew, boolean preempt, boolean adaptToLoss) {
+        Member(String name, Impl impl, String ipv4, String ipv6, int advskew, boolean preempt, boolean adaptToLoss) {
             this.name = name;
             this.impl = impl;
             this.ipv4 = ipv4;
+            this.ipv6 = ipv6;
             this.advskew = advskew;
             this.preempt = preempt;
             this.adaptToLoss = adaptToLoss;
@@ -44,7 +46,8 @@ final class Schedule {
 
         @Override
         public String toString() {
-            return name + "=" + impl.name().toLowerCase(Locale.ROOT) + "(" + ipv4 + ", advskew " + advskew
+            return name + "=" + impl.name().toLowerCase(Locale.ROOT) + "(" + ipv4 + (ipv6 == null ? "" : " " + ipv6)
+                    + ", advskew " + advskew
                     + (preempt ? ", preempt" : "") + (impl == Impl.CARP4J ? adaptToLoss ? ", adaptToLoss" : "" : "")
                     + ")";
         }
@@ -102,19 +105,28 @@ final class Schedule {
 
     final long seed;
     final int advbase;
+    final boolean dualStack;
     final List<Member> members;
     final List<Step> steps;
 
-    Schedule(long seed, int advbase, List<Member> members, List<Step> steps) {
+    Schedule(long seed, int advbase, boolean dualStack, List<Member> members, List<Step> steps) {
         this.seed = seed;
         this.advbase = advbase;
+        this.dualStack = dualStack;
         this.members = List.copyOf(members);
         this.steps = List.copyOf(steps);
     }
 
     /** The same schedule with other steps (for shrinking). */
     Schedule withSteps(List<Step> newSteps) {
-        return new Schedule(seed, advbase, members, newSteps);
+        return new Schedule(seed, advbase, dualStack, members, newSteps);
+    }
+
+    /** Whether a carp4j and a ucarp member have equal skews and addresses that network order and ucarp order rank
+     * differently (issue 12). */
+    boolean hasDisagreeingUcarpTie() {
+        return members.stream().anyMatch(m -> m.impl == Impl.UCARP
+                && ScheduleRunner.disagreesWithATiedCarp4j(m.ipv4, m.advskew, members));
     }
 
     /**
@@ -123,13 +135,14 @@ final class Schedule {
      * @param seed        reproduces it
      * @param peers       whether members may run the ucarp/FreeBSD/OpenBSD models (at least one stays carp4j)
      * @param maxSteps    at most this many steps
-     * @param excludeUcarpTies whether to avoid a carp4j and a ucarp member with equal skews whose addresses order
-     *                    differently in network and little-endian order (the known issue 12 dual master)
      * @param bsdTies     whether a FreeBSD or OpenBSD member may share its skew with another member (such ties
      *                    converge only by chance: see {@link ScheduleRunner#withoutBsdTies})
      */
-    static Schedule generate(long seed, boolean peers, int maxSteps, boolean excludeUcarpTies, boolean bsdTies) {
+    static Schedule generate(long seed, boolean peers, int maxSteps, boolean bsdTies) {
         Random r = new Random(seed);
+        // carp4j-only groups are dual-stack half of the time (IPv4 and IPv6 virtual addresses, random IPv6 node
+        // addresses): the tie rule must not let the two families disagree. The peer models speak IPv4 only.
+        boolean dualStack = !peers && r.nextBoolean();
         int n = 2 + r.nextInt(3); // 2-4 members
         int advbase = r.nextInt(5) == 0 ? 2 : 1;
         boolean equalSkews = r.nextInt(3) == 0;
@@ -147,24 +160,24 @@ final class Schedule {
                 // 198.18.x.y with x and y random, so that network order and ucarp's little-endian order disagree
                 ip = "198.18." + (1 + r.nextInt(254)) + "." + (1 + r.nextInt(254));
             } while (!used.add(ip));
+            String ip6 = dualStack ? "fd00::" + Integer.toHexString(1 + r.nextInt(0xfffe)) + ":"
+                    + Integer.toHexString(1 + r.nextInt(0xfffe)) : null;
             int skew = equalSkews ? sharedSkew : skewChoices[r.nextInt(skewChoices.length)];
             boolean preempt = r.nextInt(3) == 0;
             boolean adapt = r.nextBoolean();
             members.add(new Member(String.valueOf((char) ('A' + i)) + (impl == Impl.CARP4J ? ""
-                    : impl == Impl.UCARP ? "u" : impl == Impl.FREEBSD ? "f" : "o"), impl, ip, skew, preempt, adapt));
+                    : impl == Impl.UCARP ? "u" : impl == Impl.FREEBSD ? "f" : "o"), impl, ip, ip6, skew, preempt,
+                    adapt));
         }
         if (!bsdTies) {
             members = ScheduleRunner.withoutBsdTies(members);
-        }
-        if (excludeUcarpTies) {
-            members = ScheduleRunner.withoutDisagreeingUcarpTies(members);
         }
         int count = 1 + r.nextInt(maxSteps);
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             steps.add(randomStep(r, members.size()));
         }
-        return new Schedule(seed, advbase, members, steps);
+        return new Schedule(seed, advbase, dualStack, members, steps);
     }
 
     private static Step randomStep(Random r, int n) {
@@ -197,7 +210,8 @@ final class Schedule {
 
     String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append("seed ").append(seed).append(", advbase ").append(advbase).append(", members ")
+        sb.append("seed ").append(seed).append(", advbase ").append(advbase).append(dualStack ? ", dual-stack" : "")
+                .append(", members ")
                 .append(members.stream().map(Member::toString).collect(Collectors.joining(", "))).append('\n');
         for (int i = 0; i < steps.size(); i++) {
             sb.append("  step ").append(i + 1).append(": ").append(steps.get(i).describe(members)).append('\n');

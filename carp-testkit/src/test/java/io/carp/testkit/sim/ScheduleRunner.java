@@ -49,6 +49,7 @@ final class ScheduleRunner {
     static final Duration SLICE = Duration.ofMillis(100);
     static final int VHID = 7;
     static final String VIP = "198.19.0.100";
+    static final String VIP6 = "fd00::100";
     static final String PASSWORD = "sim-secret";
     /**
      * Every delivery gets an extra delay drawn from [0, 1 ms): real hosts' timers and links are never in perfect
@@ -58,10 +59,12 @@ final class ScheduleRunner {
      */
     static final Duration JITTER = Duration.ofMillis(1);
     private static final InetAddress VIP_ADDRESS;
+    private static final InetAddress VIP6_ADDRESS;
 
     static {
         try {
             VIP_ADDRESS = InetAddress.getByAddress(new byte[] {(byte) 198, 19, 0, 100});
+            VIP6_ADDRESS = InetAddress.getByName(VIP6);
         } catch (UnknownHostException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -160,34 +163,8 @@ final class ScheduleRunner {
                     }
                     skew++;
                 }
-                out.set(i, new Member(m.name, m.impl, m.ipv4, skew, m.preempt, m.adaptToLoss));
+                out.set(i, new Member(m.name, m.impl, m.ipv4, m.ipv6, skew, m.preempt, m.adaptToLoss));
             }
-        }
-        return out;
-    }
-
-    /**
-     * Gives every ucarp member whose skew equals a carp4j member's an address on which network order and ucarp's
-     * little-endian order agree about that carp4j member (issue 12: otherwise both stay MASTER after a heal).
-     */
-    static List<Member> withoutDisagreeingUcarpTies(List<Member> members) {
-        List<Member> out = new ArrayList<>(members);
-        Random r = new Random(members.hashCode());
-        Set<String> used = new HashSet<>();
-        members.forEach(m -> used.add(m.ipv4));
-        for (int i = 0; i < out.size(); i++) {
-            Member u = out.get(i);
-            if (u.impl != Impl.UCARP) {
-                continue;
-            }
-            String ip = u.ipv4;
-            while (disagreesWithATiedCarp4j(ip, u.advskew, out)) {
-                do {
-                    ip = "198.18." + (1 + r.nextInt(254)) + "." + (1 + r.nextInt(254));
-                } while (used.contains(ip));
-            }
-            used.add(ip);
-            out.set(i, new Member(u.name, u.impl, ip, u.advskew, u.preempt, u.adaptToLoss));
         }
         return out;
     }
@@ -258,8 +235,11 @@ final class ScheduleRunner {
             for (Member m : s.members) {
                 CarpGroupBuilder b = CarpGroup.builder().vhid(VHID).password(PASSWORD).virtualAddress(VIP)
                         .advbase(s.advbase).advskew(m.advskew).preempt(m.preempt);
+                if (s.dualStack) {
+                    b.virtualAddress(VIP6);
+                }
                 if (m.impl == Impl.CARP4J) {
-                    SimulatedNode node = net.node(m.name, m.ipv4);
+                    SimulatedNode node = net.node(m.name, m.ipv4, m.ipv6);
                     node.start(b.adaptToLoss(m.adaptToLoss).onStateChange(e -> {
                         if (net.inProtocolEvent() && callbackViolation == null) {
                             callbackViolation = "the state callback of " + m.name + " (" + e.from() + " -> " + e.to()
@@ -461,6 +441,10 @@ final class ScheduleRunner {
                 boolean live = n.isRunning() && !n.isFrozen();
                 boolean master = n.state(VHID) == CarpState.MASTER;
                 boolean holds = n.holdsAddress(VIP_ADDRESS);
+                if (s.dualStack && n.holdsAddress(VIP6_ADDRESS) != holds) {
+                    return fail(Kind.ADDRESS, n.name() + " holds " + (holds ? VIP + " but not " + VIP6
+                            : VIP6 + " but not " + VIP));
+                }
                 if (live) {
                     eligible++;
                     if (master) {
