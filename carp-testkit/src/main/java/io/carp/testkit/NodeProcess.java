@@ -5,7 +5,7 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStats;
 import io.carp.DropReason;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import io.carp.spi.CarpDispatcher;
 import io.carp.spi.ProtocolLoop;
 import java.nio.ByteBuffer;

@@ -3,12 +3,13 @@ package io.carp.testkit;
 import io.carp.CarpConfig;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.CarpTiming;
-import io.carp.protocol.InboundPacket;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
+import io.carp.StateChangeCause;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpAuthenticator;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.InboundPacket;
+import io.carp.internal.time.CarpTiming;
 import io.carp.spi.ProtocolLoop;
 import io.carp.testkit.internal.PeerRules;
 import java.io.UncheckedIOException;
@@ -194,9 +195,9 @@ final class PeerDaemon implements PeerRules.Effects {
     }
 
     @Override
-    public void stateChanged(CarpState from, CarpState to, String reason) {
+    public void stateChanged(CarpState from, CarpState to, StateChangeCause cause, String reason) {
         node.network().recorder().transition(node.name(), new CarpStateEvent(config.vhid(), model.name(), from, to,
-                model.name() + ": " + reason, now(), Instant.EPOCH));
+                cause, model.name() + ": " + reason, now(), Instant.EPOCH));
     }
 
     private long now() {

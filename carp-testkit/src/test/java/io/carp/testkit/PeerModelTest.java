@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpState;
 import io.carp.DropReason;
-import io.carp.protocol.CarpTiming;
+import io.carp.internal.time.CarpTiming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

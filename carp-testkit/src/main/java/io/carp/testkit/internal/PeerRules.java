@@ -1,7 +1,8 @@
 package io.carp.testkit.internal;
 
 import io.carp.CarpState;
-import io.carp.protocol.CarpConstants;
+import io.carp.StateChangeCause;
+import io.carp.internal.protocol.CarpConstants;
 
 /**
  * The election rules of another CARP implementation, as a passive state machine fed {@code (now, event)}: what the
@@ -65,7 +66,7 @@ public final class PeerRules {
         void announce();
 
         /** The state changed. */
-        void stateChanged(CarpState from, CarpState to, String reason);
+        void stateChanged(CarpState from, CarpState to, StateChangeCause cause, String reason);
     }
 
     /** No timer armed. */
@@ -143,9 +144,9 @@ public final class PeerRules {
     public void start(long now, boolean linkUp) {
         running = true;
         if (linkUp) {
-            enterBackup(now, "started");
+            enterBackup(now, StateChangeCause.STARTED, "started");
         } else if (kind == Kind.UCARP) {
-            transition(CarpState.BACKUP, "started, link down"); // carp_setrun(INIT) -> BACKUP, then !IFF_RUNNING
+            transition(CarpState.BACKUP, StateChangeCause.STARTED, "started, link down"); // carp_setrun(INIT) -> BACKUP, then !IFF_RUNNING
         }
     }
 
@@ -159,7 +160,7 @@ public final class PeerRules {
         }
         running = false;
         clearTimers();
-        transition(CarpState.INIT, "stopped");
+        transition(CarpState.INIT, StateChangeCause.STOPPED, "stopped");
     }
 
     /** Carrier lost or back. */
@@ -173,12 +174,13 @@ public final class PeerRules {
             }
             clearTimers();
             // ucarp: IFF_RUNNING clear -> BACKUP with the timers cleared; the kernels: INIT.
-            transition(kind == Kind.UCARP ? CarpState.BACKUP : CarpState.INIT, "link down");
+            transition(kind == Kind.UCARP ? CarpState.BACKUP : CarpState.INIT, StateChangeCause.LINK_DOWN,
+                    "link down");
         } else {
             if (kind == Kind.UCARP && state == CarpState.BACKUP) {
                 armBackupTimers(now); // carp_setrun() in BACKUP
             } else if (state == CarpState.INIT) {
-                enterBackup(now, "link up");
+                enterBackup(now, StateChangeCause.LINK_UP, "link up");
             }
         }
     }
@@ -213,7 +215,8 @@ public final class PeerRules {
             case UCARP:
                 if (ours > theirs || (ours == theirs && tieLost(peer))) {
                     sendAdvert(now); // "To be really sure the new master knows..."
-                    leaveMaster(now, ours > theirs ? "preferred master advertised (faster)"
+                    leaveMaster(now, ours > theirs ? StateChangeCause.PREEMPTED : StateChangeCause.EQUAL_ADVERTISEMENT,
+                            ours > theirs ? "preferred master advertised (faster)"
                             : "preferred master advertised (equal, lower s_addr as a little-endian integer)");
                 } else {
                     effects.announce(); // "Non-preferred master advertising: reasserting control of VIP"
@@ -221,13 +224,16 @@ public final class PeerRules {
                 break;
             case FREEBSD:
                 if (ours >= theirs) {
-                    leaveMaster(now, ours > theirs ? "more frequent advertisement received"
+                    leaveMaster(now, ours > theirs ? StateChangeCause.PREEMPTED : StateChangeCause.EQUAL_ADVERTISEMENT,
+                            ours > theirs ? "more frequent advertisement received"
                             : "more frequent advertisement received (equal: FreeBSD steps down)");
                 }
                 break;
             case OPENBSD:
                 if ((ours >= theirs && peerDemote <= demoteByte()) || peerDemote < demoteByte()) {
-                    leaveMaster(now, peerDemote < demoteByte() ? "less demoted master advertised"
+                    leaveMaster(now, peerDemote < demoteByte() ? StateChangeCause.DEMOTED
+                            : ours > theirs ? StateChangeCause.PREEMPTED : StateChangeCause.EQUAL_ADVERTISEMENT,
+                            peerDemote < demoteByte() ? "less demoted master advertised"
                             : ours > theirs ? "more frequent advertisement received"
                             : "equal advertisement received (OpenBSD steps down)");
                 }
@@ -240,16 +246,17 @@ public final class PeerRules {
     private void onAdvertAsBackup(long now, int ours, int theirs, int peerDemote) {
         boolean demoteOk = kind != Kind.OPENBSD || peerDemote >= demoteByte();
         if (preempt && ours < theirs && demoteOk) {
-            masterDown(now, "preempting a slower master");
+            masterDown(now, StateChangeCause.PREEMPTING, "preempting a slower master");
             return;
         }
         if (kind == Kind.OPENBSD && peerDemote > demoteByte()) {
-            masterDown(now, "master is more demoted");
+            masterDown(now, StateChangeCause.MASTER_DEMOTED, "master is more demoted");
             return;
         }
         int willTimeOut = deadRatio * advbase * 256 + comparedSkew();
         if ((kind != Kind.OPENBSD || advbase != 0) && willTimeOut < theirs) {
-            masterDown(now, "master will time out");
+            masterDown(now, theirs == CarpConstants.CARP_BOW_OUT * 256 + CarpConstants.CARP_BOW_OUT
+                    ? StateChangeCause.BOW_OUT_RECEIVED : StateChangeCause.MASTER_WILL_TIME_OUT, "master will time out");
             return;
         }
         mdDeadline = now + masterDownNanos(); // carp_setrun(sc, af)
@@ -269,7 +276,7 @@ public final class PeerRules {
         if (state == CarpState.MASTER && now >= adDeadline) {
             sendAdvert(now);
         } else if (state == CarpState.BACKUP && now >= mdDeadline) {
-            masterDown(now, "master timed out");
+            masterDown(now, StateChangeCause.MASTER_TIMED_OUT, "master timed out");
         }
     }
 
@@ -286,7 +293,7 @@ public final class PeerRules {
     /** One turn of ucarp's main loop after poll() returned: the master-down check, then a due advertisement. */
     private void wake(long now) {
         if (state == CarpState.BACKUP && mdDeadline != NONE && now >= mdDeadline) {
-            masterDown(now, "master timed out (checked when the poll loop woke up)");
+            masterDown(now, StateChangeCause.MASTER_TIMED_OUT, "master timed out (checked when the poll loop woke up)");
         }
         if (state == CarpState.MASTER && now >= adDeadline) {
             sendAdvert(now);
@@ -296,30 +303,30 @@ public final class PeerRules {
                 ? now + (advbase * 1000L + advskew * 1000L / 256) * 1_000_000L : NONE;
     }
 
-    private void masterDown(long now, String reason) {
+    private void masterDown(long now, StateChangeCause cause, String reason) {
         if (state != CarpState.BACKUP) {
             return;
         }
         effects.claim();
-        transition(CarpState.MASTER, reason);
+        transition(CarpState.MASTER, cause, reason);
         mdDeadline = NONE;
         pollDeadline = NONE;
         sendAdvert(now);
     }
 
-    private void leaveMaster(long now, String reason) {
+    private void leaveMaster(long now, StateChangeCause cause, String reason) {
         effects.release();
         adDeadline = NONE;
-        transition(CarpState.BACKUP, reason);
+        transition(CarpState.BACKUP, cause, reason);
         armBackupTimers(now);
     }
 
-    private void enterBackup(long now, String reason) {
+    private void enterBackup(long now, StateChangeCause cause, String reason) {
         if (state == CarpState.MASTER) {
             effects.release();
         }
         adDeadline = NONE;
-        transition(CarpState.BACKUP, reason);
+        transition(CarpState.BACKUP, cause, reason);
         armBackupTimers(now);
     }
 
@@ -344,11 +351,11 @@ public final class PeerRules {
         pollDeadline = NONE;
     }
 
-    private void transition(CarpState to, String reason) {
+    private void transition(CarpState to, StateChangeCause cause, String reason) {
         CarpState from = state;
         state = to;
         if (from != to) {
-            effects.stateChanged(from, to, reason);
+            effects.stateChanged(from, to, cause, reason);
         }
     }
 
