@@ -50,7 +50,11 @@ import java.util.stream.Collectors;
  *
  * <p><b>Threads.</b> Single-threaded and not thread-safe: use a network and its nodes and groups only from the thread
  * that created it (the test thread). That thread is every group's protocol thread ({@code ProtocolLoop.inLoop()} is
- * true on it), and group callbacks run inline on it while events run.
+ * true on it), and group callbacks run inline on it while events run (or as events of their own, see
+ * {@link #separateCallbackThread(boolean)}).
+ *
+ * <p><b>Other implementations.</b> {@link #peer(String, PeerModel)} adds a host whose group follows ucarp's,
+ * FreeBSD's or OpenBSD's election rules ({@link PeerModel}) next to the carp4j nodes.
  *
  * <p>The segment: packets go to every other node whose link is up and whose process runs, never back to the sender
  * (multicast loop off), after the delay of the {@link LinkModel} (default {@link PerfectLink#DEFAULT}, 100 µs);

@@ -73,7 +73,8 @@ class GroupInvariantsTest {
      * Equal skews with a FreeBSD or OpenBSD member: both kernels step down on a tie, so when such a node has the
      * lowest address nobody stays master and the group converges only when one member times out clearly before the
      * others (FreeBSD groups behave the same). Checked here: exactly one master within 20 master-down intervals
-     * (not 2), every other invariant as usual.
+     * (not 2) while a carp4j member runs (BSD peers left alone are the kernels' business: three with equal skews
+     * went over 60 s without a master at seed 6496 of the long run), every other invariant as usual.
      */
     @Test
     void tiesWithBsdPeersConvergeByChance() {
@@ -118,7 +119,9 @@ class GroupInvariantsTest {
                         + " (%d single-master checks), violations %s, %.1f s%n",
                 mode.name, schedules, base, base + schedules - 1, peerSchedules, ucarpTies, steps, actions, checks,
                 ScheduleRunner.SLICE.toMillis(), singleMasterChecks, violations, seconds);
-        assertTrue(singleMasterChecks > 0, "no schedule reached a single-master check: the test checks nothing");
+        if (schedules >= 10) {
+            assertTrue(singleMasterChecks > 0, "no schedule reached a single-master check: the test checks nothing");
+        }
         if (mode.peers && schedules >= 100) {
             assertTrue(ucarpTies > 0, "no carp4j/ucarp tie whose byte orders disagree was generated");
         }

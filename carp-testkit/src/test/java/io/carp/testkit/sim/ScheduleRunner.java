@@ -97,12 +97,13 @@ final class ScheduleRunner {
      *
      * @param quietIntervals how many of the longest master-down intervals a whole, untouched network needs before
      *                       exactly one master is required (2 for the invariant; more for ties that converge by
-     *                       chance)
+     *                       chance, and then only while a carp4j member runs: three FreeBSD/OpenBSD peers with
+     *                       equal skews left alone were seen without a master for over 20 intervals, seed 6496)
      */
     static Result run(Schedule s, int quietIntervals) {
         Result result = new Result();
         try (SimulatedNetwork net = SimulatedNetwork.create(s.seed)) {
-            new Run(s, net, result, quietIntervals).execute();
+            new Run(s, net, result, quietIntervals, quietIntervals > 2).execute();
             result.timeline = net.timeline();
         }
         return result;
@@ -211,8 +212,10 @@ final class ScheduleRunner {
         private boolean lossy;
         private Duration lastDisturbance = Duration.ZERO;
         private String callbackViolation;
+        private final boolean onlyWithCarp4j;
 
-        Run(Schedule s, SimulatedNetwork net, Result result, int quietIntervals) {
+        Run(Schedule s, SimulatedNetwork net, Result result, int quietIntervals, boolean onlyWithCarp4j) {
+            this.onlyWithCarp4j = onlyWithCarp4j;
             this.s = s;
             this.net = net;
             this.result = result;
@@ -436,9 +439,13 @@ final class ScheduleRunner {
             boolean settled = !partitioned && !faults && !lossy && hosts.stream().allMatch(SimulatedNode::isLinkUp)
                     && net.now().minus(lastDisturbance).compareTo(quiet) >= 0;
             int eligible = 0;
+            int liveCarp4j = 0;
             List<String> masters = new ArrayList<>();
             for (SimulatedNode n : hosts) {
                 boolean live = n.isRunning() && !n.isFrozen();
+                if (live && n.peerModel().isEmpty()) {
+                    liveCarp4j++;
+                }
                 boolean master = n.state(VHID) == CarpState.MASTER;
                 boolean holds = n.holdsAddress(VIP_ADDRESS);
                 if (s.dualStack && n.holdsAddress(VIP6_ADDRESS) != holds) {
@@ -459,7 +466,7 @@ final class ScheduleRunner {
                             + " holds " + VIP + " after " + quiet.toMillis() + " ms of quiet");
                 }
             }
-            if (settled && eligible > 0) {
+            if (settled && eligible > 0 && (liveCarp4j > 0 || !onlyWithCarp4j)) {
                 result.singleMasterChecks++;
                 if (masters.size() != 1) {
                     return fail(Kind.SINGLE_MASTER, masters.size() + " masters " + masters + " among " + eligible
