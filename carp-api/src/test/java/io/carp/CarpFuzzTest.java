@@ -511,6 +511,9 @@ class CarpFuzzTest {
 
         assertEquals(total, h.packets);
         for (DropReason r : DropReason.values()) {
+            if (r == DropReason.REPLAY) {
+                continue; // only replay-protected groups drop as REPLAY; these two groups run plain CARP
+            }
             assertTrue(h.outcomes[r.ordinal()] > 0, "the run never produced " + r + ": the fuzzer is too weak");
         }
         assertTrue(h.outcomes[ACCEPTED] > 0, "nothing was accepted");
