@@ -2,8 +2,8 @@ package io.carp.benchmarks;
 
 import io.carp.internal.protocol.AuthKeys;
 import io.carp.internal.protocol.ReplayProtectedAuthenticator;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpCodec;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpCodec;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,10 +1,6 @@
 package io.carp.internal.protocol;
 
 import io.carp.DropReason;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.CarpConstants;
-import io.carp.protocol.InternetChecksum;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

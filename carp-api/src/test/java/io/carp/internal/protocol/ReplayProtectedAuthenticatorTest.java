@@ -13,11 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.DropReason;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.InboundPacket;
-import io.carp.protocol.InternetChecksum;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
