@@ -1,5 +1,6 @@
 package io.carp;
 
+import io.carp.internal.group.Secrets;
 import io.carp.internal.protocol.AuthKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -36,6 +37,10 @@ public final class Authentication {
     public static final int MIN_SECRET_LENGTH = 8;
     /** Longest secret accepted, in bytes. */
     public static final int MAX_SECRET_LENGTH = 1024;
+
+    static {
+        Secrets.install((Secrets.AuthenticationAccess) a -> a.keys);
+    }
 
     private final AuthKeys keys;
 
@@ -140,11 +145,6 @@ public final class Authentication {
     /** The ids of the keys accepted on receipt (one, or two while a key changes), ascending. */
     public Set<Integer> acceptedKeyIds() {
         return keys.keyIds();
-    }
-
-    /** For the group: the derived keys. */
-    AuthKeys keys() {
-        return keys;
     }
 
     private static byte[] derive(String groupId, byte[] secret) {

@@ -1,5 +1,6 @@
 package io.carp;
 
+import io.carp.internal.group.Secrets;
 import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * The immutable, validated configuration of one CARP group, produced by {@link CarpGroupBuilder#build()}.
  *
- * <p>{@link #toString()} never shows the password.
+ * <p>There is no getter for the password, and {@link #toString()} shows only the authentication mode. The group
+ * zeroes this object's copy of the password when it closes.
  */
 public final class CarpConfig {
     /** Default advertisement base interval: {@value} s (BSD {@code CARP_DFLTINTV}). */
@@ -20,6 +22,23 @@ public final class CarpConfig {
     public static final int DEFAULT_DEAD_RATIO = 3;
     /** Length of the CARP HMAC-SHA1 key buffer: {@code noPassword()} is this many zero bytes (BSD {@code CARP_KEY_LEN}). */
     static final int KEY_LENGTH = 20;
+
+    static {
+        Secrets.install(new Secrets.ConfigAccess() {
+            @Override
+            public byte[] password(CarpConfig config) {
+                byte[] p = config.password;
+                return p == null ? null : p.clone();
+            }
+
+            @Override
+            public void destroyPassword(CarpConfig config) {
+                if (config.password != null) {
+                    java.util.Arrays.fill(config.password, (byte) 0);
+                }
+            }
+        });
+    }
 
     private final String interfaceName;
     private final int vhid;
@@ -105,11 +124,6 @@ public final class CarpConfig {
     /** Virtual host id, 1-255. */
     public int vhid() {
         return vhid;
-    }
-
-    /** A copy of the password bytes (1-19 bytes): the HMAC-SHA1 key. */
-    public byte[] password() {
-        return password == null ? null : password.clone();
     }
 
     /** The replay-protected mode, if the group was built with {@link CarpGroupBuilder#authentication}. */

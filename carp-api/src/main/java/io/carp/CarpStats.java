@@ -55,4 +55,10 @@ public interface CarpStats {
 
     /** How long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet. */
     long lastClaimDurationNanos();
+
+    /**
+     * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
+     * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
+     */
+    String authenticationMode();
 }

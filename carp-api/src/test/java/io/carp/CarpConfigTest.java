@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.internal.group.Secrets;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class CarpConfigTest {
         assertEquals(Optional.empty(), config.sourceAddress());
         assertEquals(Duration.ofSeconds(1), config.advertisementInterval());
         assertEquals(Duration.ofSeconds(3), config.masterDownInterval());
-        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), config.password());
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), Secrets.password(config));
     }
 
     @Test
@@ -92,7 +93,7 @@ class CarpConfigTest {
         assertEquals(Duration.ofNanos(3_906_250), low.advertisementInterval());
         CarpConfig high = valid().vhid(255).advbase(255).advskew(254).deadRatio(255).demotion(240)
                 .password("1234567890123456789").interfaceName("a23456789012345").buildConfig();
-        assertEquals(19, high.password().length);
+        assertEquals(19, Secrets.password(high).length);
     }
 
     @Test
@@ -110,8 +111,18 @@ class CarpConfigTest {
         byte[] password = "secret".getBytes(StandardCharsets.UTF_8);
         CarpConfig config = valid().password(password).buildConfig();
         password[0] = 'X';
-        config.password()[1] = 'X';
-        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), config.password());
+        Secrets.password(config)[1] = 'X';
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), Secrets.password(config));
+    }
+
+    @Test
+    void shouldHaveNoPublicMethodReturningBytes() {
+        for (java.lang.reflect.Method m : CarpConfig.class.getMethods()) {
+            assertFalse(m.getReturnType() == byte[].class, "public getter of bytes: " + m);
+        }
+        for (java.lang.reflect.Method m : Authentication.class.getMethods()) {
+            assertFalse(m.getReturnType() == byte[].class, "public getter of bytes: " + m);
+        }
     }
 
     @Test

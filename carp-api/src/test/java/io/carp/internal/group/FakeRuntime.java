@@ -85,7 +85,7 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
         dispatcher.register(group);
         endpoint = group;
         CarpConfig c = group.config();
-        authenticator = new CarpAuthenticator(c.password(), c.vhid(), c.virtualAddresses());
+        authenticator = new CarpAuthenticator(Secrets.password(c), c.vhid(), c.virtualAddresses());
         return new Binding(group);
     }
 
