@@ -101,7 +101,8 @@ public final class FakeRuntime implements CarpRuntime, GroupAttacher {
      */
     public void advertisementFrom(String peer, int advbase, int advskew) {
         CarpConfig c = group.config();
-        CarpAuthenticator auth = new CarpAuthenticator(c.password(), c.vhid(), c.virtualAddresses());
+        CarpAuthenticator auth = new CarpAuthenticator(io.carp.internal.group.Secrets.password(c), c.vhid(),
+                c.virtualAddresses());
         long counter = peerCounter++;
         byte[] header = CarpCodec.encode(c.vhid(), advskew, 0, advbase, counter, auth.digest(counter));
         dispatcher.receive(new IpEnvelope(IpFamily.IPV4, address(peer), address("224.0.0.18"), 255),
