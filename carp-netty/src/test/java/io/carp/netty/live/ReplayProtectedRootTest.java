@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
  * single authentication drop; a third namespace captures one of the master's adverts, and after the master has
  * stopped, takes the master's address and sends the captured CARP bytes again from it (the kernel builds the IP
  * header, so the packet is exactly the captured one): the backup, now master, drops every copy as {@code replay} and
- * stays master.
+ * stays master. Next to a real ucarp on the same vhid, neither accepts the other (fail closed both ways).
  */
-@LinuxRootTest("replay-protected CARP between network namespaces")
+@LinuxRootTest(value = "replay-protected CARP between network namespaces, next to a real ucarp", ucarp = true)
 class ReplayProtectedRootTest {
     private static final String NS_A = "uni-rp-a";
     private static final String NS_B = "uni-rp-b";
     private static final String NS_X = "uni-rp-x";
+    private static final String NS_U = "uni-rp-u";
     private static final String NS_BR = "uni-rp-br";
     private static final String A_IP = "198.18.101.1";
     private static final Authentication AUTH = Authentication.replayProtected("live-test", 1, "live test secret");
@@ -46,11 +47,13 @@ class ReplayProtectedRootTest {
         lab.namespace(NS_A);
         lab.namespace(NS_B);
         lab.namespace(NS_X);
+        lab.namespace(NS_U);
         lab.namespace(NS_BR);
         lab.bridge(NS_BR, "br0");
         lab.plug(NS_A, "unrpa", A_IP + "/24", NS_BR, "br0", "unrppa");
         lab.plug(NS_B, "unrpb", "198.18.101.2/24", NS_BR, "br0", "unrppb");
         lab.plug(NS_X, "unrpx", "198.18.101.66/24", NS_BR, "br0", "unrppx");
+        lab.plug(NS_U, "unrpu", "198.18.101.67/24", NS_BR, "br0", "unrppu");
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }
@@ -63,7 +66,11 @@ class ReplayProtectedRootTest {
     }
 
     private static CarpGroup group(NettyCarpRuntime runtime, String interfaceName, int advskew) {
-        return CarpGroup.builder().interfaceName(interfaceName).vhid(63).authentication(AUTH)
+        return group(runtime, interfaceName, advskew, 63);
+    }
+
+    private static CarpGroup group(NettyCarpRuntime runtime, String interfaceName, int advskew, int vhid) {
+        return CarpGroup.builder().interfaceName(interfaceName).vhid(vhid).authentication(AUTH)
                 .virtualAddress("198.18.101.100").virtualAddress("fd00:198:18:101::100").advskew(advskew)
                 .manageAddresses(false).runtime(runtime).build();
     }
@@ -108,6 +115,29 @@ class ReplayProtectedRootTest {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    @Test
+    void shouldNeverAcceptRealUcarpNorBeAcceptedByIt() throws Exception {
+        CarpGroup a = group(runtimeA, "unrpa", 0, 64);
+        String ucarpPath = io.carp.netty.testing.Tools.ucarp().orElseThrow().toString();
+        try {
+            a.start();
+            Await.until("A master", () -> a.state() == CarpState.MASTER, () -> "A " + a.state());
+            io.carp.netty.testing.LiveProcess ucarp = lab.start("ucarp", NS_U, List.of(ucarpPath,
+                    "--interface=unrpu", "--srcip=198.18.101.67", "--vhid=64", "--pass=ucarp-pw",
+                    "--addr=198.18.101.101", "--advbase=1", "--advskew=100"));
+            Await.until("ucarp refuses A's adverts and becomes master itself",
+                    () -> ucarp.count(l -> l.contains("Bad digest")) >= 3
+                            && ucarp.printed(l -> l.contains("Switching to state: MASTER")), ucarp::output);
+            Await.until("A refuses ucarp's adverts as plain CARP", () -> a.stats().dropped(DropReason.BAD_AUTH) >= 3,
+                    () -> "bad_auth " + a.stats().dropped(DropReason.BAD_AUTH));
+            assertEquals(CarpState.MASTER, a.state(), "A never heard an advert it accepts");
+            assertEquals(0, a.stats().ipv4PacketsReceived());
+            ucarp.kill();
+        } finally {
+            a.close();
         }
     }
 }
