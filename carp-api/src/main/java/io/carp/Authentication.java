@@ -1,7 +1,7 @@
 package io.carp;
 
-import io.carp.internal.group.Secrets;
-import io.carp.internal.protocol.AuthKeys;
+import io.carp.internal.crypto.AuthKeys;
+import io.carp.internal.crypto.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public final class Authentication {
     public static final int MAX_SECRET_LENGTH = 1024;
 
     static {
-        Secrets.install((Secrets.AuthenticationAccess) a -> a.keys);
+        Secrets.installAuthenticationAccess(a -> ((Authentication) a).keys);
     }
 
     private final AuthKeys keys;

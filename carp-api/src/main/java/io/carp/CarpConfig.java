@@ -1,6 +1,6 @@
 package io.carp;
 
-import io.carp.internal.group.Secrets;
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -24,18 +24,13 @@ public final class CarpConfig {
     static final int KEY_LENGTH = 20;
 
     static {
-        Secrets.install(new Secrets.ConfigAccess() {
-            @Override
-            public byte[] password(CarpConfig config) {
-                byte[] p = config.password;
-                return p == null ? null : p.clone();
-            }
-
-            @Override
-            public void destroyPassword(CarpConfig config) {
-                if (config.password != null) {
-                    java.util.Arrays.fill(config.password, (byte) 0);
-                }
+        Secrets.installConfigAccess(config -> {
+            byte[] p = ((CarpConfig) config).password;
+            return p == null ? null : p.clone();
+        }, config -> {
+            byte[] p = ((CarpConfig) config).password;
+            if (p != null) {
+                java.util.Arrays.fill(p, (byte) 0);
             }
         });
     }

@@ -1,6 +1,6 @@
 package io.carp.benchmarks;
 
-import io.carp.internal.protocol.AuthKeys;
+import io.carp.internal.crypto.AuthKeys;
 import io.carp.internal.protocol.ReplayProtectedAuthenticator;
 import io.carp.internal.protocol.CarpAdvertisement;
 import io.carp.internal.protocol.CarpCodec;

@@ -101,7 +101,7 @@ public final class FakeRuntime implements CarpRuntime, GroupAttacher {
      */
     public void advertisementFrom(String peer, int advbase, int advskew) {
         CarpConfig c = group.config();
-        CarpAuthenticator auth = new CarpAuthenticator(io.carp.internal.group.Secrets.password(c), c.vhid(),
+        CarpAuthenticator auth = new CarpAuthenticator(io.carp.internal.crypto.Secrets.password(c), c.vhid(),
                 c.virtualAddresses());
         long counter = peerCounter++;
         byte[] header = CarpCodec.encode(c.vhid(), advskew, 0, advbase, counter, auth.digest(counter));

@@ -1,9 +1,11 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.Authentication;
 import io.carp.CarpConfig;
 import io.carp.DropReason;
-import io.carp.internal.protocol.AuthKeys;
+import io.carp.internal.crypto.AuthKeys;
 import io.carp.internal.protocol.CarpAdvertisement;
 import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpCodec;

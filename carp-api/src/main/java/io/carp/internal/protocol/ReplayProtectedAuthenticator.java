@@ -1,6 +1,8 @@
 package io.carp.internal.protocol;
 
 import io.carp.DropReason;
+import io.carp.internal.crypto.AuthKeys;
+import io.carp.internal.crypto.HmacSha256;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.CarpConfig;
 import io.carp.InetAddressLiterals;
 

@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

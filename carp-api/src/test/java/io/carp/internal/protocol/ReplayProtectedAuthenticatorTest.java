@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.DropReason;
+import io.carp.internal.crypto.AuthKeys;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.carp.internal.protocol;
+package io.carp.internal.crypto;
 
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -10,9 +10,11 @@ import java.util.Arrays;
  * that {@link #destroy()} can zero them ({@code javax.crypto.Mac} keeps its key where nobody can wipe it). Tests check
  * it against {@code javax.crypto.Mac}. Not thread-safe.
  */
-final class HmacSha256 {
-    static final int BLOCK = 64;
-    static final int LENGTH = 32;
+public final class HmacSha256 {
+    /** SHA-256 block length, bytes. */
+    public static final int BLOCK = 64;
+    /** Tag length, bytes. */
+    public static final int LENGTH = 32;
 
     private final MessageDigest sha256;
     private final byte[] ipad = new byte[BLOCK];
@@ -24,7 +26,7 @@ final class HmacSha256 {
      *
      * @param key any length; longer than 64 bytes is hashed first, as RFC 2104 says
      */
-    HmacSha256(byte[] key) {
+    public HmacSha256(byte[] key) {
         this.sha256 = newSha256();
         byte[] k = key.length > BLOCK ? sha256.digest(key) : key;
         for (int i = 0; i < BLOCK; i++) {
@@ -37,7 +39,8 @@ final class HmacSha256 {
         }
     }
 
-    static MessageDigest newSha256() {
+    /** A new SHA-256 digest. */
+    public static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -46,23 +49,26 @@ final class HmacSha256 {
     }
 
     /** Starts a MAC: feed the message with {@link #update} and end with {@link #doFinal}. */
-    HmacSha256 begin() {
+    public HmacSha256 begin() {
         sha256.reset();
         sha256.update(ipad);
         return this;
     }
 
-    HmacSha256 update(byte[] b, int off, int len) {
+    /** Feeds part of an array. */
+    public HmacSha256 update(byte[] b, int off, int len) {
         sha256.update(b, off, len);
         return this;
     }
 
-    HmacSha256 update(byte[] b) {
+    /** Feeds an array. */
+    public HmacSha256 update(byte[] b) {
         sha256.update(b);
         return this;
     }
 
-    HmacSha256 update(byte b) {
+    /** Feeds one byte. */
+    public HmacSha256 update(byte b) {
         sha256.update(b);
         return this;
     }
@@ -73,7 +79,7 @@ final class HmacSha256 {
      * @param out    destination of the 32 bytes
      * @param offset where they go
      */
-    void doFinal(byte[] out, int offset) {
+    public void doFinal(byte[] out, int offset) {
         if (offset < 0 || offset > out.length - LENGTH) {
             sha256.reset();
             throw new IllegalArgumentException("out: need 32 bytes at offset " + offset + " of a " + out.length
@@ -91,14 +97,14 @@ final class HmacSha256 {
     }
 
     /** One-shot MAC of a message. */
-    byte[] mac(byte[] message) {
+    public byte[] mac(byte[] message) {
         byte[] out = new byte[LENGTH];
         begin().update(message).doFinal(out, 0);
         return out;
     }
 
     /** Zeroes the key material; the instance must not be used afterwards. */
-    void destroy() {
+    public void destroy() {
         Arrays.fill(ipad, (byte) 0);
         Arrays.fill(opad, (byte) 0);
         Arrays.fill(inner, (byte) 0);

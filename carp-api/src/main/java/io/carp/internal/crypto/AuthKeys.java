@@ -1,4 +1,4 @@
-package io.carp.internal.protocol;
+package io.carp.internal.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.carp.internal.protocol;
+package io.carp.internal.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
