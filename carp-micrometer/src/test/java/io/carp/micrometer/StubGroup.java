@@ -124,6 +124,11 @@ final class StubGroup implements CarpGroup {
             public String authenticationMode() {
                 return "hmac-sha1 (password)";
             }
+
+            @Override
+            public long currentMasterDownNanos() {
+                return -1;
+            }
         };
     }
 

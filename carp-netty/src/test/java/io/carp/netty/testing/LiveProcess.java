@@ -111,6 +111,16 @@ public final class LiveProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Sends SIGTERM (a clean stop: the JVM runs its shutdown hooks) and returns at once. */
+    public void terminate() {
+        NetnsLab.run(false, "kill", "-TERM", Long.toString(process.pid()));
+    }
+
+    /** Waits for the process to end. */
+    public boolean awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
