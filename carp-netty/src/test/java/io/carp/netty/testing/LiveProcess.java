@@ -116,6 +116,17 @@ public final class LiveProcess implements AutoCloseable {
         NetnsLab.run(false, "kill", "-TERM", Long.toString(process.pid()));
     }
 
+    /**
+     * SIGTERM (a graceful stop, as systemd or Kubernetes sends it), then waits for the process to end.
+     *
+     * @param timeoutMillis how long to wait
+     * @return whether it ended in time
+     */
+    public boolean terminate(long timeoutMillis) throws InterruptedException {
+        terminate();
+        return awaitExit(timeoutMillis);
+    }
+
     /** Waits for the process to end. */
     public boolean awaitExit(long timeoutMillis) throws InterruptedException {
         return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
