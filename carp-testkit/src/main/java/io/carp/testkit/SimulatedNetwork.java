@@ -243,6 +243,24 @@ public final class SimulatedNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a recorded advertisement again, byte for byte, as an attacker on the link who captured it would: every
+     * node whose link is up receives it now, with no link delay or loss, from the original sender's address. It is not
+     * recorded again. Plain CARP accepts such a copy (its counter is never checked); the replay-protected mode drops it
+     * as {@link io.carp.DropReason#REPLAY}. Run {@link #advanceBy} to let the nodes react.
+     *
+     * @param capture an advertisement from {@link #advertisements()} or {@link #takeAdvertisement()}
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void replay(RecordedAdvertisement capture) {
+        checkOpen("replay()");
+        byte[] packet = capture.bytes();
+        IpFamily family = capture.family();
+        for (SimulatedNode node : List.copyOf(nodes)) {
+            scheduler.schedule(clock.nanoTime(), () -> node.receive(family, packet), null);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ time
 
     /** The network's clock (virtual time; advance it with {@link #advanceBy} and {@link #runUntil}). */
