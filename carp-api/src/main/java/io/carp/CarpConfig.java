@@ -1,5 +1,6 @@
 package io.carp;
 
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -9,7 +10,8 @@ import java.util.Optional;
 /**
  * The immutable, validated configuration of one CARP group, produced by {@link CarpGroupBuilder#build()}.
  *
- * <p>{@link #toString()} never shows the password.
+ * <p>There is no getter for the password, and {@link #toString()} shows only the authentication mode. The group
+ * zeroes this object's copy of the password when it closes.
  */
 public final class CarpConfig {
     /** Default advertisement base interval: {@value} s (BSD {@code CARP_DFLTINTV}). */
@@ -18,10 +20,32 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /**
+     * Default timeout of one health-check run: 5 s. A run that has not answered by then counts as failing (see
+     * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
+     */
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Length of the CARP HMAC-SHA1 key buffer: {@code noPassword()} is this many zero bytes (BSD {@code CARP_KEY_LEN}). */
+    static final int KEY_LENGTH = 20;
+
+    static {
+        Secrets.installConfigAccess(config -> {
+            byte[] p = ((CarpConfig) config).password;
+            return p == null ? null : p.clone();
+        }, config -> {
+            byte[] p = ((CarpConfig) config).password;
+            if (p != null) {
+                java.util.Arrays.fill(p, (byte) 0);
+            }
+        });
+    }
 
     private final String interfaceName;
     private final int vhid;
     private final byte[] password;
+    private final Authentication authentication;
+    private final boolean noPassword;
     private final List<InetAddress> virtualAddresses;
     private final int advbase;
     private final int advskew;
@@ -34,13 +58,16 @@ public final class CarpConfig {
     private final boolean adaptToLoss;
     private final boolean ignoreLinkState;
 
-    CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
+    CarpConfig(String interfaceName, int vhid, byte[] password, Authentication authentication,
+               List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState) {
         this.interfaceName = interfaceName;
         this.vhid = vhid;
-        this.password = password.clone();
+        this.password = password == null ? null : password.clone();
+        this.authentication = authentication;
+        this.noPassword = password != null && isAllZero(password);
         this.virtualAddresses = List.copyOf(virtualAddresses);
         this.advbase = advbase;
         this.advskew = advskew;
@@ -56,7 +83,7 @@ public final class CarpConfig {
 
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
-     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -100,9 +127,30 @@ public final class CarpConfig {
         return vhid;
     }
 
-    /** A copy of the password bytes (1-19 bytes): the HMAC-SHA1 key. */
-    public byte[] password() {
-        return password.clone();
+    /** The replay-protected mode, if the group was built with {@link CarpGroupBuilder#authentication}. */
+    public Optional<Authentication> authentication() {
+        return Optional.ofNullable(authentication);
+    }
+
+    /**
+     * How adverts are authenticated, for logs and stats: {@code hmac-sha1 (password)}, {@code hmac-sha1 (no password,
+     * all-zero key)}, or the replay-protected mode with its group id and key ids, e.g.
+     * {@code replay-protected(group "web-vip", sends key 1, accepts keys [1])}. Never a password or key.
+     */
+    public String authenticationMode() {
+        if (authentication != null) {
+            return authentication.toString();
+        }
+        return noPassword ? "hmac-sha1 (no password, all-zero key)" : "hmac-sha1 (password)";
+    }
+
+    private static boolean isAllZero(byte[] password) {
+        for (byte b : password) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The virtual addresses (IPv4 and/or IPv6) that move together with this group, in configuration order. */
@@ -150,15 +198,19 @@ public final class CarpConfig {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.intervalTicks(advbase, advskew)));
     }
 
-    /** How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s. */
+    /**
+     * How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s, as
+     * configured. With {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}.
+     */
     public Duration masterDownInterval() {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(advbase, advskew, deadRatio)));
     }
 
     @Override
     public String toString() {
-        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", password=<" + password.length
-                + " bytes, redacted>, addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
+        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", auth=" + authenticationMode()
+                + ", addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())

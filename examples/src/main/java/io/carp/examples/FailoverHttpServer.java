@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * removes it when leaving MASTER. Every answer names the node that served it, so a client sees the failover.
  *
  * <pre>
- * java -cp carp-cli.jar io.carp.examples.FailoverHttpServer --interface eth0 --vhid 70 --pass secret \
+ * java -cp carp-examples.jar io.carp.examples.FailoverHttpServer --interface eth0 --vhid 70 --pass secret \
  *      --addr 198.18.70.100 --port 8080 --advskew 0 --name node-a
  * </pre>
  *
@@ -192,7 +192,8 @@ public final class FailoverHttpServer implements AutoCloseable {
             System.exit(1);
             return;
         }
-        NettyCarpRuntime runtime = NettyCarpRuntime.create();
+        // This program orders its own shutdown (the server, then the runtime), so the runtime's hook is off.
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().bowOutOnShutdown(false).build();
         FailoverHttpServer server = create(group.runtime(runtime), listen, a.name != null ? a.name : a.interfaceName);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.AddressManager;
 import io.carp.CarpClock;
 import io.carp.CarpConfig;
@@ -8,17 +10,20 @@ import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
 import io.carp.DropReason;
+import io.carp.Authentication;
 import io.carp.GroupSpec;
 import io.carp.StateChangeCause;
 import io.carp.internal.protocol.CarpAdvertisement;
-import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.time.CarpTiming;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -45,6 +50,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final DemotionSources demotions;
     private final HealthChecks healthChecks;
     private final GroupEvents events;
+    private final GroupAuthenticator authenticator;
     private final Advertiser advertiser;
     private final InboundFilter inbound;
     private final AddressKeeper addresses;
@@ -88,11 +94,13 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
                 spec.healthCheckExecutor() != null ? spec.healthCheckExecutor() : DefaultCallbackExecutor.get());
         this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
                 config.demotion(), config.adaptToLoss(), this);
-        CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
-                config.virtualAddresses());
+        // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
+        this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet4Address)
+                && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
+        this.authenticator = GroupAuthenticator.of(config);
+        this.stats.authenticationMode(authenticator.mode());
         this.advertiser = new Advertiser(label, config, authenticator, stats);
-        this.inbound = new InboundFilter(label, authenticator,
-                new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+        this.inbound = new InboundFilter(label, authenticator, stats);
         this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
                 this::now);
     }
@@ -134,6 +142,12 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             stats.clock(loop.clock());
             started = true;
         }
+        if (config.authentication().isPresent()) {
+            LOG.log(Level.INFO, "{0}: adverts authenticated with {1}", label, authenticator.mode());
+        } else if (config.authenticationMode().contains("no password")) {
+            LOG.log(Level.WARNING, "{0}: no password (BSD''s all-zero key): anybody on the link can forge this group''s"
+                    + " advertisements", label);
+        }
         LoopHops.run(loop, () -> {
             advertiser.bind(binding);
             machine.start(now(), config.ignoreLinkState() || binding.linkUp());
@@ -154,6 +168,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             }
             closed = true;
             if (!started) {
+                destroyKeys();
                 return;
             }
         }
@@ -163,7 +178,37 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             setWaitingForLink(false);
             timer.cancel();
             binding.detach();
+            destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
         }, CLOSE_TIMEOUT_MILLIS, label);
+    }
+
+    /** Zeroes the key material of the group and the config's copy of the password. */
+    private void destroyKeys() {
+        authenticator.destroy();
+        Secrets.destroyPassword(config);
+    }
+
+    @Override
+    public void setAuthentication(Authentication authentication) {
+        Objects.requireNonNull(authentication, "authentication");
+        if (config.authentication().isEmpty()) {
+            authenticator.update(authentication); // throws: a plain CARP group
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("setAuthentication(): the group is closed");
+            }
+            if (!started) {
+                authenticator.update(authentication);
+                stats.authenticationMode(authenticator.mode());
+                return;
+            }
+        }
+        LoopHops.run(loop, () -> {
+            authenticator.update(authentication);
+            stats.authenticationMode(authenticator.mode());
+            LOG.log(Level.INFO, "{0}: adverts now authenticated with {1}", label, authenticator.mode());
+        });
     }
 
     @Override
@@ -267,7 +312,6 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         stats.received(envelope.family(), now);
-        advertiser.continueAfter(advertisement.counter());
         machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
                 envelope.source(), self);
         reschedule();
@@ -334,8 +378,36 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         CarpClock clock = loop.clock();
         CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), from, to, cause, reason,
                 clock.nanoTime(), clock.wallTime());
-        LOG.log(Level.INFO, event.toString());
+        if (from == CarpState.BACKUP && to == CarpState.MASTER) {
+            LOG.log(Level.INFO, event + masterDownNote());
+        } else {
+            LOG.log(Level.INFO, event.toString());
+        }
         events.publish(event);
+    }
+
+    @Override
+    public void masterDownChanged(int ticks) {
+        stats.masterDown(CarpTiming.ticksToNanos(ticks));
+    }
+
+    /**
+     * For the takeover log line: the master-down interval in force, and, when loss adaptation lengthened it, the
+     * configured one and the measured loss.
+     */
+    private String masterDownNote() {
+        int inForce = machine.reportedWaitTicks() >= 0 ? machine.reportedWaitTicks() : machine.waitTicks();
+        int configured = machine.masterDownTicks();
+        String note = " [master-down in force " + seconds(inForce) + " s";
+        if (inForce != configured) {
+            note += ", lengthened from " + seconds(configured) + " s by the measured advert loss of "
+                    + Math.round(machine.lossEstimate() * 100) + "% (adaptToLoss)";
+        }
+        return note + "]";
+    }
+
+    private static String seconds(int ticks) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ticks / 256.0);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -40,6 +40,8 @@ public final class CarpAdvertisement {
     private int checksum;
     private long counter;
     private final byte[] md;
+    private byte[] extension;
+    private int extensionLength;
 
     /**
      * Creates a header value. Fields are taken as unsigned bytes; {@code md} is copied.
@@ -57,6 +59,27 @@ public final class CarpAdvertisement {
      */
     public CarpAdvertisement(int version, int type, int vhid, int advskew, int authlen, int demote, int advbase,
                              int checksum, long counter, byte[] md) {
+        this(version, type, vhid, advskew, authlen, demote, advbase, checksum, counter, md, NO_EXTENSION);
+    }
+
+    /**
+     * Creates a header value followed by extension bytes (the replay-protected mode's trailer; see
+     * {@code docs/SECURITY.md}). Fields are taken as unsigned bytes; {@code md} and {@code extension} are copied.
+     *
+     * @param version   CARP version (2)
+     * @param type      message type (1 = advertisement)
+     * @param vhid      virtual host id
+     * @param advskew   advertisement skew, in 1/256 s
+     * @param authlen   authentication length in 32-bit words (7)
+     * @param demote    OpenBSD demotion counter (0 from FreeBSD and ucarp)
+     * @param advbase   advertisement base interval, in seconds
+     * @param checksum  the Internet checksum as carried in the packet
+     * @param counter   the 64-bit counter
+     * @param md        the 20-byte HMAC-SHA1 digest
+     * @param extension the bytes after the 36-byte header, empty for a plain CARP advertisement
+     */
+    public CarpAdvertisement(int version, int type, int vhid, int advskew, int authlen, int demote, int advbase,
+                             int checksum, long counter, byte[] md, byte[] extension) {
         if (md.length != CarpConstants.CARP_MD_LEN) {
             throw new IllegalArgumentException("md: " + md.length + " bytes (expected: 20 bytes)");
         }
@@ -70,15 +93,43 @@ public final class CarpAdvertisement {
         this.checksum = checksum;
         this.counter = counter;
         this.md = md.clone();
+        this.extension = extension.length == 0 ? NO_EXTENSION : extension.clone();
+        this.extensionLength = extension.length;
+    }
+
+    private static final byte[] NO_EXTENSION = new byte[0];
+
+    /**
+     * A copy of the bytes that followed the 36-byte header in the packet: empty for plain CARP (BSD kernels, ucarp and
+     * this library send none), the 48-byte trailer of the replay-protected mode.
+     */
+    public byte[] extension() {
+        return extensionLength == 0 ? NO_EXTENSION : Arrays.copyOf(extension, extensionLength);
+    }
+
+    /** How many bytes followed the 36-byte header. */
+    public int extensionLength() {
+        return extensionLength;
     }
 
     /** An empty advertisement that a {@link CarpDecoder} fills again for every packet it decodes. */
     CarpAdvertisement() {
         this.md = new byte[CarpConstants.CARP_MD_LEN];
+        this.extension = NO_EXTENSION;
     }
 
-    /** Refills a decoder's advertisement from the 36 header bytes at {@code off}; allocates nothing. */
-    void fill(java.nio.ByteBuffer b, int off) {
+    /**
+     * Refills a decoder's advertisement from the header at {@code off} and the {@code extensionLength} bytes after it;
+     * allocates nothing once its extension buffer is large enough (plain CARP has no extension).
+     */
+    void fill(java.nio.ByteBuffer b, int off, int extensionLength) {
+        if (extension.length < extensionLength) {
+            extension = new byte[Math.max(extensionLength, 64)];
+        }
+        for (int i = 0; i < extensionLength; i++) {
+            extension[i] = b.get(off + CarpConstants.CARP_HEADER_LEN + i);
+        }
+        this.extensionLength = extensionLength;
         int versionType = b.get(off) & 0xff;
         this.version = versionType >>> 4;
         this.type = versionType & 0x0f;
@@ -101,7 +152,8 @@ public final class CarpAdvertisement {
      * @return a copy
      */
     public CarpAdvertisement copy() {
-        return new CarpAdvertisement(version, type, vhid, advskew, authlen, demote, advbase, checksum, counter, md);
+        return new CarpAdvertisement(version, type, vhid, advskew, authlen, demote, advbase, checksum, counter, md,
+                extension());
     }
 
     /** CARP version, 2. */
@@ -176,7 +228,8 @@ public final class CarpAdvertisement {
         CarpAdvertisement that = (CarpAdvertisement) o;
         return version == that.version && type == that.type && vhid == that.vhid && advskew == that.advskew
                 && authlen == that.authlen && demote == that.demote && advbase == that.advbase
-                && checksum == that.checksum && counter == that.counter && Arrays.equals(md, that.md);
+                && checksum == that.checksum && counter == that.counter && Arrays.equals(md, that.md)
+                && Arrays.equals(extension, 0, extensionLength, that.extension, 0, that.extensionLength);
     }
 
     @Override
@@ -188,6 +241,6 @@ public final class CarpAdvertisement {
     public String toString() {
         return "CarpAdvertisement{vhid=" + vhid + ", advbase=" + advbase + ", advskew=" + advskew + ", demote="
                 + demote + ", counter=" + String.format("%016x", counter) + ", md=" + HexFormat.of().formatHex(md)
-                + "}";
+                + (extensionLength == 0 ? "" : ", extension=" + extensionLength + " bytes") + "}";
     }
 }

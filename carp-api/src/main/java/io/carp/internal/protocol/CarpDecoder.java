@@ -144,7 +144,9 @@ public final class CarpDecoder {
             drop(DropReason.BAD_CHECKSUM, v);
             return;
         }
-        advertisement.fill(b, off);
+        // Bytes after the header: none from plain CARP peers; the trailer of the replay-protected mode. BSD kernels
+        // and ucarp ignore them (FreeBSD includes them in its checksum, which the trailer keeps valid).
+        advertisement.fill(b, off, len - CARP_HEADER_LEN);
         vhid = v;
     }
 

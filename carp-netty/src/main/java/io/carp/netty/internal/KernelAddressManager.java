@@ -19,6 +19,11 @@ import java.util.Map;
  * that the kernel removes them by itself if the process dies; announces them with gratuitous ARP / unsolicited NA.
  * With {@link CarpConfig#manageAddresses()} off it only announces (as ucarp does), and the application moves the
  * addresses. Confined to the interface's event loop.
+ *
+ * <p>It never touches an address the group does not own. It removes or replaces only addresses it added itself
+ * ({@link #held}) or, at start, stale copies that carry the group's own kernel lifetime (left by an earlier run that
+ * was killed). A virtual address already on the interface as one of the host's own addresses (no lifetime, or a
+ * longer one than the group gives) makes {@link #removeStale} refuse the start, and {@link #claim} leave it alone.
  */
 final class KernelAddressManager implements AddressManager {
     private static final System.Logger LOG = System.getLogger(KernelAddressManager.class.getName());
@@ -37,10 +42,10 @@ final class KernelAddressManager implements AddressManager {
     private long lastRenewal;
     private boolean renewalFailed;
     /**
-     * The prepared request that adds each virtual address at the next claim, with the prefix length worked out from
+     * The prepared requests of each virtual address for the next claim, with the prefix length worked out from
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
      */
-    private volatile Map<InetAddress, RtNetlink.AddressRequest> prepared = Map.of();
+    private volatile Map<InetAddress, RtNetlink.AddressRequest[]> prepared = Map.of(); // {exclusive add, renewal}
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
         this.context = context;
@@ -63,12 +68,10 @@ final class KernelAddressManager implements AddressManager {
         for (InetAddress a : addresses) {
             if (manage) {
                 try {
-                    RtNetlink.AddressRequest request = prepared.get(a);
-                    if (request == null) {
-                        request = prepare(a, context.netlink.addresses(context.ifindex));
+                    RtNetlink.AddressRequest held = add(a);
+                    if (held == null) {
+                        continue; // not ours: left alone, failure recorded
                     }
-                    context.netlink.send(request);
-                    held.put(a, request);
                 } catch (RuntimeException e) {
                     failures.add(e);
                     continue; // do not announce an address we could not add
@@ -83,6 +86,39 @@ final class KernelAddressManager implements AddressManager {
         renewals = held.values().toArray(new RtNetlink.AddressRequest[0]);
         lastRenewal = System.nanoTime();
         failures.throwIfAny();
+    }
+
+    /**
+     * Adds one address: first with a prepared exclusive request ({@code NLM_F_EXCL}), which the kernel refuses with
+     * {@code EEXIST} if the address is already there, so the usual claim takes one round trip and no address dump.
+     * Only if it is there does the group read the interface's addresses: a copy this group added (held, or carrying
+     * a lifetime no longer than the group's) is renewed; anything else (a permanent address, a longer lifetime) is left
+     * alone and reported.
+     *
+     * @return the request that renews the address, or {@code null} if the address is not ours (recorded in failures)
+     */
+    private RtNetlink.AddressRequest add(InetAddress a) {
+        RtNetlink.AddressRequest[] pair = prepared.get(a);
+        if (pair != null) {
+            try {
+                context.netlink.send(pair[0]);
+                held.put(a, pair[1]);
+                return pair[1];
+            } catch (NativeException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw e;
+                }
+            }
+        }
+        List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
+        AddressInfo present = find(existing, a);
+        if (present != null && !held.containsKey(a) && !carriesOurLifetime(present)) {
+            throw new IllegalStateException(notOurs(present) + "; left alone, not claimed");
+        }
+        RtNetlink.AddressRequest renew = prepare(a, existing, false);
+        context.netlink.send(renew);
+        held.put(a, renew);
+        return renew;
     }
 
     /**
@@ -106,16 +142,16 @@ final class KernelAddressManager implements AddressManager {
     }
 
     private void refreshPrefixes(List<AddressInfo> existing) {
-        Map<InetAddress, RtNetlink.AddressRequest> fresh = new HashMap<>();
+        Map<InetAddress, RtNetlink.AddressRequest[]> fresh = new HashMap<>();
         for (InetAddress a : virtualAddresses) {
-            fresh.put(a, prepare(a, existing));
+            fresh.put(a, new RtNetlink.AddressRequest[] {prepare(a, existing, true), prepare(a, existing, false)});
         }
         prepared = fresh;
     }
 
-    private RtNetlink.AddressRequest prepare(InetAddress a, List<AddressInfo> existing) {
+    private RtNetlink.AddressRequest prepare(InetAddress a, List<AddressInfo> existing, boolean exclusive) {
         return RtNetlink.prepareAdd(context.name, context.ifindex, a,
-                AddressPolicy.prefixLength(a, existing, virtualAddresses), lifetimeSeconds);
+                AddressPolicy.prefixLength(a, existing, virtualAddresses), lifetimeSeconds, exclusive);
     }
 
     @Override
@@ -129,7 +165,8 @@ final class KernelAddressManager implements AddressManager {
             try {
                 context.netlink.deleteAddress(context.name, context.ifindex, a, request.prefixLength());
             } catch (NativeException e) {
-                if (e.errno() != Errno.EADDRNOTAVAIL) { // already gone (expired, or removed by hand): fine
+                // Already gone (expired, removed by hand, or the interface itself was deleted): fine.
+                if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENODEV) {
                     failures.add(e);
                 }
             } catch (RuntimeException e) {
@@ -204,14 +241,24 @@ final class KernelAddressManager implements AddressManager {
     }
 
     /**
-     * On attach: removes copies of our virtual addresses that a previous run left on the interface (a crash before
-     * their lifetime ran out, or an address added by hand).
+     * On attach: removes copies of our virtual addresses that a previous run left on the interface (killed before
+     * their lifetime ran out): only copies that carry the group's own lifetime.
+     *
+     * @throws IllegalStateException in one line naming the address and the interface, if a virtual address is one of
+     *                               the host's own addresses (no lifetime, or a longer one): the group would remove
+     *                               it, so it refuses to start
      */
     void removeStale() {
         if (!manage) {
             return;
         }
         List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
+        for (AddressInfo a : existing) {
+            if (virtualAddresses.contains(a.address()) && !carriesOurLifetime(a)) {
+                throw new IllegalStateException(label + ": " + notOurs(a) + "; refusing to start, since the group"
+                        + " would remove it (remove it from the interface or from the group's virtual addresses)");
+            }
+        }
         prepareClaim(existing);
         for (AddressInfo a : existing) {
             if (virtualAddresses.contains(a.address())) {
@@ -220,6 +267,31 @@ final class KernelAddressManager implements AddressManager {
                         a.address().getHostAddress(), a.prefixLength());
             }
         }
+    }
+
+    /**
+     * Whether an address on the interface looks like one this group adds: a finite valid and preferred lifetime no
+     * longer than the one the group gives ({@link AddressPolicy#lifetimeSeconds}), so it expires by itself.
+     */
+    boolean carriesOurLifetime(AddressInfo a) {
+        return a.validSeconds() != AddressInfo.FOREVER && a.validSeconds() <= lifetimeSeconds
+                && a.preferredSeconds() <= lifetimeSeconds;
+    }
+
+    private String notOurs(AddressInfo a) {
+        return "virtual address " + a.address().getHostAddress() + " is already on " + context.name + " as "
+                + (a.validSeconds() == AddressInfo.FOREVER ? "a permanent address (no lifetime)"
+                : "an address with a lifetime of " + a.validSeconds() + " s, longer than this group's "
+                + lifetimeSeconds + " s") + ", not one this group added";
+    }
+
+    private static AddressInfo find(List<AddressInfo> existing, InetAddress address) {
+        for (AddressInfo a : existing) {
+            if (a.address().equals(address)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** The kernel lifetime given to held addresses, in seconds. */

@@ -29,6 +29,7 @@ final class Netlink {
     static final int NLM_F_DUMP = 0x300;
     static final int NLM_F_REPLACE = 0x100;
     static final int NLM_F_CREATE = 0x400;
+    static final int NLM_F_EXCL = 0x200;
     /** In an error message: the original request was cut to its header. */
     static final int NLM_F_CAPPED = 0x100;
     /** In an error message: extended-ack attributes follow. */

@@ -212,7 +212,22 @@ public final class RtNetlink implements AutoCloseable {
      */
     public static AddressRequest prepareAdd(String interfaceName, int ifindex, InetAddress address, int prefixLength,
                                             long lifetimeSeconds) {
-        return new AddressRequest(Netlink.newAddress(0, ifindex, address, prefixLength, lifetimeSeconds),
+        return prepareAdd(interfaceName, ifindex, address, prefixLength, lifetimeSeconds, false);
+    }
+
+    /**
+     * As {@link #prepareAdd(String, int, InetAddress, int, long)}; with {@code exclusive} the request only adds
+     * ({@code NLM_F_CREATE | NLM_F_EXCL}): the kernel refuses it with {@code EEXIST} if the address is already on the
+     * interface, instead of renewing it.
+     */
+    public static AddressRequest prepareAdd(String interfaceName, int ifindex, InetAddress address, int prefixLength,
+                                            long lifetimeSeconds, boolean exclusive) {
+        byte[] message = Netlink.newAddress(0, ifindex, address, prefixLength, lifetimeSeconds);
+        if (exclusive) {
+            int flags = Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL;
+            java.nio.ByteBuffer.wrap(message).order(java.nio.ByteOrder.nativeOrder()).putShort(6, (short) flags);
+        }
+        return new AddressRequest(message,
                 "RTM_NEWADDR " + cidr(address, prefixLength) + " on " + interfaceName, address, prefixLength);
     }
 
