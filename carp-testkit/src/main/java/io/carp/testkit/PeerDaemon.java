@@ -1,5 +1,7 @@
 package io.carp.testkit;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.CarpConfig;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
@@ -45,7 +47,7 @@ final class PeerDaemon implements PeerRules.Effects {
         this.model = model;
         this.config = config;
         this.addresses = config.virtualAddresses();
-        this.auth = new CarpAuthenticator(config.password(), config.vhid(), addresses);
+        this.auth = new CarpAuthenticator(Secrets.password(config), config.vhid(), addresses);
         this.rules = new PeerRules(model.kind(), config.advbase(), config.advskew(), config.deadRatio(),
                 config.preempt(), config.demotion(), node.ipv4().getAddress(), this);
         long masterDown = CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(config.advbase(), config.advskew(),
