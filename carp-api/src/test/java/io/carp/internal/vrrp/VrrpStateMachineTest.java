@@ -169,6 +169,7 @@ class VrrpStateMachineTest {
         assertEquals(100, m.masterIntervalCentis(), "nothing learned");
         m.onTimer(before);
         assertEquals(CarpState.MASTER, m.state());
+        assertEquals(VrrpStateMachine.Cause.PREEMPTING, fx.causes.get(fx.causes.size() - 1));
     }
 
     @Test
