@@ -52,8 +52,10 @@ public final class VrrpStateMachine {
         MASTER_STOPPED,
         /** The master-down timer fired while only lower-priority advertisements were heard (preemption). */
         PREEMPTING,
-        /** A master saw a better advertisement (higher priority, or equal priority and higher address). */
+        /** A master saw an advertisement with a higher priority. */
         PREEMPTED,
+        /** A master saw an advertisement with its own priority from a higher primary address (the tie rule). */
+        HIGHER_ADDRESS,
         /** The link went down. */
         LINK_DOWN,
         /** The link came back. */
@@ -221,7 +223,8 @@ public final class VrrpStateMachine {
                 lowerMaster = null;
                 effects.releaseAddresses();
                 deadline = now + masterDownNanos();
-                transition(CarpState.BACKUP, Cause.PREEMPTED, peerPriority > effectivePriority()
+                boolean higher = peerPriority > effectivePriority();
+                transition(CarpState.BACKUP, higher ? Cause.PREEMPTED : Cause.HIGHER_ADDRESS, higher
                         ? "higher priority " + peerPriority + " from " + peer.getHostAddress()
                         : "equal priority " + peerPriority + " from higher address " + peer.getHostAddress());
             } else {
