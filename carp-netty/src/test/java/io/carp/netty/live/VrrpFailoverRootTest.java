@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * VRRPv3 over IPv4 between two nodes of this library, each a runtime in its own namespace on one bridge: election by
  * priority, the advert on the wire (TTL 255, valid checksum over the pseudo-header), failover when the master's link
- * goes down, the priority-0 handover on a clean stop, and preemption when the higher priority comes back.
+ * goes down, the priority-0 handover on a clean stop, and preemption when the higher priority comes back; and the
+ * election and handover over IPv6 (ff02::12, link-local sources).
  */
 @LinuxRootTest("VRRPv3 failover between two carp4j nodes")
 class VrrpFailoverRootTest {
@@ -44,6 +45,7 @@ class VrrpFailoverRootTest {
     private static final String A_IP = "198.18.102.1";
     private static final String B_IP = "198.18.102.2";
     private static final String VIP = "198.18.102.100";
+    private static final String VIP6 = "fd00:18:102::100";
     private static final Duration INTERVAL = Duration.ofMillis(200);
 
     private static LiveLab lab;
@@ -160,6 +162,44 @@ class VrrpFailoverRootTest {
                 a2.close();
             }
         }
+    }
+
+    @Test
+    void shouldElectAndHandOverOverIpv6() {
+        lab.linkLocal(NS_A, IF_A); // waits until the link-local addresses are usable
+        lab.linkLocal(NS_B, IF_B);
+        CarpGroup a = group6(runtimeA, IF_A, 200).build();
+        CarpGroup b = group6(runtimeB, IF_B, 100).build();
+        Supplier<String> context = () -> "events: " + events + "\nA " + a.stats() + "\nB " + b.stats();
+        try {
+            b.start();
+            a.start();
+            Await.until("A MASTER, B BACKUP over IPv6", () -> a.state() == CarpState.MASTER
+                    && b.state() == CarpState.BACKUP && has6(NS_A, IF_A), context);
+            Await.holds("one master: A", 1_000, () -> a.state() == CarpState.MASTER
+                    && b.state() == CarpState.BACKUP, context);
+            assertTrue(b.stats().ipv6PacketsReceived() > 3, context.get());
+            assertEquals(0, b.stats().dropped(DropReason.BAD_CHECKSUM), context.get());
+
+            events.clear();
+            a.close();
+            Await.until("B MASTER after A's clean stop", () -> b.state() == CarpState.MASTER
+                    && lastCause(IF_B, CarpState.MASTER) != null && has6(NS_B, IF_B), context);
+            assertEquals(StateChangeCause.BOW_OUT_RECEIVED, lastCause(IF_B, CarpState.MASTER), context.get());
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private CarpGroupBuilder group6(NettyCarpRuntime runtime, String interfaceName, int priority) {
+        return CarpGroup.builder().protocol(Protocol.VRRP_V3).interfaceName(interfaceName).vhid(43)
+                .priority(priority).advertisementInterval(INTERVAL).virtualAddress(VIP6).runtime(runtime)
+                .callbackExecutor(Runnable::run).onStateChange(events::add);
+    }
+
+    private static boolean has6(String ns, String interfaceName) {
+        return lab.addresses(ns, interfaceName).contains("inet6 " + VIP6 + "/");
     }
 
     private static String ip(byte[] p, int offset) {
