@@ -21,6 +21,11 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /**
+     * Default timeout of one health-check run: 5 s. A run that has not answered by then counts as failing (see
+     * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
+     */
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
     /** Default VRRP priority: {@value} (RFC 9568 §6.1, keepalived). */
     public static final int DEFAULT_PRIORITY = 100;
     /** Default VRRP advertisement interval: 1 s (RFC 9568 §6.1). */
@@ -71,7 +76,7 @@ public final class CarpConfig {
 
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
-     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -195,9 +200,10 @@ public final class CarpConfig {
     }
 
     /**
-     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP;
-     * for VRRP {@code 3 * interval + skew} with this node's priority and its own interval (RFC 9568 §6.1; a VRRPv3
-     * backup uses the interval it learns from the master instead).
+     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP,
+     * as configured (with {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}); for VRRP {@code 3 * interval + skew} with this node's priority and
+     * its own interval (RFC 9568 §6.1; a VRRPv3 backup uses the interval it learns from the master instead).
      */
     public Duration masterDownInterval() {
         if (protocol.isVrrp()) {

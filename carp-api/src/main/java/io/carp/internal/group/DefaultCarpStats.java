@@ -24,6 +24,7 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong claims = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
+    private volatile long currentMasterDownNanos = -1;
     private volatile CarpClock clock;
 
     void clock(CarpClock groupClock) {
@@ -33,6 +34,10 @@ final class DefaultCarpStats implements CarpStats {
     void claimed(long durationNanos) {
         claims.incrementAndGet();
         lastClaimDurationNanos = durationNanos;
+    }
+
+    void masterDown(long nanos) {
+        currentMasterDownNanos = nanos;
     }
 
     void received(IpFamily family, long now) {
@@ -138,6 +143,11 @@ final class DefaultCarpStats implements CarpStats {
     @Override
     public long lastClaimDurationNanos() {
         return lastClaimDurationNanos;
+    }
+
+    @Override
+    public long currentMasterDownNanos() {
+        return currentMasterDownNanos;
     }
 
     @Override

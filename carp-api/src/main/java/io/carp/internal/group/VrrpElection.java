@@ -106,6 +106,22 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     @Override
     public void start(long now, boolean linkUp) {
         machine.start(now, linkUp);
+        reportMasterDown();
+    }
+
+    /** Master_Down_Interval with the learned interval and the priority in force, in nanoseconds. */
+    long masterDownNanos() {
+        return machine.masterDownNanos();
+    }
+
+    /** Master_Adver_Interval in centiseconds (learned from the master in VRRPv3). */
+    int masterIntervalCentis() {
+        return machine.masterIntervalCentis();
+    }
+
+    /** Keeps {@link io.carp.CarpStats#currentMasterDownNanos()} equal to the machine's Master_Down_Interval. */
+    private void reportMasterDown() {
+        stats.masterDown(machine.masterDownNanos());
     }
 
     @Override
@@ -136,6 +152,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     @Override
     public void setDemotion(long now, int demotion) {
         machine.setDemotion(now, demotion);
+        reportMasterDown();
     }
 
     // ------------------------------------------------------------------------------------------------ inbound
@@ -187,6 +204,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
         stats.received(family, now);
         machine.onAdvertisement(now, advertisement.priority(), advertisement.intervalCentis(), envelope.source(),
                 self);
+        reportMasterDown();
         return true;
     }
 
@@ -226,6 +244,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
 
     @Override
     public void stateChanged(CarpState from, CarpState to, VrrpStateMachine.Cause cause, String detail) {
+        reportMasterDown();
         host.stateChanged(from, to, cause(cause), detail);
     }
 
