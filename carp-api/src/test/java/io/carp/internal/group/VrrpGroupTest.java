@@ -102,4 +102,16 @@ class VrrpGroupTest {
         assertEquals(StateChangeCause.PREEMPTED, events.get(events.size() - 1).cause());
         assertEquals(1, g.stats().ipv4PacketsReceived());
     }
+
+    @Test
+    void shouldReportTheMasterDownIntervalInForceIncludingTheLearnedInterval() {
+        CarpGroup g = group(100);
+        g.start();
+        assertEquals(3_609_375_000L, g.stats().currentMasterDownNanos(), "3 s + 156/256 s");
+        runtime.receiveIpv4(VrrpCodec.encodeIpv4((java.net.Inet4Address) PEER,
+                (java.net.Inet4Address) InetAddressLiterals.CARP_V4, 255, 1,
+                VrrpCodec.encodeV3(PEER, InetAddressLiterals.CARP_V4, 5, 200, 5, List.of(VIP))));
+        assertEquals(150_000_000L + 30_468_750L, g.stats().currentMasterDownNanos(),
+                "learned 50 ms: 150 ms + 156/256 x 50 ms");
+    }
 }
