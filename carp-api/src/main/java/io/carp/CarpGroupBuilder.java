@@ -38,6 +38,8 @@ public final class CarpGroupBuilder {
     private Protocol protocol = Protocol.CARP;
     private int vhid = -1;
     private byte[] password;
+    private boolean noPassword;
+    private Authentication authentication;
     private final List<InetAddress> virtualAddresses = new ArrayList<>();
     private int advbase = CarpConfig.DEFAULT_ADVBASE;
     private int advskew = CarpConfig.DEFAULT_ADVSKEW;
@@ -181,25 +183,35 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * The shared password, as UTF-8 bytes. Required for CARP (the HMAC-SHA1 key). VRRPv2: the simple text password
-     * (1-8 bytes, sent in clear in every advert; it guards against misconfiguration, not attackers). Refused for
-     * VRRPv3, which has no authentication (RFC 9568 §9).
+     * The shared password, as UTF-8 bytes. For CARP, one of {@code password}, {@link #noPassword()} and
+     * {@link #authentication(Authentication)} is required. VRRPv2: the simple text password (1-8 bytes, sent in clear
+     * in every advert; it guards against misconfiguration, not attackers). Refused for VRRPv3, which has no
+     * authentication (RFC 9568 §9).
      *
-     * @param password 1-19 bytes in UTF-8
+     * @param password 1-19 bytes in UTF-8, without NUL characters
      * @return this builder
-     * @throws IllegalArgumentException if empty or longer than 19 bytes; the message never contains the password
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing NUL; the message never contains
+     *                                  the password
      */
     public CarpGroupBuilder password(String password) {
         Objects.requireNonNull(password, "password");
-        return password(password.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return password(bytes);
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     /**
-     * The shared password as raw bytes. Required.
+     * The shared password as raw bytes, the HMAC-SHA1 key of plain CARP. One of {@code password},
+     * {@link #noPassword()} and {@link #authentication(Authentication)} is required.
      *
-     * @param password 1-19 bytes: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer ending in NUL, so a
-     *                 longer password is refused by ucarp and silently cut to 19 bytes by the kernels
+     * @param password 1-19 bytes without a NUL byte: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer
+     *                 ending in NUL and read the password as a C string, so a longer password is refused by ucarp and
+     *                 silently cut to 19 bytes by the kernels, and a NUL would end it early; copied
      * @return this builder
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing a NUL byte
      */
     public CarpGroupBuilder password(byte[] password) {
         Objects.requireNonNull(password, "password");
@@ -207,8 +219,49 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("password: " + password.length
                     + " bytes (expected: 1-19 bytes; ucarp and the BSD kernels key HMAC-SHA1 with at most 19 bytes)");
         }
+        for (int i = 0; i < password.length; i++) {
+            if (password[i] == 0) {
+                throw new IllegalArgumentException("password: a NUL byte at index " + i + " (expected: no NUL; BSD"
+                        + " and ucarp read the password as a C string; for BSD's all-zero key use noPassword())");
+            }
+        }
+        clearPassword();
         this.password = password.clone();
+        this.noPassword = false;
         return this;
+    }
+
+    /**
+     * No password: plain CARP with the all-zero HMAC-SHA1 key, as FreeBSD and OpenBSD use when {@code ifconfig carp}
+     * is given no {@code pass}. Anybody can compute that HMAC, so it only guards against accidents (another group
+     * on the same vhid); ucarp refuses to run without a password and cannot join such a group. See
+     * {@code docs/SECURITY.md}.
+     *
+     * @return this builder
+     */
+    public CarpGroupBuilder noPassword() {
+        clearPassword();
+        this.noPassword = true;
+        return this;
+    }
+
+    /**
+     * The replay-protected mode instead of a CARP password, for groups whose members all run this library: see
+     * {@link Authentication}. Plain CARP peers and these never accept each other's adverts.
+     *
+     * @param authentication e.g. {@code Authentication.replayProtected("web-vip", 1, secret)}
+     * @return this builder
+     */
+    public CarpGroupBuilder authentication(Authentication authentication) {
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
+        return this;
+    }
+
+    private void clearPassword() {
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+            password = null;
+        }
     }
 
     /**
@@ -579,8 +632,14 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException(option + ": set for protocol CARP (expected: only with protocol"
                     + " VRRP_V2 or VRRP_V3; CARP elects by advbase and advskew)");
         }
-        if (password == null) {
-            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes)");
+        if (authentication != null && (password != null || noPassword)) {
+            throw new IllegalArgumentException("authentication: set together with " + (noPassword ? "noPassword()"
+                    : "password(...)") + " (expected: one of password(...), noPassword() and authentication(...);"
+                    + " a replay-protected group has no CARP password)");
+        }
+        if (password == null && !noPassword && authentication == null) {
+            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes; or noPassword() for BSD's"
+                    + " all-zero key; or authentication(Authentication.replayProtected(...)))");
         }
         if (virtualAddresses.isEmpty()) {
             throw new IllegalArgumentException("virtualAddress: none set (expected: at least one IPv4 or IPv6 address)");
@@ -589,13 +648,19 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("advbase: 0 with advskew: 0 (expected: advskew 1-254 when advbase is 0,"
                     + " as ucarp requires; the interval would be 0 s)");
         }
-        return new CarpConfig(Protocol.CARP, interfaceName, vhid, password, virtualAddresses, advbase, advskew,
-                preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses, unicastPeers,
-                adaptToLoss, ignoreLinkState, 0, 0, false);
+        return new CarpConfig(Protocol.CARP, interfaceName, vhid,
+                noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
+                advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false);
     }
+
 
     private CarpConfig buildVrrpConfig() {
         String name = protocol.name();
+        if (noPassword || authentication != null) {
+            throw new IllegalArgumentException((noPassword ? "noPassword" : "authentication") + ": set for protocol "
+                    + name + " (expected: only with protocol CARP; VRRPv2 takes password(...), VRRPv3 none)");
+        }
         if (!carpOptions.isEmpty()) {
             String option = carpOptions.iterator().next();
             throw new IllegalArgumentException(option + ": set for protocol " + name + " (expected: only with protocol"
@@ -663,7 +728,7 @@ public final class CarpGroupBuilder {
                         + ", the family of this VRRP group's addresses)");
             }
         }
-        return new CarpConfig(protocol, interfaceName, vhid, password == null ? new byte[0] : password,
+        return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
                 sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode);
     }

@@ -58,6 +58,12 @@ public interface CarpStats {
     long lastClaimDurationNanos();
 
     /**
+     * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
+     * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
+     */
+    String authenticationMode();
+
+    /**
      * The master-down interval in force, in nanoseconds: how long this node, as a backup, waits without hearing the
      * master before it takes over. It equals {@link CarpConfig#masterDownInterval()} unless
      * {@link CarpGroupBuilder#adaptToLoss adaptToLoss} is on and the node measured heavy loss, in which case it is up

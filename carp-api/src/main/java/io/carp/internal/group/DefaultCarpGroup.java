@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.AddressManager;
 import io.carp.CarpClock;
 import io.carp.CarpConfig;
@@ -8,10 +10,10 @@ import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
 import io.carp.DropReason;
+import io.carp.Authentication;
 import io.carp.GroupSpec;
 import io.carp.StateChangeCause;
 import io.carp.internal.protocol.CarpAdvertisement;
-import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.internal.vrrp.VrrpAdvertisement;
@@ -56,6 +58,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final DemotionSources demotions;
     private final HealthChecks healthChecks;
     private final GroupEvents events;
+    private final GroupAuthenticator authenticator;
     private final Advertiser advertiser;
     private final InboundFilter inbound;
     private final AddressKeeper addresses;
@@ -99,7 +102,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         if (config.protocol().isVrrp()) {
             this.machine = null;
             this.advertiser = null;
-            this.inbound = new InboundFilter(label, null, null, stats); // drops only: VRRP checks its own way
+            this.authenticator = null; // VRRP checks its own way (VrrpReceiveCheck)
+            this.stats.authenticationMode(config.authenticationMode());
+            this.inbound = new InboundFilter(label, null, stats); // drops only
             this.vrrp = new VrrpElection(label, config, stats, inbound, this);
             this.election = vrrp;
         } else {
@@ -111,11 +116,10 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream()
                     .anyMatch(a -> a instanceof Inet4Address)
                     && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
-            CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
-                    config.virtualAddresses());
+            this.authenticator = GroupAuthenticator.of(config);
+            this.stats.authenticationMode(authenticator.mode());
             this.advertiser = new Advertiser(label, config, authenticator, stats);
-            this.inbound = new InboundFilter(label, authenticator,
-                    new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+            this.inbound = new InboundFilter(label, authenticator, stats);
         }
         this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
                 this::now);
@@ -158,6 +162,12 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             stats.clock(loop.clock());
             started = true;
         }
+        if (config.authentication().isPresent()) {
+            LOG.log(Level.INFO, "{0}: adverts authenticated with {1}", label, authenticator.mode());
+        } else if (config.authenticationMode().contains("no password")) {
+            LOG.log(Level.WARNING, "{0}: no password (BSD''s all-zero key): anybody on the link can forge this group''s"
+                    + " advertisements", label);
+        }
         LoopHops.run(loop, () -> {
             if (vrrp != null) {
                 vrrp.bind(binding);
@@ -182,6 +192,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             }
             closed = true;
             if (!started) {
+                destroyKeys();
                 return;
             }
         }
@@ -191,7 +202,43 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             setWaitingForLink(false);
             timer.cancel();
             binding.detach();
+            destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
         }, CLOSE_TIMEOUT_MILLIS, label);
+    }
+
+    /** Zeroes the key material of the group and the config's copy of the password. */
+    private void destroyKeys() {
+        if (authenticator != null) {
+            authenticator.destroy();
+        }
+        Secrets.destroyPassword(config);
+    }
+
+    @Override
+    public void setAuthentication(Authentication authentication) {
+        Objects.requireNonNull(authentication, "authentication");
+        if (authenticator == null) {
+            throw new IllegalStateException("setAuthentication(): a " + config.protocol()
+                    + " group has no CARP authentication");
+        }
+        if (config.authentication().isEmpty()) {
+            authenticator.update(authentication); // throws: a plain CARP group
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("setAuthentication(): the group is closed");
+            }
+            if (!started) {
+                authenticator.update(authentication);
+                stats.authenticationMode(authenticator.mode());
+                return;
+            }
+        }
+        LoopHops.run(loop, () -> {
+            authenticator.update(authentication);
+            stats.authenticationMode(authenticator.mode());
+            LOG.log(Level.INFO, "{0}: adverts now authenticated with {1}", label, authenticator.mode());
+        });
     }
 
     @Override
@@ -299,7 +346,6 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         stats.received(envelope.family(), now);
-        advertiser.continueAfter(advertisement.counter());
         machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
                 envelope.source(), self);
         reschedule();

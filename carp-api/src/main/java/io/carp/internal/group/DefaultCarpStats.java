@@ -26,6 +26,16 @@ final class DefaultCarpStats implements CarpStats {
     private volatile long lastClaimDurationNanos = -1;
     private volatile long currentMasterDownNanos = -1;
     private volatile CarpClock clock;
+    private volatile String authenticationMode = "";
+
+    void authenticationMode(String mode) {
+        this.authenticationMode = mode;
+    }
+
+    @Override
+    public String authenticationMode() {
+        return authenticationMode;
+    }
 
     void clock(CarpClock groupClock) {
         this.clock = groupClock;

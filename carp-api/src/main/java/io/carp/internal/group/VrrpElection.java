@@ -6,6 +6,7 @@ import io.carp.DropReason;
 import io.carp.IpFamily;
 import io.carp.Protocol;
 import io.carp.StateChangeCause;
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.internal.util.LogThrottle;
 import io.carp.internal.vrrp.VrrpAdvertisement;
@@ -66,9 +67,13 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
         this.addresses = config.virtualAddresses();
         this.family = IpFamily.of(addresses.get(0));
         this.intervalCentis = config.vrrpIntervalCentis();
-        this.authType = config.password().length > 0 ? VrrpConstants.AUTH_SIMPLE_TEXT : VrrpConstants.AUTH_NONE;
-        this.authData = authType == VrrpConstants.AUTH_SIMPLE_TEXT ? VrrpCodec.simpleTextAuthData(config.password())
+        byte[] password = Secrets.password(config); // VRRPv2's simple text password, or null
+        this.authType = password != null ? VrrpConstants.AUTH_SIMPLE_TEXT : VrrpConstants.AUTH_NONE;
+        this.authData = password != null ? VrrpCodec.simpleTextAuthData(password)
                 : new byte[VrrpConstants.V2_AUTH_DATA_LEN];
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+        }
         this.check = new VrrpReceiveCheck(version, intervalCentis, authType, authData, addresses);
         this.stats = stats;
         this.drops = drops;
