@@ -6,6 +6,8 @@ import io.carp.CarpClock;
 import io.carp.DropReason;
 import io.carp.internal.protocol.CarpDecoder;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpPacket;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -15,8 +17,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * that one socket serves every vhid on the interface. Used by every runtime, so the simulated and the real network
  * take the same path.
  *
- * <p>Drops that can be attributed to a registered group (by the vhid byte) go to that group; the others (no readable
- * vhid, a vhid nobody here runs, VRRP traffic) are counted here, see {@link #unmatchedDrops(DropReason)}. Never
+ * <p>CARP and VRRP groups share the socket (protocol 112, 224.0.0.18 / ff02::12) and one id space per interface: the
+ * id byte (CARP's vhid, VRRP's VRID, both at offset 1) names the group, whose protocol chooses the decoder; a packet
+ * of the other protocol is dropped as {@link DropReason#FOREIGN}.
+ *
+ * <p>Drops that can be attributed to a registered group (by the id byte) go to that group; the others (no readable
+ * id, an id nobody here runs) are counted here, see {@link #unmatchedDrops(DropReason)}. Never
  * throws on bad bytes. Registration may happen on any thread; {@code receive*} must be called on the groups'
  * protocol loop.
  */
@@ -56,7 +62,8 @@ public final class CarpDispatcher {
         int vhid = group.config().vhid();
         if (groups[vhid] != null && groups[vhid] != group) {
             throw new IllegalStateException("vhid " + vhid + " is already running on "
-                    + group.config().interfaceLabel() + " in this process");
+                    + group.config().interfaceLabel() + " in this process (" + groups[vhid].config().protocol()
+                    + "; CARP vhids and VRRP VRIDs share one id space per interface and family)");
         }
         if (groups[vhid] == null) {
             groups[vhid] = group;
@@ -105,8 +112,17 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv4(ByteBuffer packet) {
-        decoder.decodeIpv4(packet, checkTtl);
-        dispatch();
+        int p = packet.position();
+        int length = packet.remaining();
+        int ihl = length > 0 ? (packet.get(p) & 0x0f) * 4 : 0;
+        int total = length >= 4 ? packet.getShort(p + 2) & 0xffff : 0;
+        if (length >= 20 && ihl >= 20 && ihl <= length
+                && isVrrp(packet, p + ihl, Math.min(length, Math.max(total, ihl)) - ihl)) {
+            dispatch(VrrpCodec.decodeIpv4(packet, checkTtl));
+        } else {
+            decoder.decodeIpv4(packet, checkTtl);
+            dispatch();
+        }
     }
 
     /**
@@ -115,8 +131,14 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv6(ByteBuffer packet) {
-        decoder.decodeIpv6(packet, checkTtl);
-        dispatch();
+        int p = packet.position();
+        int length = packet.remaining();
+        if (length >= 40 && isVrrp(packet, p + 40, Math.min(length - 40, packet.getShort(p + 4) & 0xffff))) {
+            dispatch(VrrpCodec.decodeIpv6(packet, checkTtl));
+        } else {
+            decoder.decodeIpv6(packet, checkTtl);
+            dispatch();
+        }
     }
 
     /**
@@ -126,8 +148,37 @@ public final class CarpDispatcher {
      * @param payload  from position to limit
      */
     public void receive(IpEnvelope envelope, ByteBuffer payload) {
-        decoder.decode(envelope, payload, checkTtl);
-        dispatch();
+        if (isVrrp(payload, payload.position(), payload.remaining())) {
+            dispatch(VrrpCodec.decode(envelope, payload, checkTtl));
+        } else {
+            decoder.decode(envelope, payload, checkTtl);
+            dispatch();
+        }
+    }
+
+    /**
+     * Which decoder reads a protocol-112 payload: the protocol of the group registered for its id byte. With no group
+     * there, CARP's, as before VRRP groups existed: VRRP traffic for an id nobody here runs is counted as unmatched
+     * {@link DropReason#FOREIGN}. Decoding a packet of the other protocol drops it as {@link DropReason#FOREIGN}.
+     */
+    private boolean isVrrp(ByteBuffer b, int off, int len) {
+        GroupEndpoint group = len >= 2 ? groups[b.get(off + 1) & 0xff] : null;
+        return group != null && group.config().protocol().isVrrp();
+    }
+
+    private void dispatch(VrrpPacket packet) {
+        GroupEndpoint group = packet.vrid() >= 0 ? groups[packet.vrid()] : null;
+        if (!packet.isDropped()) {
+            if (group != null) {
+                group.onVrrpAdvertisement(packet.envelope(), packet.advertisement());
+            } else {
+                countUnmatched(DropReason.OTHER_VHID, packet);
+            }
+        } else if (group != null) {
+            group.onDropped(packet.dropReason(), packet.envelope());
+        } else {
+            countUnmatched(packet.dropReason(), packet);
+        }
     }
 
     /** Hands the decoder's result to the group of its vhid; allocates nothing (see {@link CarpDecoder}). */
@@ -139,22 +190,22 @@ public final class CarpDispatcher {
             if (group != null) {
                 group.onAdvertisement(decoder.envelope(), decoder.advertisement());
             } else {
-                countUnmatched(DropReason.OTHER_VHID);
+                countUnmatched(DropReason.OTHER_VHID, decoder);
             }
         } else if (group != null) {
             group.onDropped(reason, decoder.envelope());
         } else {
-            countUnmatched(reason);
+            countUnmatched(reason, decoder);
         }
     }
 
-    private void countUnmatched(DropReason reason) {
+    private void countUnmatched(DropReason reason, Object packet) {
         unmatched.incrementAndGet(reason.ordinal());
         long now = CarpClock.system().nanoTime();
         if (LOG.isLoggable(Level.DEBUG)
                 && log.tryAcquire(now)) {
             LOG.log(Level.DEBUG, "dropped packet not meant for a group here ({0}): {1} (logged at most once a second)",
-                    reason.tag(), decoder.toPacket());
+                    reason.tag(), packet);
         }
     }
 

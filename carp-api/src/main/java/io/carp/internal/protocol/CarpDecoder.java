@@ -232,4 +232,10 @@ public final class CarpDecoder {
         return dropReason == null ? InboundPacket.accepted(envelope, advertisement.copy())
                 : InboundPacket.dropped(dropReason, vhid, envelope);
     }
+
+    /** The last result, for logs (built only when a log line is written). */
+    @Override
+    public String toString() {
+        return toPacket().toString();
+    }
 }
