@@ -85,6 +85,14 @@ class VrrpGoldenVectorTest {
         assertArrayEquals(v.source().getAddress(), Arrays.copyOfRange(ip, v.ipv6() ? 8 : 12, v.ipv6() ? 24 : 16));
     }
 
+    static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : bytes) {
+            sb.append(String.format("%02x", b & 0xff));
+        }
+        return sb.toString();
+    }
+
     private static int onesComplementSum(byte[] b) {
         long sum = 0;
         for (int i = 0; i < b.length; i += 2) {

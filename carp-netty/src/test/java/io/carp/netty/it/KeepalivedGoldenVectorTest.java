@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.internal.vrrp.VrrpAdvertisement;
+import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpPacket;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +137,14 @@ class KeepalivedGoldenVectorTest {
                 }
             }
             assertEquals(255, p.hopLimit(), context);
+            VrrpPacket decoded = p.ipv6() ? VrrpCodec.decodeIpv6(ByteBuffer.wrap(p.ip()), true)
+                    : VrrpCodec.decodeIpv4(ByteBuffer.wrap(p.ip()), true);
+            assertFalse(decoded.isDropped(), "our decoder accepts keepalived's advert: " + decoded + ", " + context);
+            VrrpAdvertisement a = decoded.advertisement();
+            assertEquals(List.of(k.version(), k.vrid(), k.priority(), k.advertIntCentis(), vips.size()),
+                    List.of(a.version(), a.vrid(), a.priority(), a.intervalCentis(), a.count()), context);
+            assertEquals(vips.stream().map(KeepalivedGoldenVectorTest::canonical).toList(),
+                    a.addresses().stream().map(InetAddress::getHostAddress).toList(), context);
             assertEquals(InetAddress.getByName(k.ipv6() ? "ff02::12" : "224.0.0.18"), p.destination(), context);
 
             String text = vectorText(c, p, t, version);
@@ -150,33 +164,55 @@ class KeepalivedGoldenVectorTest {
     }
 
     /**
-     * The path our own encoded packets take to tshark (a pcap with made-up Ethernet and IP headers), checked with the
-     * committed keepalived messages: tshark must call each checksum correct, and a checksum off by one wrong.
+     * Our encoder's packets for the same fields as keepalived's (VrrpCodec, IP header included), written to a pcap:
+     * tshark must call each checksum correct; and with the checksum off by one, wrong (so the check can fail).
      */
     @Test
-    void shouldHaveTsharkCheckTheChecksumsOfPacketsWrittenByThisTest() throws Exception {
+    void shouldHaveTsharkFindTheChecksumsOfOurEncodedPacketsCorrect() throws Exception {
         List<byte[]> good = new ArrayList<>();
         List<byte[]> bad = new ArrayList<>();
         for (Case c : cases()) {
             Map<String, String> v = fields(Files.readString(COMMITTED.resolve(c.name() + ".txt"),
                     StandardCharsets.US_ASCII));
-            byte[] vrrp = Pcap.unhex(v.get("vrrp"));
-            byte[] wrong = vrrp.clone();
+            byte[] ours = encode(v);
+            assertEquals(v.get("vrrp"), Pcap.hex(ours), "our encoder writes keepalived's bytes for " + c.name());
+            byte[] wrong = ours.clone();
             wrong[7] ^= 1;
-            good.add(packet(v, vrrp));
+            good.add(packet(v, ours));
             bad.add(packet(v, wrong));
         }
         assertEquals(List.of("1", "1", "1", "1", "1"), checksumStatuses(good), "tshark: Good");
         assertEquals(List.of("0", "0", "0", "0", "0"), checksumStatuses(bad), "tshark: Bad");
     }
 
-    /** An IP packet around a VRRP message, with the source, destination and hop limit of a vector. */
+    /** VrrpCodec's message for the fields of a vector file. */
+    static byte[] encode(Map<String, String> v) throws IOException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String a : v.get("addresses").split(" ")) {
+            addresses.add(InetAddress.getByName(a));
+        }
+        int vrid = Integer.parseInt(v.get("vrid"));
+        int priority = Integer.parseInt(v.get("priority"));
+        if ("3".equals(v.get("version"))) {
+            return VrrpCodec.encodeV3(InetAddress.getByName(v.get("source")),
+                    InetAddress.getByName(v.get("destination")), vrid, priority,
+                    Integer.parseInt(v.get("max-advert-int-centiseconds")), addresses);
+        }
+        String password = v.get("password");
+        byte[] auth = password == null ? new byte[8]
+                : VrrpCodec.simpleTextAuthData(password.getBytes(StandardCharsets.US_ASCII));
+        return VrrpCodec.encodeV2(vrid, priority, Integer.parseInt(v.get("advert-int-seconds")),
+                Integer.parseInt(v.get("auth-type")), auth, addresses);
+    }
+
+    /** VrrpCodec's IP packet around a VRRP message, with the source, destination and hop limit of a vector. */
     static byte[] packet(Map<String, String> vector, byte[] vrrp) throws IOException {
         InetAddress src = InetAddress.getByName(vector.get("source"));
         InetAddress dst = InetAddress.getByName(vector.get("destination"));
         int hops = Integer.parseInt(vector.get("hop-limit"));
-        return "ipv6".equals(vector.get("family")) ? Pcap.ipv6(src, dst, hops, 112, vrrp)
-                : Pcap.ipv4(src, dst, hops, 112, vrrp);
+        return "ipv6".equals(vector.get("family"))
+                ? VrrpCodec.encodeIpv6((Inet6Address) src, (Inet6Address) dst, hops, vrrp)
+                : VrrpCodec.encodeIpv4((Inet4Address) src, (Inet4Address) dst, hops, 1, vrrp);
     }
 
     /** tshark's {@code vrrp.checksum.status} (1 Good, 0 Bad) of each IP packet, written to a pcap first. */

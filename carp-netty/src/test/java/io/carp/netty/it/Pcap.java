@@ -137,47 +137,6 @@ final class Pcap {
         }
     }
 
-    /**
-     * An IPv4 packet around a payload: no options, DF clear, ID 0, the given TTL and protocol, header checksum set.
-     */
-    static byte[] ipv4(InetAddress source, InetAddress destination, int ttl, int protocol, byte[] payload) {
-        byte[] p = new byte[20 + payload.length];
-        p[0] = 0x45;
-        p[1] = (byte) 0xc0;
-        p[2] = (byte) (p.length >> 8);
-        p[3] = (byte) p.length;
-        p[8] = (byte) ttl;
-        p[9] = (byte) protocol;
-        System.arraycopy(source.getAddress(), 0, p, 12, 4);
-        System.arraycopy(destination.getAddress(), 0, p, 16, 4);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        int checksum = ~sum & 0xffff;
-        p[10] = (byte) (checksum >> 8);
-        p[11] = (byte) checksum;
-        System.arraycopy(payload, 0, p, 20, payload.length);
-        return p;
-    }
-
-    /** An IPv6 packet around a payload: traffic class 0xc0 (as keepalived sends), no extension headers. */
-    static byte[] ipv6(InetAddress source, InetAddress destination, int hopLimit, int nextHeader, byte[] payload) {
-        byte[] p = new byte[40 + payload.length];
-        p[0] = 0x6c;
-        p[4] = (byte) (payload.length >> 8);
-        p[5] = (byte) payload.length;
-        p[6] = (byte) nextHeader;
-        p[7] = (byte) hopLimit;
-        System.arraycopy(source.getAddress(), 0, p, 8, 16);
-        System.arraycopy(destination.getAddress(), 0, p, 24, 16);
-        System.arraycopy(payload, 0, p, 40, payload.length);
-        return p;
-    }
-
     static String hex(byte[] bytes) {
         StringBuilder sb = new StringBuilder();
         for (byte x : bytes) {
