@@ -7,7 +7,7 @@
 #   fod-client (198.18.70.10)        --/     virtual address 198.18.70.100, vhid 70, HTTP port 8080
 #
 # Everything lives in network namespaces created here (prefix fod-) and is removed on exit, also on error or Ctrl-C.
-# Needs root, iproute2 and the jar: mvn -q -DskipTests package (it makes examples/target/carp-cli.jar).
+# Needs root, iproute2 and the jar: mvn -q -DskipTests package (it makes examples/target/carp-examples.jar).
 #
 # Environment: JAVA (default java), JAR, PORT (8080), ADVBASE (1; 0 selects sub-second mode together with the
 # advskews below), PROBE_SECONDS (12), KILL_AFTER (4 s after the client starts).
@@ -24,7 +24,7 @@ readonly KILL_AFTER=${KILL_AFTER:-4}
 readonly JAVA=${JAVA:-java}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly ROOT
-readonly JAR=${JAR:-$ROOT/examples/target/carp-cli.jar}
+readonly JAR=${JAR:-$ROOT/examples/target/carp-examples.jar}
 
 die() {
     echo "failover-demo: $*" >&2

@@ -25,7 +25,7 @@ CL_IP=198.18.90.100
 VIP=198.18.90.200
 PASS=benchpass
 UCARP="${UCARP:-/usr/sbin/ucarp}"
-CARP_CLI_JAR="${CARP_CLI_JAR:-$REPO_DIR/examples/target/carp-cli.jar}"
+CARP_CLI_JAR="${CARP_CLI_JAR:-$REPO_DIR/carp-cli/target/carp-cli.jar}"
 BENCH_JAR="${BENCH_JAR:-$REPO_DIR/carp-benchmarks/target/benchmarks.jar}"
 # JVM flags for every library process (CLI and ManyGroupsMain). Stated in docs/PERFORMANCE.md.
 JVM_OPTS="${JVM_OPTS:--XX:+UseSerialGC -Xms16m -Xmx64m -XX:TieredStopAtLevel=1 -Xshare:auto}"

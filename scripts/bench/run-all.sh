@@ -7,7 +7,7 @@
 # failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s; JMH with -prof gc.
 # --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
 # figures.
-# --build runs `mvn -o -q -pl examples,carp-benchmarks -am package -DskipTests` first (never install); without it
+# --build runs `mvn -o -q -pl carp-cli,carp-benchmarks -am package -DskipTests` first (never install); without it
 # the jars are built only if missing. The library side is skipped, loudly, when its jars are not there.
 # Output: the per-script figures, then the table; everything is also written to DIR (default /tmp/carp-bench-<date>):
 # run.log, results.tsv, table.txt/.md (headline metrics), table-all.txt/.md (every metric).
@@ -58,11 +58,11 @@ run() { # a script in the background, so a signal reaches its own cleanup trap
     echo "-- $((SECONDS - t0)) s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-cli_jar="$REPO_DIR/examples/target/carp-cli.jar"
+cli_jar="$REPO_DIR/carp-cli/target/carp-cli.jar"
 bench_jar="$REPO_DIR/carp-benchmarks/target/benchmarks.jar"
 if [[ $BUILD == 1 || ! -f "$bench_jar" || ! -f "$cli_jar" ]]; then
     echo "== building (mvn -o package, no install)"
-    (cd "$REPO_DIR" && mvn -B -o -q -pl examples,carp-benchmarks -am package -DskipTests) \
+    (cd "$REPO_DIR" && mvn -B -o -q -pl carp-cli,carp-benchmarks -am package -DskipTests) \
         || echo "!!! build failed: the library side will be skipped where its jar is missing"
 fi
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * removes it when leaving MASTER. Every answer names the node that served it, so a client sees the failover.
  *
  * <pre>
- * java -cp carp-cli.jar io.carp.examples.FailoverHttpServer --interface eth0 --vhid 70 --pass secret \
+ * java -cp carp-examples.jar io.carp.examples.FailoverHttpServer --interface eth0 --vhid 70 --pass secret \
  *      --addr 198.18.70.100 --port 8080 --advskew 0 --name node-a
  * </pre>
  *

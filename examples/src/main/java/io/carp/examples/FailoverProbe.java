@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * time the answering node changes or requests start or stop failing, and at the end the number of requests lost and
  * the longest outage (from the last answer before failed requests to the next answer).
  *
- * <pre>java -cp carp-cli.jar io.carp.examples.FailoverProbe &lt;host&gt; &lt;port&gt; &lt;seconds&gt; [intervalMillis]</pre>
+ * <pre>java -cp carp-examples.jar io.carp.examples.FailoverProbe &lt;host&gt; &lt;port&gt; &lt;seconds&gt; [intervalMillis]</pre>
  */
 public final class FailoverProbe {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");

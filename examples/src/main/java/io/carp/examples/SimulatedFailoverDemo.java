@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * to standard output. Runs as any user, with no network: the nodes are {@code carp-testkit} simulated nodes running
  * the real CARP state machines and packet code.
  *
- * <pre>java -cp examples/target/carp-cli.jar io.carp.examples.SimulatedFailoverDemo</pre>
+ * <pre>java -jar examples/target/carp-examples.jar</pre>
  *
  * Exits with status 1 if a measured time breaks its bound.
  */
