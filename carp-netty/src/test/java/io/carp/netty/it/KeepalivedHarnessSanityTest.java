@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * state parsing, SIGKILL of the VRRP child, SIGTERM and the log check must all work for the VRRP interop tests to
  * mean anything.
  */
-@LinuxRootTest(value = "two keepalived in namespaces", ping = true, programs = "keepalived")
+@LinuxRootTest(value = "two keepalived in namespaces", ping = true, programs = {"keepalived", "tcpdump"})
 class KeepalivedHarnessSanityTest {
     private static final Duration ELECTION = Duration.ofSeconds(10);
     private Lab lab;
@@ -85,5 +85,21 @@ class KeepalivedHarnessSanityTest {
         // master, so it becomes master too
         other.awaitState(MASTER, ELECTION);
         assertTrue(!other.problems().isEmpty(), "keepalived logs the wrong password:\n" + other.process().transcript());
+    }
+
+    @Test
+    void shouldCountKeepalivedsPeriodicGratuitousArpsWithGarpMasterRefresh() {
+        KeepalivedConfig config = KeepalivedConfig.defaults().garpMasterRefresh(1);
+        try (Announcements arps = Announcements.watch(lab.client(), config.vip())) {
+            KeepalivedNode master = KeepalivedNode.start(lab.host(1), config.priority(200));
+            master.awaitState(MASTER, ELECTION);
+            Lab.sleep(1000); // past keepalived's initial burst (5 gratuitous ARPs, then 5 more after 5 s by default)
+            int mark = arps.mark();
+            Lab.sleep(3500);
+            int refreshes = arps.countSince(mark);
+            // one refresh a second (keepalived sends vrrp_garp_master_refresh_repeat = 1 each time)
+            assertTrue(refreshes >= 3 && refreshes <= 10, refreshes + " announcements in 3.5 s: " + arps.lines());
+            assertTrue(arps.sourceMacs().stream().allMatch(lab.host(1).mac()::equals), arps.sourceMacs().toString());
+        }
     }
 }
