@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.netty.NetnsLab;
 import io.carp.netty.testing.LinuxRootTest;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,28 @@ class VirtualMacInterfaceRootTest {
         String v6 = lab.in(NS, "ip", "-6", "-o", "addr", "show", "dev", name);
         assertTrue(v6.contains("inet6 " + parentLinkLocal + "/64"), parentLinkLocal + " on " + v6);
         assertEquals("2", sysctl("net.ipv4.conf." + PARENT + ".arp_ignore"), "IPv6 leaves the IPv4 ARP sysctls");
+        closeIn(vmac);
+    }
+
+    @Test
+    void shouldSendAdvertsFromTheVirtualMacThroughTheParentsSocketWithPktinfo() throws Exception {
+        String name = VirtualMacInterface.interfaceName(true, 61, false);
+        byte[] mac = VirtualMacInterface.vrrpMac(61, false);
+        VirtualMacInterface vmac = ns.call(() -> VirtualMacInterface.create(nl, PARENT, name, mac, false, false));
+        java.util.concurrent.CompletableFuture<String> captured = CompletableFuture.supplyAsync(
+                () -> NetnsLab.run(false, "timeout", "10", "ip", "netns", "exec", NS, "tcpdump", "-i", "cnxv1", "-e",
+                        "-n", "-c", "1", "ip proto 112"));
+        Thread.sleep(1500); // tcpdump starts listening
+        int parentIndex = RawCapture.ifindex(ns, PARENT);
+        Inet4Address source = (Inet4Address) InetAddress.getByName("198.18.52.1");
+        try (NativeSocket s = ns.call(() -> CarpSockets.openIpv4(PARENT, parentIndex, source, false))) {
+            Ipv4UnicastSender sender = new Ipv4UnicastSender(s.fd(), "test socket", vmac.ifindex());
+            sender.send(ByteBuffer.wrap(new byte[] {0x31, 61, 100, 1, 0, 100, 0, 0, (byte) 198, 18, 52,
+                    100}), (Inet4Address) InetAddress.getByName("224.0.0.18"), source);
+        }
+        String line = captured.get(15, TimeUnit.SECONDS);
+        assertTrue(line.contains("00:00:5e:00:01:3d > 01:00:5e:00:00:12"), "sent from the virtual MAC: " + line);
+        assertTrue(line.contains("198.18.52.1 > 224.0.0.18"), "from the parent's address: " + line);
         closeIn(vmac);
     }
 
