@@ -1,6 +1,6 @@
 package io.carp;
 
-import io.carp.protocol.CarpTiming;
+import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -32,10 +32,12 @@ public final class CarpConfig {
     private final boolean manageAddresses;
     private final List<InetAddress> unicastPeers;
     private final boolean adaptToLoss;
+    private final boolean ignoreLinkState;
 
     CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
-               boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss) {
+               boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
+               boolean ignoreLinkState) {
         this.interfaceName = interfaceName;
         this.vhid = vhid;
         this.password = password.clone();
@@ -49,6 +51,7 @@ public final class CarpConfig {
         this.manageAddresses = manageAddresses;
         this.unicastPeers = List.copyOf(unicastPeers);
         this.adaptToLoss = adaptToLoss;
+        this.ignoreLinkState = ignoreLinkState;
     }
 
     /**
@@ -57,6 +60,14 @@ public final class CarpConfig {
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
+    }
+
+    /**
+     * Whether the group ignores the interface's link state (ucarp's {@code --ignoreifstate}): it neither goes to INIT
+     * when the link goes down or loses carrier nor waits for it at start (default {@code false}).
+     */
+    public boolean ignoreLinkState() {
+        return ignoreLinkState;
     }
 
     /**
@@ -152,6 +163,7 @@ public final class CarpConfig {
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
                 + ", manageAddresses=" + manageAddresses + ", adaptToLoss=" + adaptToLoss
+                + (ignoreLinkState ? ", ignoreLinkState=true" : "")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }

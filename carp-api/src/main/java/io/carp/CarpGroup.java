@@ -45,6 +45,21 @@ public interface CarpGroup extends AutoCloseable {
     CarpStats stats();
 
     /**
+     * Whether the group runs but waits in INIT for its interface to come up (link down or no carrier). A group that
+     * starts with its link down never leaves INIT, so no state event tells it; this does.
+     *
+     * @return {@code true} while started, not closed, and waiting for the link
+     */
+    boolean isWaitingForLink();
+
+    /**
+     * Adds a listener called, on the callback executor, whenever {@link #isWaitingForLink()} changes.
+     *
+     * @param listener called with no argument; read {@link #isWaitingForLink()} in it
+     */
+    void addLinkWaitListener(Runnable listener);
+
+    /**
      * Joins the group: INIT -> BACKUP, then MASTER if no master is heard within the master-down interval.
      *
      * @throws IllegalStateException if already started or closed, or if no runtime was configured
@@ -82,6 +97,19 @@ public interface CarpGroup extends AutoCloseable {
      * @param reason   why, for the log
      */
     void setDemotion(int demotion, String reason);
+
+    /**
+     * Sets one named part of the demotion. The total demotion is the sum of its parts (the operator's, which
+     * {@link #setDemotion(int, String)} sets, one per failing health check, one per {@link CarpGroupUnit}, and your own
+     * named parts), capped at 240; so independent reasons to step aside do not overwrite each other.
+     *
+     * @param source    a name for the part, e.g. {@code "replication-lag"}; {@code "operator"} is the part that
+     *                  {@link #setDemotion(int, String)} sets
+     * @param demotion  0-240; 0 removes the part
+     * @param reason    why, for the log
+     * @throws IllegalArgumentException if {@code demotion} is out of range or {@code source} is empty
+     */
+    void setDemotion(String source, int demotion, String reason);
 
     /**
      * Raises the operator demotion by {@code amount} (like writing FreeBSD's {@code net.inet.carp.demotion}).

@@ -1,6 +1,5 @@
 package io.carp;
 
-import io.carp.spi.CarpRuntime;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +40,15 @@ public final class CarpGroupBuilder {
     private InetAddress sourceAddress;
     private boolean manageAddresses = true;
     private final List<InetAddress> unicastPeers = new ArrayList<>();
-    private io.carp.spi.AddressManager addressManager;
+    private AddressManager addressManager;
     private boolean adaptToLoss = true;
+    private boolean ignoreLinkState;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
     private Executor callbackExecutor;
     private Executor healthCheckExecutor;
-    private final List<HealthCheckSpec> healthChecks = new ArrayList<>();
+    private final List<GroupSpec.HealthCheckEntry> healthChecks = new ArrayList<>();
     private CarpRuntime runtime;
 
     CarpGroupBuilder() {
@@ -264,6 +264,19 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Ignores the interface's link state, as ucarp's {@code --ignoreifstate}: the group neither drops to INIT when the
+     * link goes down or loses carrier nor waits in INIT for it at start; link events are only logged. For interfaces
+     * whose carrier is reported wrongly (some virtual NICs). Default {@code false}: down means INIT, as the BSDs do.
+     *
+     * @param ignore whether to ignore link state
+     * @return this builder
+     */
+    public CarpGroupBuilder ignoreLinkState(boolean ignore) {
+        this.ignoreLinkState = ignore;
+        return this;
+    }
+
+    /**
      * Adds a unicast peer (FreeBSD 14 {@code peer} semantics), for networks without multicast (clouds, some
      * hypervisors): adverts are sent to every peer instead of the multicast group, and the TTL-255 check is off for
      * adverts from these peers. Every node may list every node (its own address is skipped). ucarp cannot take part
@@ -293,7 +306,7 @@ public final class CarpGroupBuilder {
      * @param manager claim/release/announce hooks
      * @return this builder
      */
-    public CarpGroupBuilder addressManager(io.carp.spi.AddressManager manager) {
+    public CarpGroupBuilder addressManager(io.carp.AddressManager manager) {
         this.addressManager = Objects.requireNonNull(manager, "addressManager");
         return this;
     }
@@ -366,10 +379,10 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("healthCheck interval: " + interval + " (expected: 100 ms to 1 hour)");
         }
         CarpChecks.inRange("healthCheck weight", weight, 1, 240);
-        if (healthChecks.stream().anyMatch(h -> h.name.equals(name))) {
+        if (healthChecks.stream().anyMatch(h -> h.name().equals(name))) {
             throw new IllegalArgumentException("healthCheck name: \"" + name + "\" (expected: unique in the group)");
         }
-        healthChecks.add(new HealthCheckSpec(name, check, interval, weight));
+        healthChecks.add(new GroupSpec.HealthCheckEntry(name, check, interval, weight));
         return this;
     }
 
@@ -387,7 +400,7 @@ public final class CarpGroupBuilder {
 
     /**
      * The runtime that carries the protocol: sockets and event loop on Linux ({@code NettyCarpRuntime}), or a
-     * simulated node in the testkit. Required by {@link CarpGroup#start()}.
+     * simulated node in the testkit. Required by {@link #build()}.
      *
      * @param runtime the runtime
      * @return this builder
@@ -404,9 +417,13 @@ public final class CarpGroupBuilder {
      * @throws IllegalArgumentException if a required field is missing or fields contradict each other
      */
     public CarpGroup build() {
-        return new DefaultCarpGroup(buildConfig(), List.copyOf(onMaster), List.copyOf(onBackup),
-                List.copyOf(onStateChange), callbackExecutor, runtime, List.copyOf(healthChecks),
-                healthCheckExecutor, addressManager);
+        CarpConfig config = buildConfig();
+        if (runtime == null) {
+            throw new IllegalArgumentException("runtime: not set (expected: a CarpRuntime: NettyCarpRuntime on Linux,"
+                    + " a testkit SimulatedNode in tests)");
+        }
+        return runtime.createGroup(new GroupSpec(config, onMaster, onBackup, onStateChange, callbackExecutor,
+                healthChecks, healthCheckExecutor, addressManager));
     }
 
     /**
@@ -430,7 +447,7 @@ public final class CarpGroupBuilder {
                     + " as ucarp requires; the interval would be 0 s)");
         }
         return new CarpConfig(interfaceName, vhid, password, virtualAddresses, advbase, advskew, preempt, deadRatio,
-                demotion, sourceAddress, manageAddresses, unicastPeers, adaptToLoss);
+                demotion, sourceAddress, manageAddresses, unicastPeers, adaptToLoss, ignoreLinkState);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

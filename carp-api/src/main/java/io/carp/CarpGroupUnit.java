@@ -42,9 +42,6 @@ public final class CarpGroupUnit {
         }
         java.util.Set<Integer> vhids = new java.util.HashSet<>();
         for (CarpGroup g : members) {
-            if (!(g instanceof DefaultCarpGroup)) {
-                throw new IllegalArgumentException("members: " + g + " (expected: groups built by CarpGroup.builder())");
-            }
             if (!vhids.add(g.config().vhid())) { // members are told apart by the vhid of their events
                 throw new IllegalArgumentException("members: vhid " + g.config().vhid()
                         + " twice (expected: groups with distinct vhids)");
@@ -53,7 +50,7 @@ public final class CarpGroupUnit {
         CarpGroupUnit unit = new CarpGroupUnit(name, List.of(members));
         for (CarpGroup g : members) {
             g.addListener(unit::onTransition);
-            ((DefaultCarpGroup) g).addLinkWaitListener(unit::onLinkWait);
+            g.addLinkWaitListener(unit::onLinkWait);
         }
         unit.onLinkWait(); // a member may already wait for its link
         return unit;
@@ -76,14 +73,14 @@ public final class CarpGroupUnit {
     }
 
     private synchronized void onLinkWait() {
-        List<Integer> waiting = members.stream().filter(g -> ((DefaultCarpGroup) g).isWaitingForLink())
+        List<Integer> waiting = members.stream().filter(CarpGroup::isWaitingForLink)
                 .map(g -> g.config().vhid()).toList();
         boolean demote = !waiting.isEmpty();
         if (demote != demoted) {
             demoted = demote;
             String cause = "unit " + name + (demote ? ": vhid " + waiting + " waits for its link" : ": links up");
             for (CarpGroup g : members) {
-                ((DefaultCarpGroup) g).setDemotionSource("unit:" + name, v -> demote ? DemotionSources.MAX : 0, cause);
+                g.setDemotion("unit:" + name, demote ? 240 : 0, cause);
             }
         }
     }

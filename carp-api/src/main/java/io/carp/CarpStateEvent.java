@@ -14,6 +14,7 @@ public final class CarpStateEvent {
     private final String interfaceName;
     private final CarpState from;
     private final CarpState to;
+    private final StateChangeCause cause;
     private final String reason;
     private final long nanoTime;
     private final Instant wallTime;
@@ -25,16 +26,18 @@ public final class CarpStateEvent {
      * @param interfaceName the interface the group runs on, or {@code "-"} if none was configured
      * @param from          the state left
      * @param to            the state entered
+     * @param cause         the typed cause of the transition
      * @param reason        a short human-readable reason, e.g. {@code "master timed out"}
      * @param nanoTime      the group clock's monotonic time of the transition, in nanoseconds
      * @param wallTime      the wall-clock time of the transition
      */
-    public CarpStateEvent(int vhid, String interfaceName, CarpState from, CarpState to, String reason, long nanoTime,
-                          Instant wallTime) {
+    public CarpStateEvent(int vhid, String interfaceName, CarpState from, CarpState to, StateChangeCause cause,
+                          String reason, long nanoTime, Instant wallTime) {
         this.vhid = vhid;
         this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
         this.from = Objects.requireNonNull(from, "from");
         this.to = Objects.requireNonNull(to, "to");
+        this.cause = Objects.requireNonNull(cause, "cause");
         this.reason = Objects.requireNonNull(reason, "reason");
         this.nanoTime = nanoTime;
         this.wallTime = Objects.requireNonNull(wallTime, "wallTime");
@@ -60,7 +63,12 @@ public final class CarpStateEvent {
         return to;
     }
 
-    /** Why the transition happened, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}. */
+    /** The typed cause of the transition, e.g. {@link StateChangeCause#MASTER_TIMED_OUT}. */
+    public StateChangeCause cause() {
+        return cause;
+    }
+
+    /** Why the transition happened, in words for logs, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}. */
     public String reason() {
         return reason;
     }

@@ -1,5 +1,7 @@
 package io.carp;
 
+import io.carp.internal.group.DefaultCarpGroup;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CarpConfigTest {
 
     private static CarpGroupBuilder valid() {
-        return CarpGroup.builder().vhid(1).password("secret").virtualAddress("198.18.0.100");
+        return CarpGroup.builder().vhid(1).password("secret").virtualAddress("198.18.0.100").runtime(UNATTACHED);
     }
+
+    /** A runtime whose groups are built but never started in these tests. */
+    private static final CarpRuntime UNATTACHED = spec -> DefaultCarpGroup.create(spec, group -> {
+        throw new IllegalStateException("these tests do not start groups");
+    });
 
     private static void assertMessage(String expected, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);

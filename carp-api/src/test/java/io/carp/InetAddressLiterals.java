@@ -4,14 +4,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Address literals for tests (no DNS). */
-final class InetAddressLiterals {
-    static final InetAddress CARP_V4 = of("224.0.0.18");
-    static final InetAddress CARP_V6 = of("ff02::12");
+public final class InetAddressLiterals {
+    public static final InetAddress CARP_V4 = of("224.0.0.18");
+    public static final InetAddress CARP_V6 = of("ff02::12");
 
     private InetAddressLiterals() {
     }
 
-    static InetAddress of(String literal) {
+    public static InetAddress of(String literal) {
         try {
             return InetAddress.getByName(literal);
         } catch (UnknownHostException e) {

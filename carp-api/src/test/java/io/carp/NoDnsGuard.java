@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Assumptions;
  * allows installing one at run time (with a deprecation warning); on later JDKs that refuse, the test is skipped loudly.
  */
 @SuppressWarnings("removal")
-final class NoDnsGuard {
+public final class NoDnsGuard {
     private NoDnsGuard() {
     }
 
-    static void run(Runnable code) {
+    public static void run(Runnable code) {
         SecurityManager previous = System.getSecurityManager();
         SecurityManager guard = new SecurityManager() {
             @Override

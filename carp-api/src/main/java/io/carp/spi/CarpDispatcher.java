@@ -1,10 +1,12 @@
 package io.carp.spi;
 
+import io.carp.internal.util.LogThrottle;
+
 import io.carp.CarpClock;
 import io.carp.DropReason;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.InboundPacket;
-import io.carp.protocol.IpEnvelope;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.InboundPacket;
+import io.carp.internal.protocol.IpEnvelope;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -2,8 +2,8 @@ package io.carp.spi;
 
 import io.carp.CarpConfig;
 import io.carp.DropReason;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.IpEnvelope;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.IpEnvelope;
 
 /** The side of a group that a runtime calls. Every method must be called on the group's {@link ProtocolLoop}. */
 public interface GroupEndpoint {

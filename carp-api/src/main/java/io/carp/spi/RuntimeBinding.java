@@ -1,6 +1,8 @@
 package io.carp.spi;
 
-import io.carp.protocol.IpFamily;
+import io.carp.AddressManager;
+
+import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 

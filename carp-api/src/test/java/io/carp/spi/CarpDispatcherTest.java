@@ -1,8 +1,8 @@
 package io.carp.spi;
 
-import static io.carp.protocol.TestPackets.CARP_GROUP_V4;
-import static io.carp.protocol.TestPackets.v4;
-import static io.carp.protocol.TestPackets.v6;
+import static io.carp.internal.protocol.TestPackets.CARP_GROUP_V4;
+import static io.carp.internal.protocol.TestPackets.v4;
+import static io.carp.internal.protocol.TestPackets.v6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,11 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.carp.CarpConfig;
 import io.carp.CarpGroup;
 import io.carp.DropReason;
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.IpEnvelope;
-import io.carp.protocol.IpFamily;
-import io.carp.protocol.TestPackets;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.IpFamily;
+import io.carp.internal.protocol.TestPackets;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.carp.benchmarks;
 
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.InboundPacket;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpAuthenticator;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.InboundPacket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.carp.cli;
 
+import io.carp.CarpClock;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,7 +34,7 @@ final class CallbackThread implements Executor, AutoCloseable {
      * @throws InterruptedException if interrupted while waiting
      */
     boolean drain(long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long deadline = CarpClock.system().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
             CountDownLatch ran = new CountDownLatch(1);
             boolean[] idle = new boolean[1];
@@ -40,7 +42,7 @@ final class CallbackThread implements Executor, AutoCloseable {
                 idle[0] = pool.getQueue().isEmpty();
                 ran.countDown();
             });
-            long left = deadline - System.nanoTime();
+            long left = deadline - CarpClock.system().nanoTime();
             if (!ran.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                 return false;
             }

@@ -1,6 +1,6 @@
 package io.carp.cli;
 
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.util.Optional;

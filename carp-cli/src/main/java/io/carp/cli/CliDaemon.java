@@ -2,7 +2,7 @@ package io.carp.cli;
 
 import io.carp.CarpGroup;
 import io.carp.CarpState;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +26,7 @@ final class CliDaemon implements SignalActions {
      * Prepares the group; nothing runs yet.
      *
      * @param settings  the validated command line
-     * @param runtime   the runtime to run on (wrapped to ignore link state with --ignoreifstate)
+     * @param runtime   the runtime to run on
      * @param callbacks where callbacks and scripts run; one thread keeps the scripts in order
      * @param runner    runs the scripts
      */
@@ -35,7 +35,7 @@ final class CliDaemon implements SignalActions {
         this.scripts = new StateScripts(settings, runner);
         this.label = "vhid " + settings.vhid() + "@" + settings.interfaceName();
         this.group = settings.groupBuilder()
-                .runtime(settings.ignoreIfState() ? new LinkStateIgnoringRuntime(runtime) : runtime)
+                .runtime(runtime).ignoreLinkState(settings.ignoreIfState())
                 .callbackExecutor(callbacks)
                 .onStateChange(scripts)
                 .build();

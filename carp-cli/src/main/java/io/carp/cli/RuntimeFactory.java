@@ -1,7 +1,7 @@
 package io.carp.cli;
 
 import io.carp.netty.NettyCarpRuntime;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpRuntime;
 import java.util.function.Supplier;
 
 /** Creates the runtime carp-cli runs on: the Linux one, or for tests a class named by a system property. */

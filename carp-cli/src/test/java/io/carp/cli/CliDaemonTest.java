@@ -190,7 +190,7 @@ class CliDaemonTest {
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(UP), scripts.calls());
-        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: link down, ignored (--ignoreifstate)"),
+        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: link down, ignored (ignoreLinkState)"),
                 log.messages().toString());
     }
 

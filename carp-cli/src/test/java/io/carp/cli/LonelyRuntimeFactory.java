@@ -1,12 +1,16 @@
 package io.carp.cli;
 
 import io.carp.CarpClock;
-import io.carp.spi.AddressManager;
-import io.carp.spi.CarpRuntime;
+import io.carp.AddressManager;
+import io.carp.CarpGroup;
+import io.carp.CarpRuntime;
+import io.carp.GroupSpec;
+import io.carp.internal.group.DefaultCarpGroup;
+import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executors;
@@ -27,7 +31,7 @@ public final class LonelyRuntimeFactory implements Supplier<CarpRuntime> {
         return new LonelyRuntime();
     }
 
-    private static final class LonelyRuntime implements CarpRuntime, AutoCloseable {
+    private static final class LonelyRuntime implements CarpRuntime, GroupAttacher, AutoCloseable {
         private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lonely-carp-loop");
             t.setDaemon(true);
@@ -37,6 +41,11 @@ public final class LonelyRuntimeFactory implements Supplier<CarpRuntime> {
 
         LonelyRuntime() {
             executor.execute(() -> loopThread = Thread.currentThread());
+        }
+
+        @Override
+        public CarpGroup createGroup(GroupSpec spec) {
+            return DefaultCarpGroup.create(spec, this);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.carp.cli;
 
+import io.carp.StateChangeCause;
+
 import static io.carp.CarpState.BACKUP;
 import static io.carp.CarpState.INIT;
 import static io.carp.CarpState.MASTER;
@@ -33,7 +35,7 @@ class StateScriptsTest {
     }
 
     private static CarpStateEvent event(CarpState from, CarpState to, String reason) {
-        return new CarpStateEvent(1, "eth0", from, to, reason, 0, Instant.EPOCH);
+        return new CarpStateEvent(1, "eth0", from, to, StateChangeCause.FORCED, reason, 0, Instant.EPOCH);
     }
 
     @Test

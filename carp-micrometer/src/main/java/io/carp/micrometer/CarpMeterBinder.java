@@ -145,7 +145,7 @@ public final class CarpMeterBinder implements MeterBinder, AutoCloseable {
         group.count(event, key -> registerLate(group, key));
     }
 
-    /** A transition whose series was not registered in advance (reason class {@code other}). */
+    /** A transition whose series was not registered in advance (an edge its cause does not list). */
     private synchronized void registerLate(GroupMeters group, TransitionKey key) {
         bound.forEach((registry, meters) -> meters.add(group.registerTransition(registry, key)));
     }

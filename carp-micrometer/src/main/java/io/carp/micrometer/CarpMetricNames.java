@@ -58,7 +58,7 @@ public final class CarpMetricNames {
     public static final String TAG_INTERFACE = "interface";
     /** Tag key: {@link #FAMILY_IPV4} or {@link #FAMILY_IPV6}. */
     public static final String TAG_FAMILY = "family";
-    /** Tag key: a drop reason ({@link io.carp.DropReason#tag()}) or a transition reason class (see METRICS.md). */
+    /** Tag key: a drop reason ({@link io.carp.DropReason#tag()}) or a transition's cause ({@link io.carp.StateChangeCause#tag()}). */
     public static final String TAG_REASON = "reason";
     /** Tag key: the state a transition left, lower case ({@code init}, {@code backup}, {@code master}). */
     public static final String TAG_FROM = "from";

@@ -24,6 +24,7 @@ import static io.carp.micrometer.CarpMetricNames.TAG_VHID;
 import static io.carp.micrometer.CarpMetricNames.TRANSITIONS;
 
 import io.carp.CarpGroup;
+import io.carp.StateChangeCause;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
@@ -56,8 +57,8 @@ final class GroupMeters {
         this.group = group;
         this.tags = Tags.of(TAG_VHID, Integer.toString(group.config().vhid()),
                 TAG_INTERFACE, group.config().interfaceLabel());
-        for (TransitionReason reason : TransitionReason.values()) {
-            for (TransitionReason.Edge edge : reason.edges()) {
+        for (StateChangeCause reason : StateChangeCause.values()) {
+            for (TransitionEdges.Edge edge : TransitionEdges.of(reason)) {
                 transitions.put(new TransitionKey(edge.from(), edge.to(), reason), new AtomicLong());
             }
         }
@@ -157,7 +158,7 @@ final class GroupMeters {
                 .tag(TAG_FROM, TransitionKey.tagValue(key.from()))
                 .tag(TAG_TO, TransitionKey.tagValue(key.to()))
                 .tag(TAG_REASON, key.reason().tag())
-                .description("State transitions of the group, by from, to and reason class")
+                .description("State transitions of the group, by from, to and cause")
                 .register(registry);
     }
 

@@ -1,48 +1,51 @@
 package io.carp.micrometer;
 
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.CarpConstants;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import io.carp.testkit.PeerAdvertisement;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.UnknownHostException;
 import java.util.List;
 
-/** Builds the packets a peer would send, with the real codec and authenticator. */
+/** The advertisements a peer with this password, vhid and virtual addresses sends (testkit's PeerAdvertisement). */
 final class Adverts {
-    static final Inet4Address GROUP_V4 = (Inet4Address) FakeRuntime.address("224.0.0.18");
-    static final Inet6Address GROUP_V6 = (Inet6Address) FakeRuntime.address("ff02::12");
-
-    private final byte[] password;
+    private final String password;
     private final int vhid;
     private final List<InetAddress> addresses;
 
     Adverts(String password, int vhid, List<InetAddress> addresses) {
-        this.password = password.getBytes(StandardCharsets.UTF_8);
+        this.password = password;
         this.vhid = vhid;
         this.addresses = addresses;
     }
 
-    /** The digest a peer with the same password and addresses computes. */
-    byte[] digest(long counter) {
-        return new CarpAuthenticator(password, vhid, addresses).digest(counter);
-    }
-
     /** An authentic IPv4 advertisement. */
-    byte[] ipv4(InetAddress source, int ttl, int advbase, int advskew, int demote, long counter) {
-        return ipv4(source, ttl, advbase, advskew, demote, counter, digest(counter));
+    PeerAdvertisement ipv4(InetAddress source, int ttl, int advbase, int advskew, int demote, long counter) {
+        return advert(source, advbase, advskew, demote, counter).ttl(ttl);
     }
 
     /** An IPv4 advertisement with the given digest. */
-    byte[] ipv4(InetAddress source, int ttl, int advbase, int advskew, int demote, long counter, byte[] md) {
-        byte[] carp = CarpCodec.encode(vhid, advskew, demote, advbase, counter, md);
-        return CarpCodec.encodeIpv4((Inet4Address) source, GROUP_V4, ttl, 1, carp);
+    PeerAdvertisement ipv4(InetAddress source, int ttl, int advbase, int advskew, int demote, long counter,
+                           byte[] md) {
+        return ipv4(source, ttl, advbase, advskew, demote, counter).digest(md);
     }
 
     /** An authentic IPv6 advertisement with hop limit 255. */
-    byte[] ipv6(InetAddress source, int advbase, int advskew, int demote, long counter) {
-        byte[] carp = CarpCodec.encode(vhid, advskew, demote, advbase, counter, digest(counter));
-        return CarpCodec.encodeIpv6((Inet6Address) source, GROUP_V6, CarpConstants.CARP_DFLTTL, carp);
+    PeerAdvertisement ipv6(InetAddress source, int advbase, int advskew, int demote, long counter) {
+        return advert(source, advbase, advskew, demote, counter);
+    }
+
+    private PeerAdvertisement advert(InetAddress source, int advbase, int advskew, int demote, long counter) {
+        PeerAdvertisement a = PeerAdvertisement.from(source.getHostAddress()).vhid(vhid).password(password)
+                .advbase(advbase).advskew(advskew).demote(demote).counter(counter);
+        addresses.forEach(v -> a.virtualAddress(v.getHostAddress()));
+        return a;
+    }
+
+    /** Parses a literal (never a DNS lookup: tests pass literals only). */
+    static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.carp.micrometer;
 
+import io.carp.testkit.ManualRuntime;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpGroup;
 import io.carp.CarpState;
+import io.carp.StateChangeCause;
 import io.carp.DropReason;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,8 +27,8 @@ class CarpMeterBinderLifecycleTest {
     private static final int FUNCTION_COUNTERS = 4 + DropReason.values().length + 4;
     /** carp.state x3, state.order, demotion, advertisement.age, address.claim.duration. */
     private static final int GAUGES = CarpState.values().length + 4;
-    private static final int TRANSITION_SERIES = Arrays.stream(TransitionReason.values())
-            .mapToInt(r -> r.edges().size()).sum();
+    private static final int TRANSITION_SERIES = Arrays.stream(StateChangeCause.values())
+            .mapToInt(r -> TransitionEdges.of(r).size()).sum();
     private static final int METERS_PER_GROUP = FUNCTION_COUNTERS + GAUGES + TRANSITION_SERIES;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -36,7 +39,7 @@ class CarpMeterBinderLifecycleTest {
         StubGroup b = new StubGroup(2, "eth0");
         CarpMeterBinder.of(a, b).bindTo(registry);
 
-        assertEquals(39, METERS_PER_GROUP, "documented in METRICS.md");
+        assertEquals(40, METERS_PER_GROUP, "documented in METRICS.md");
         assertEquals(2 * METERS_PER_GROUP, registry.getMeters().size());
         Set<String> vhids = new HashSet<>();
         for (Meter m : registry.getMeters()) {
@@ -66,31 +69,32 @@ class CarpMeterBinderLifecycleTest {
                 sameReceived, "Micrometer hands back the meter already registered under the id");
         assertEquals(1, group.listenerCount(), "one transition listener per group");
 
-        group.fire(CarpState.BACKUP, "started");
+        group.fire(CarpState.BACKUP, StateChangeCause.STARTED, "started");
         assertEquals(1, count(registry, "3", CarpState.INIT, CarpState.BACKUP, "started"));
         assertEquals(7, registry.get(CarpMetricNames.PACKETS_RECEIVED).tag("family", "ipv4").functionCounter()
                 .count());
     }
 
     @Test
-    void shouldRegisterOtherSeriesLateWhenReasonIsUnknown() {
+    void shouldRegisterASeriesLateWhenTheEdgeIsNotListedForItsCause() {
         StubGroup group = new StubGroup(4, "eth2");
         CarpMeterBinder binder = CarpMeterBinder.of(group);
         SimpleMeterRegistry early = new SimpleMeterRegistry();
         binder.bindTo(early);
 
-        group.fire(CarpState.MASTER, "cosmic rays from 198.18.0.9");
-        group.fire(CarpState.BACKUP, "preempted by 198.18.0.3"); // pre-registered: no new series
-        group.fire(CarpState.MASTER, "cosmic rays from 198.18.0.7");
+        // Edges a cause does not list (a stub can fire them; a real group does not) get their series when first seen.
+        group.fire(CarpState.MASTER, StateChangeCause.MASTER_TIMED_OUT, "cosmic rays from 198.18.0.9");
+        group.fire(CarpState.BACKUP, StateChangeCause.PREEMPTED, "preempted by 198.18.0.3"); // pre-registered
+        group.fire(CarpState.MASTER, StateChangeCause.STARTED, "cosmic rays from 198.18.0.7");
 
-        assertEquals(METERS_PER_GROUP + 2, early.getMeters().size(), "init->master and backup->master, other");
-        assertEquals(1, count(early, "4", CarpState.INIT, CarpState.MASTER, "other"));
-        assertEquals(1, count(early, "4", CarpState.BACKUP, CarpState.MASTER, "other"));
+        assertEquals(METERS_PER_GROUP + 2, early.getMeters().size(), "init->master and backup->master, late");
+        assertEquals(1, count(early, "4", CarpState.INIT, CarpState.MASTER, "master_timed_out"));
+        assertEquals(1, count(early, "4", CarpState.BACKUP, CarpState.MASTER, "started"));
         assertEquals(1, count(early, "4", CarpState.MASTER, CarpState.BACKUP, "preempted"));
 
         binder.bindTo(registry); // a registry bound later sees the same series and counts
         assertEquals(METERS_PER_GROUP + 2, registry.getMeters().size());
-        assertEquals(1, count(registry, "4", CarpState.INIT, CarpState.MASTER, "other"));
+        assertEquals(1, count(registry, "4", CarpState.INIT, CarpState.MASTER, "master_timed_out"));
     }
 
     @Test
@@ -102,7 +106,7 @@ class CarpMeterBinderLifecycleTest {
         binder.bindTo(other);
 
         binder.unbindFrom(registry);
-        group.fire(CarpState.MASTER, "something new");
+        group.fire(CarpState.MASTER, StateChangeCause.FORCED, "something new");
 
         assertTrue(registry.getMeters().isEmpty(), "unbound registry: " + registry.getMeters());
         assertEquals(METERS_PER_GROUP + 1, other.getMeters().size(), "still bound");
@@ -110,7 +114,7 @@ class CarpMeterBinderLifecycleTest {
 
         binder.close();
         assertTrue(other.getMeters().isEmpty());
-        group.fire(CarpState.BACKUP, "something else");
+        group.fire(CarpState.BACKUP, StateChangeCause.FORCED, "something else");
         assertTrue(other.getMeters().isEmpty(), "a closed binder registers nothing");
         binder.close(); // idempotent
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> binder.bindTo(registry));
@@ -132,7 +136,7 @@ class CarpMeterBinderLifecycleTest {
     @Test
     void shouldTagInterfaceWithDashWhenGroupHasNoInterface() {
         CarpGroup group = CarpGroup.builder().vhid(8).password("pw").virtualAddress("198.18.0.51")
-                .runtime(new FakeRuntime(0)).build();
+                .runtime(ManualRuntime.create()).build();
         CarpMeterBinder.of(group).bindTo(registry);
         assertEquals(0, registry.get(CarpMetricNames.STATE_ORDER).tags("vhid", "8", "interface", "-").gauge().value());
     }

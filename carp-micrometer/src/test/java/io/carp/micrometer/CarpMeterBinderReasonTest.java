@@ -1,11 +1,15 @@
 package io.carp.micrometer;
 
+import io.carp.testkit.ManualRuntime;
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
+import io.carp.StateChangeCause;
 import io.carp.CarpStateEvent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,73 +23,73 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Drives a real group into every transition reason carp-api writes and checks that the binder counts it under the
- * expected reason class, never under {@code other}: a change of wording in carp-api fails here.
+ * Drives a real group into every transition cause carp-api reports and checks that the event carries the expected
+ * {@link StateChangeCause} and that the binder counts it under that cause's tag.
  */
 class CarpMeterBinderReasonTest {
     private static final long MASTER_DOWN_NANOS = 3_390_625_000L; // advbase 1, advskew 100, dead ratio 3
     private static final String PASSWORD = "s3cret";
     private static final int VHID = 9;
-    private static final InetAddress VIP = FakeRuntime.address("198.18.0.100");
+    private static final InetAddress VIP = Adverts.address("198.18.0.100");
     /** Lower than the node's own 198.18.0.2, so it wins ties. */
-    private static final InetAddress PEER = FakeRuntime.address("198.18.0.1");
+    private static final InetAddress PEER = Adverts.address("198.18.0.1");
     private static final Adverts ADVERTS = new Adverts(PASSWORD, VHID, List.of(VIP));
 
     /** What the test does with a started group (in BACKUP) and its runtime. */
     interface Script {
-        void run(CarpGroup group, FakeRuntime runtime);
+        void run(CarpGroup group, ManualRuntime runtime);
     }
 
     static Stream<Arguments> reasons() {
         return Stream.of(
-                reason(TransitionReason.STARTED, CarpState.INIT, CarpState.BACKUP, b -> { }, (g, rt) -> { }),
-                reason(TransitionReason.MASTER_TIMED_OUT, CarpState.BACKUP, CarpState.MASTER, b -> { },
-                        (g, rt) -> rt.loop.advanceByNanos(MASTER_DOWN_NANOS)),
-                reason(TransitionReason.LINK_DOWN, CarpState.BACKUP, CarpState.INIT, b -> { },
-                        (g, rt) -> rt.link(false)),
-                reason(TransitionReason.LINK_UP, CarpState.INIT, CarpState.BACKUP, b -> { },
+                reason(StateChangeCause.STARTED, CarpState.INIT, CarpState.BACKUP, b -> { }, (g, rt) -> { }),
+                reason(StateChangeCause.MASTER_TIMED_OUT, CarpState.BACKUP, CarpState.MASTER, b -> { },
+                        (g, rt) -> rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS))),
+                reason(StateChangeCause.LINK_DOWN, CarpState.BACKUP, CarpState.INIT, b -> { },
+                        (g, rt) -> rt.linkDown()),
+                reason(StateChangeCause.LINK_UP, CarpState.INIT, CarpState.BACKUP, b -> { },
                         (g, rt) -> {
-                            rt.link(false);
-                            rt.link(true);
+                            rt.linkDown();
+                            rt.linkUp();
                         }),
-                reason(TransitionReason.STOPPED, CarpState.MASTER, CarpState.INIT, b -> { },
+                reason(StateChangeCause.STOPPED, CarpState.MASTER, CarpState.INIT, b -> { },
                         (g, rt) -> {
-                            rt.loop.advanceByNanos(MASTER_DOWN_NANOS);
+                            rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS));
                             g.close();
                         }),
-                reason(TransitionReason.BOW_OUT, CarpState.BACKUP, CarpState.MASTER, b -> { },
-                        (g, rt) -> rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 255, 255, 0, 10))),
-                reason(TransitionReason.MASTER_WILL_TIME_OUT, CarpState.BACKUP, CarpState.MASTER, b -> { },
-                        (g, rt) -> rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 10, 0, 0, 10))),
-                reason(TransitionReason.MASTER_DEMOTED, CarpState.BACKUP, CarpState.MASTER, b -> { },
-                        (g, rt) -> rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 1, 0, 5, 10))),
-                reason(TransitionReason.PREEMPTING, CarpState.BACKUP, CarpState.MASTER, b -> b.preempt(true),
-                        (g, rt) -> rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 1, 200, 0, 10))),
-                reason(TransitionReason.PREEMPTED, CarpState.MASTER, CarpState.BACKUP, b -> { },
+                reason(StateChangeCause.BOW_OUT_RECEIVED, CarpState.BACKUP, CarpState.MASTER, b -> { },
+                        (g, rt) -> rt.receive(ADVERTS.ipv4(PEER, 255, 255, 255, 0, 10))),
+                reason(StateChangeCause.MASTER_WILL_TIME_OUT, CarpState.BACKUP, CarpState.MASTER, b -> { },
+                        (g, rt) -> rt.receive(ADVERTS.ipv4(PEER, 255, 10, 0, 0, 10))),
+                reason(StateChangeCause.MASTER_DEMOTED, CarpState.BACKUP, CarpState.MASTER, b -> { },
+                        (g, rt) -> rt.receive(ADVERTS.ipv4(PEER, 255, 1, 0, 5, 10))),
+                reason(StateChangeCause.PREEMPTING, CarpState.BACKUP, CarpState.MASTER, b -> b.preempt(true),
+                        (g, rt) -> rt.receive(ADVERTS.ipv4(PEER, 255, 1, 200, 0, 10))),
+                reason(StateChangeCause.PREEMPTED, CarpState.MASTER, CarpState.BACKUP, b -> { },
                         (g, rt) -> {
-                            rt.loop.advanceByNanos(MASTER_DOWN_NANOS);
-                            rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 1, 0, 0, 10));
+                            rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS));
+                            rt.receive(ADVERTS.ipv4(PEER, 255, 1, 0, 0, 10));
                         }),
-                reason(TransitionReason.DEMOTED, CarpState.MASTER, CarpState.BACKUP, b -> b.demotion(10),
+                reason(StateChangeCause.DEMOTED, CarpState.MASTER, CarpState.BACKUP, b -> b.demotion(10),
                         (g, rt) -> {
-                            rt.loop.advanceByNanos(MASTER_DOWN_NANOS);
-                            rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 1, 200, 0, 10));
+                            rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS));
+                            rt.receive(ADVERTS.ipv4(PEER, 255, 1, 200, 0, 10));
                         }),
-                reason(TransitionReason.EQUAL_ADVERTISEMENT, CarpState.MASTER, CarpState.BACKUP, b -> { },
+                reason(StateChangeCause.EQUAL_ADVERTISEMENT, CarpState.MASTER, CarpState.BACKUP, b -> { },
                         (g, rt) -> {
-                            rt.loop.advanceByNanos(MASTER_DOWN_NANOS);
-                            rt.receiveIpv4(ADVERTS.ipv4(PEER, 255, 1, 100, 0, 10));
+                            rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS));
+                            rt.receive(ADVERTS.ipv4(PEER, 255, 1, 100, 0, 10));
                         }),
-                reason(TransitionReason.FORCED, CarpState.BACKUP, CarpState.MASTER, b -> { },
+                reason(StateChangeCause.FORCED, CarpState.BACKUP, CarpState.MASTER, b -> { },
                         (g, rt) -> g.forceMaster("maintenance")),
-                reason(TransitionReason.FORCED, CarpState.MASTER, CarpState.BACKUP, b -> { },
+                reason(StateChangeCause.FORCED, CarpState.MASTER, CarpState.BACKUP, b -> { },
                         (g, rt) -> {
-                            rt.loop.advanceByNanos(MASTER_DOWN_NANOS);
+                            rt.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS));
                             g.forceBackup("maintenance");
                         }));
     }
 
-    private static Arguments reason(TransitionReason reason, CarpState from, CarpState to,
+    private static Arguments reason(StateChangeCause reason, CarpState from, CarpState to,
                                     Consumer<CarpGroupBuilder> configure, Script script) {
         return Arguments.of(reason, from, to, configure, script);
     }
@@ -93,9 +97,10 @@ class CarpMeterBinderReasonTest {
     @ParameterizedTest(name = "{0}: {1} -> {2}")
     @MethodSource("reasons")
     void shouldCountTransitionUnderItsReasonClassWhenGroupWritesThatReason(
-            TransitionReason reason, CarpState from, CarpState to, Consumer<CarpGroupBuilder> configure,
+            StateChangeCause reason, CarpState from, CarpState to, Consumer<CarpGroupBuilder> configure,
             Script script) {
-        FakeRuntime runtime = new FakeRuntime(5_000_000_000L);
+        ManualRuntime runtime = ManualRuntime.create();
+        runtime.advanceBy(Duration.ofSeconds(5));
         List<CarpStateEvent> events = new ArrayList<>();
         CarpGroupBuilder builder = CarpGroup.builder().runtime(runtime).vhid(VHID).password(PASSWORD)
                 .virtualAddress(VIP).advbase(1).advskew(100).callbackExecutor(Runnable::run)
@@ -116,9 +121,7 @@ class CarpMeterBinderReasonTest {
                 .tags("from", TransitionKey.tagValue(from), "to", TransitionKey.tagValue(to), "reason", reason.tag())
                 .functionCounter().count();
         assertEquals(1, count, "carp.transitions for \"" + last.reason() + "\"");
-        List<FunctionCounter> other = new ArrayList<>(registry.find(CarpMetricNames.TRANSITIONS)
-                .tag("reason", TransitionReason.OTHER.tag()).functionCounters());
-        assertTrue(other.isEmpty(), "no transition classified as other: " + events);
+        assertEquals(reason, last.cause(), "the event's typed cause: " + last);
         group.close();
     }
 }

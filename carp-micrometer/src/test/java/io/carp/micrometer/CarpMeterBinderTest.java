@@ -1,5 +1,7 @@
 package io.carp.micrometer;
 
+import io.carp.testkit.ManualRuntime;
+
 import static io.carp.micrometer.CarpMetricNames.ADDRESS_CLAIMS;
 import static io.carp.micrometer.CarpMetricNames.ADDRESS_CLAIM_DURATION;
 import static io.carp.micrometer.CarpMetricNames.ADDRESS_FAILURES;
@@ -31,22 +33,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real {@link CarpGroup} on a {@link FakeRuntime}, driven through a scripted scenario; every meter is checked for an
+ * A real {@link CarpGroup} on a {@link ManualRuntime}, driven through a scripted scenario; every meter is checked for an
  * exact value.
  */
 class CarpMeterBinderTest {
-    private static final long T0 = 1_000_000_000_000L;
     /** advbase 1, advskew 100, dead ratio 3: (3*256 + 100) ticks of 3,906,250 ns. */
     private static final long MASTER_DOWN_NANOS = 3_390_625_000L;
     /** advbase 1, advskew 100: (256 + 100) ticks. */
     private static final long INTERVAL_NANOS = 1_390_625_000L;
     private static final String PASSWORD = "s3cret";
     private static final int VHID = 7;
-    private static final InetAddress VIP = FakeRuntime.address("198.18.0.100");
-    private static final InetAddress PEER = FakeRuntime.address("198.18.0.1");
+    private static final InetAddress VIP = Adverts.address("198.18.0.100");
+    private static final InetAddress PEER = Adverts.address("198.18.0.1");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final FakeRuntime runtime = new FakeRuntime(T0).claimTakes(Duration.ofMillis(3));
+    private final ManualRuntime runtime = ManualRuntime.create();
+
+    {
+        runtime.claimTakes(Duration.ofMillis(3));
+    }
     private final Adverts peer = new Adverts(PASSWORD, VHID, List.of(VIP));
 
     @Test
@@ -67,9 +72,9 @@ class CarpMeterBinderTest {
         group.start();
         assertState(CarpState.BACKUP);
 
-        runtime.loop.advanceByNanos(MASTER_DOWN_NANOS - 1);
+        runtime.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS - 1));
         assertState(CarpState.BACKUP);
-        runtime.loop.advanceByNanos(1); // master timed out -> MASTER; the claim takes 3 ms
+        runtime.advanceBy(Duration.ofNanos(1)); // master timed out -> MASTER; the claim takes 3 ms
         assertState(CarpState.MASTER);
         assertEquals(1, count(ADDRESS_CLAIMS));
         assertEquals(0.003, seconds(ADDRESS_CLAIM_DURATION), 1e-12);
@@ -77,8 +82,8 @@ class CarpMeterBinderTest {
         assertEquals(1, count(CALLBACK_FAILURES), "the throwing onMaster callback");
 
         // A forged digest and a routed (TTL 64) copy of a valid advert: both dropped, state unchanged.
-        runtime.receiveIpv4(peer.ipv4(PEER, 255, 1, 0, 0, 1_000, new byte[20]));
-        runtime.receiveIpv4(peer.ipv4(PEER, 64, 1, 0, 0, 1_001));
+        runtime.receive(peer.ipv4(PEER, 255, 1, 0, 0, 1_000, new byte[20]));
+        runtime.receive(peer.ipv4(PEER, 64, 1, 0, 0, 1_001));
         assertState(CarpState.MASTER);
         assertEquals(1, count(PACKETS_DROPPED, "reason", "bad_auth"));
         assertEquals(1, count(PACKETS_DROPPED, "reason", "bad_ttl"));
@@ -87,19 +92,19 @@ class CarpMeterBinderTest {
 
         // The next periodic advert fails to send.
         runtime.failNextSends(1);
-        runtime.loop.advanceByNanos(INTERVAL_NANOS);
+        runtime.advanceBy(Duration.ofNanos(INTERVAL_NANOS));
         assertEquals(1, count(SEND_ERRORS));
         assertEquals(1, count(PACKETS_SENT, "family", "ipv4"));
 
         // A valid, faster advert from the peer: preempted. The master sends one last advert, then its release fails.
         runtime.failRelease(true);
-        runtime.receiveIpv4(peer.ipv4(PEER, 255, 1, 0, 0, 2_000));
+        runtime.receive(peer.ipv4(PEER, 255, 1, 0, 0, 2_000));
         assertState(CarpState.BACKUP);
         assertEquals(1, count(PACKETS_RECEIVED, "family", "ipv4"));
         assertEquals(2, count(PACKETS_SENT, "family", "ipv4"));
         assertEquals(1, count(ADDRESS_FAILURES));
         assertEquals(0.0, seconds(ADVERTISEMENT_AGE), 0.0);
-        runtime.loop.advanceBy(Duration.ofSeconds(2));
+        runtime.advanceBy(Duration.ofSeconds(2));
         assertEquals(2.0, seconds(ADVERTISEMENT_AGE), 1e-12);
 
         // Every counter, exactly.
@@ -126,16 +131,16 @@ class CarpMeterBinderTest {
 
     @Test
     void shouldCountEachFamilyWhenGroupIsDualStack() {
-        InetAddress vip6 = FakeRuntime.address("2001:db8::100");
+        InetAddress vip6 = Adverts.address("2001:db8::100");
         CarpGroup group = CarpGroup.builder().runtime(runtime).interfaceName("veth-m0").vhid(VHID).password(PASSWORD)
                 .virtualAddress(VIP).virtualAddress(vip6).advbase(1).advskew(100).callbackExecutor(Runnable::run)
                 .build();
         CarpMeterBinder.of(group).bindTo(registry);
         group.start();
-        runtime.loop.advanceByNanos(MASTER_DOWN_NANOS); // MASTER: one advert per family
+        runtime.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS)); // MASTER: one advert per family
 
         Adverts dualPeer = new Adverts(PASSWORD, VHID, List.of(VIP, vip6));
-        runtime.receiveIpv6(dualPeer.ipv6(FakeRuntime.address("2001:db8::1"), 1, 200, 0, 5)); // weaker: stays MASTER
+        runtime.receive(dualPeer.ipv6(Adverts.address("2001:db8::1"), 1, 200, 0, 5)); // weaker: stays MASTER
 
         assertState(CarpState.MASTER);
         assertEquals(1, count(PACKETS_SENT, "family", "ipv4"));

@@ -3,6 +3,7 @@ package io.carp.micrometer;
 import io.carp.CarpConfig;
 import io.carp.CarpGroup;
 import io.carp.CarpState;
+import io.carp.StateChangeCause;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
 import io.carp.DropReason;
@@ -34,8 +35,8 @@ final class StubGroup implements CarpGroup {
         received = n;
     }
 
-    void fire(CarpState to, String reason) {
-        CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), state, to, reason, 0,
+    void fire(CarpState to, StateChangeCause cause, String reason) {
+        CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), state, to, cause, reason, 0,
                 Instant.EPOCH);
         state = to;
         listeners.forEach(l -> l.accept(event));
@@ -138,6 +139,19 @@ final class StubGroup implements CarpGroup {
     @Override
     public void removeListener(Consumer<CarpStateEvent> listener) {
         listeners.remove(listener);
+    }
+
+    @Override
+    public void setDemotion(String source, int demotion, String reason) {
+    }
+
+    @Override
+    public boolean isWaitingForLink() {
+        return false;
+    }
+
+    @Override
+    public void addLinkWaitListener(Runnable listener) {
     }
 
     @Override

@@ -1,30 +1,14 @@
 package io.carp.netty;
 
-import io.carp.CarpClock;
 import io.carp.CarpConfig;
 import io.carp.CarpGroup;
-import io.carp.netty.linux.Capabilities;
-import io.carp.netty.linux.NativeException;
-import io.carp.netty.linux.NetworkNamespace;
-import io.carp.spi.CarpRuntime;
-import io.carp.spi.GroupEndpoint;
-import io.carp.spi.RuntimeBinding;
-import io.netty.channel.EventLoop;
+import io.carp.CarpRuntime;
+import io.carp.GroupSpec;
+import io.carp.internal.group.DefaultCarpGroup;
+import io.carp.netty.internal.LinuxRuntime;
+import io.carp.netty.internal.linux.NetworkNamespace;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Linux runtime: raw protocol-112 sockets on Netty's native epoll loop, one socket per interface and family shared
@@ -55,36 +39,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Needs Linux, a 64-bit JVM, and {@code CAP_NET_RAW} (plus {@code CAP_NET_ADMIN} to manage addresses);
- * {@link #attach} says how to grant them when they are missing.
+ * {@link io.carp.CarpGroup#start()} says how to grant them when they are missing.
  *
  * <p>Threads: a runtime built without {@link Builder#eventLoopGroup} owns one daemon epoll thread, started with the
  * first group; every group's protocol runs on an event loop, one per interface. The runtime itself is thread-safe.
  */
 public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(NettyCarpRuntime.class.getName());
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final long SHUTDOWN_TIMEOUT_MILLIS = 2_000;
-
-    private final EventLoopGroup sharedGroup;
-    private final NetworkNamespace namespace;
-    private final String name = "carp-netty-" + INSTANCES.incrementAndGet();
-    private final Thread shutdownHook;
-
-    private final Object lock = new Object();
-    private final Map<String, InterfaceContext> interfaces = new HashMap<>();
-    private final List<NettyBinding> bindings = new ArrayList<>();
-    private MultiThreadIoEventLoopGroup ownedGroup;
-    private boolean closed;
+    private final LinuxRuntime runtime;
 
     private NettyCarpRuntime(Builder builder) {
-        this.sharedGroup = builder.eventLoopGroup;
-        this.namespace = builder.namespace;
-        if (builder.shutdownHook) {
-            shutdownHook = new Thread(this::close, name + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } else {
-            shutdownHook = null;
-        }
+        this.runtime = new LinuxRuntime(builder.eventLoopGroup, builder.namespace, builder.shutdownHook);
     }
 
     /**
@@ -106,105 +70,14 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     }
 
     /**
-     * Attaches a group: opens (or shares) its interface's sockets and subscribes to its link state. Called by
-     * {@link CarpGroup#start()}.
-     *
-     * @throws IllegalStateException in one sentence: no interface configured, unknown interface, missing
-     *                               capability (and how to grant it), vhid already running on the interface in this
-     *                               runtime, runtime closed, or a socket that could not be set up
+     * Creates a group carried by this runtime; called by {@link io.carp.CarpGroupBuilder#build()}. Sockets are opened
+     * when the group starts: {@link CarpGroup#start()} throws {@link IllegalStateException} in one sentence if the
+     * group cannot run here (no interface configured, unknown interface, missing capability and how to grant it, vhid
+     * already running on the interface in this runtime, runtime closed, a socket that could not be set up).
      */
     @Override
-    public RuntimeBinding attach(GroupEndpoint group) {
-        Objects.requireNonNull(group, "group");
-        CarpConfig config = group.config();
-        String interfaceName = config.interfaceName().orElseThrow(() -> new IllegalStateException(
-                "vhid " + config.vhid() + ": NettyCarpRuntime needs the network interface; set"
-                        + " CarpGroupBuilder.interfaceName(...)"));
-        Privileges.check(Capabilities.effective(), interfaceName, config.manageAddresses());
-        NettyBinding binding;
-        InterfaceContext context;
-        try {
-            synchronized (lock) {
-                if (closed) {
-                    throw new IllegalStateException("vhid " + config.vhid() + " on " + interfaceName
-                            + ": the NettyCarpRuntime is closed");
-                }
-                context = interfaces.get(interfaceName);
-                boolean fresh = context == null;
-                if (fresh) {
-                    context = InterfaceContext.open(interfaceName, namespace, loopFor(), CarpClock.system());
-                    interfaces.put(interfaceName, context);
-                }
-                try {
-                    binding = context.attach(group, this);
-                } catch (RuntimeException e) {
-                    if (context.isEmpty()) {
-                        interfaces.remove(interfaceName);
-                        context.close();
-                    }
-                    throw e;
-                }
-                bindings.add(binding);
-            }
-        } catch (NativeException e) {
-            throw translate(interfaceName, e);
-        } catch (LinkageError e) {
-            throw new IllegalStateException("CARP on " + interfaceName + " could not start: a native library could"
-                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux x86-64 is required): "
-                    + e, e);
-        }
-        try {
-            context.awaitRegistered();
-            binding.addresses().removeStale();
-        } catch (RuntimeException e) {
-            binding.detach();
-            throw e instanceof NativeException ne ? translate(interfaceName, ne) : e;
-        }
-        LOG.log(Level.DEBUG, "{0}: attached vhid {1} on {2}", name, config.vhid(), context);
-        return binding;
-    }
-
-    private static IllegalStateException translate(String interfaceName, NativeException e) {
-        if (e.isPermissionDenied()) {
-            String missing = e.getMessage().startsWith("RTM_") ? "CAP_NET_ADMIN" : "CAP_NET_RAW";
-            return new IllegalStateException(Privileges.message(interfaceName, missing, e.getMessage()), e);
-        }
-        return new IllegalStateException("CARP on " + interfaceName + " could not start: " + e.getMessage(), e);
-    }
-
-    /** Under the lock: the loop for a new interface. */
-    private IoEventLoop loopFor() {
-        EventLoopGroup group = sharedGroup;
-        if (group == null) {
-            if (ownedGroup == null) {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalStateException("Netty's native epoll transport is not available here (the Linux"
-                            + " CARP runtime needs Linux on x86-64): " + Epoll.unavailabilityCause());
-                }
-                ownedGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
-                        EpollIoHandler.newFactory());
-            }
-            group = ownedGroup;
-        }
-        return (IoEventLoop) group.next();
-    }
-
-    /** Called by {@link NettyBinding#detach()}, normally on the group's loop after its bow-out. */
-    void detach(NettyBinding binding) {
-        try {
-            binding.addresses().releaseAll();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "{0}: could not remove the addresses of {1}: {2}", name, binding, e.getMessage());
-        }
-        synchronized (lock) {
-            bindings.remove(binding);
-            InterfaceContext context = binding.context();
-            context.detach(binding);
-            if (context.isEmpty() && interfaces.get(context.name) == context) {
-                interfaces.remove(context.name);
-                context.close();
-            }
-        }
+    public CarpGroup createGroup(GroupSpec spec) {
+        return DefaultCarpGroup.create(Objects.requireNonNull(spec, "spec"), runtime);
     }
 
     /**
@@ -214,86 +87,15 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
      */
     @Override
     public void close() {
-        List<NettyBinding> attached;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            attached = new ArrayList<>(bindings);
-        }
-        for (NettyBinding b : attached) {
-            closeGroup(b);
-        }
-        MultiThreadIoEventLoopGroup owned;
-        synchronized (lock) {
-            for (InterfaceContext c : interfaces.values()) {
-                c.close();
-            }
-            interfaces.clear();
-            owned = ownedGroup;
-        }
-        if (owned != null) {
-            io.netty.util.concurrent.Future<?> f = owned.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS,
-                    TimeUnit.MILLISECONDS);
-            if (!owned.next().inEventLoop()) {
-                f.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS * 2);
-            }
-        }
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
-        }
-    }
-
-    private void closeGroup(NettyBinding binding) {
-        GroupEndpoint group = binding.group();
-        try {
-            if (group instanceof CarpGroup carpGroup) {
-                carpGroup.close(); // bow-out, release, then NettyBinding.detach() on the loop
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "{0}: closing {1} failed: {2}", name, binding, e.toString());
-        }
-        if (binding.isDetached()) {
-            return;
-        }
-        EventLoop loop = binding.context().protocolLoop.eventLoop();
-        if (loop.inEventLoop()) {
-            group.onLinkStateChanged(false);
-            binding.detach();
-            return;
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    group.onLinkStateChanged(false); // not a CarpGroup: at least release through INIT
-                    binding.detach();
-                } finally {
-                    done.complete(null);
-                }
-            });
-            done.get(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "{0}: detaching {1} did not finish: {2}", name, binding, e.toString());
-        }
-    }
-
-    /** The network namespace the runtime opens its sockets in. */
-    NetworkNamespace namespace() {
-        return namespace;
+        runtime.close();
     }
 
     @Override
     public String toString() {
-        return name + (namespace.isCurrent() ? "" : " in " + namespace);
+        return runtime.toString();
     }
 
-    /** Builder of {@link NettyCarpRuntime}. */
+    /** Builder of {@link NettyCarpRuntime}. Not thread-safe. */
     public static final class Builder {
         private EventLoopGroup eventLoopGroup;
         private boolean shutdownHook;
@@ -311,12 +113,7 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
          * @throws IllegalArgumentException if it is not an epoll group (e.g. NIO)
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
-            Objects.requireNonNull(group, "eventLoopGroup");
-            EventLoop next = group.next();
-            if (!(next instanceof IoEventLoop io) || !io.isCompatible(LinkMonitor.class)) {
-                throw new IllegalArgumentException("eventLoopGroup: " + group.getClass().getName() + " (expected: an"
-                        + " epoll group, e.g. new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory()))");
-            }
+            LinuxRuntime.checkEpollGroup(group);
             this.eventLoopGroup = group;
             return this;
         }

@@ -1,7 +1,7 @@
 package io.carp.netty;
 
-import io.carp.netty.linux.LinkInfo;
-import io.carp.netty.linux.RtNetlink;
+import io.carp.netty.internal.linux.LinkInfo;
+import io.carp.netty.internal.linux.RtNetlink;
 import java.net.InetAddress;
 
 /**

@@ -1,8 +1,8 @@
 package io.carp.testkit;
 
-import io.carp.protocol.CarpConstants;
-import io.carp.protocol.InternetChecksum;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpConstants;
+import io.carp.internal.protocol.InternetChecksum;
+import io.carp.IpFamily;
 
 /**
  * Ready-made faults for the packets a node sends, injected with {@link SimulatedNetwork#inject} and removed with

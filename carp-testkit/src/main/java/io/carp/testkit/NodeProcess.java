@@ -2,7 +2,7 @@ package io.carp.testkit;
 
 import io.carp.CarpClock;
 import io.carp.CarpGroup;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import io.carp.spi.CarpDispatcher;
 import io.carp.spi.ProtocolLoop;
 import java.nio.ByteBuffer;

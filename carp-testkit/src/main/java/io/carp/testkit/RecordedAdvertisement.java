@@ -1,7 +1,7 @@
 package io.carp.testkit;
 
-import io.carp.protocol.CarpAdvertisement;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -62,9 +62,29 @@ public final class RecordedAdvertisement {
         return source;
     }
 
-    /** The decoded 36-byte CARP header. */
-    public CarpAdvertisement advertisement() {
+    /** The decoded CARP header (internal type; tests of this module only). */
+    CarpAdvertisement advertisement() {
         return advertisement;
+    }
+
+    /** The advertised base interval in seconds (255 in a bow-out). */
+    public int advbase() {
+        return advertisement.advbase();
+    }
+
+    /** The advertised skew in 1/256 s, demotion included (255 in a bow-out). */
+    public int advskew() {
+        return advertisement.advskew();
+    }
+
+    /** The OpenBSD demote byte. */
+    public int demote() {
+        return advertisement.demote();
+    }
+
+    /** The 64-bit replay counter. */
+    public long counter() {
+        return advertisement.counter();
     }
 
     /** The advertisement's vhid. */

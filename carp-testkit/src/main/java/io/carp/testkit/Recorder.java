@@ -1,9 +1,9 @@
 package io.carp.testkit;
 
 import io.carp.CarpStateEvent;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.InboundPacket;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.InboundPacket;
+import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.carp.testkit;
 
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

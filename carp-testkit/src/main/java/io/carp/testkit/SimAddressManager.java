@@ -1,7 +1,7 @@
 package io.carp.testkit;
 
 import io.carp.CarpConfig;
-import io.carp.protocol.CarpTiming;
+import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -11,7 +11,7 @@ import java.util.List;
  * live master never loses them), and counts claims and announcements per vhid. Calls from a dead process do nothing.
  * With {@code manageAddresses(false)} the addresses are only counted, never put on the node.
  */
-final class SimAddressManager implements io.carp.spi.AddressManager {
+final class SimAddressManager implements io.carp.AddressManager {
     private final SimulatedNode node;
     private final NodeProcess process;
     private final CarpConfig config;

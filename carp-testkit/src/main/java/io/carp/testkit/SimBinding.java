@@ -1,8 +1,8 @@
 package io.carp.testkit;
 
 import io.carp.CarpConfig;
-import io.carp.protocol.IpFamily;
-import io.carp.spi.AddressManager;
+import io.carp.IpFamily;
+import io.carp.AddressManager;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;

@@ -3,7 +3,7 @@ package io.carp.testkit;
 import io.carp.CarpClock;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -175,6 +175,26 @@ public final class SimulatedNetwork implements AutoCloseable {
      */
     public List<SimulatedNode> masters(int vhid) {
         return nodes.stream().filter(n -> n.state(vhid) == CarpState.MASTER).collect(Collectors.toList());
+    }
+
+    // ------------------------------------------------------------------------------------------------ foreign peers
+
+    /**
+     * Puts a hand-made advertisement on the segment, as a device that is not a simulated node would (another
+     * implementation, a misconfigured box, a replayed capture): every node whose link is up receives it now, at the
+     * current virtual time, with no link delay or loss. It is not recorded in {@link #advertisements()}. Run
+     * {@link #advanceBy} to let the nodes react.
+     *
+     * @param advertisement the packet; its source decides IPv4 or IPv6
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void inject(PeerAdvertisement advertisement) {
+        checkOpen("inject()");
+        byte[] packet = advertisement.toPacket();
+        IpFamily family = advertisement.isIpv6() ? IpFamily.IPV6 : IpFamily.IPV4;
+        for (SimulatedNode node : List.copyOf(nodes)) {
+            scheduler.schedule(clock.nanoTime(), () -> node.receive(family, packet), null);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ time

@@ -3,8 +3,10 @@ package io.carp.testkit;
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
-import io.carp.protocol.IpFamily;
-import io.carp.spi.CarpRuntime;
+import io.carp.IpFamily;
+import io.carp.CarpRuntime;
+import io.carp.GroupSpec;
+import io.carp.internal.group.DefaultCarpGroup;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.RuntimeBinding;
 import java.net.Inet4Address;
@@ -314,15 +316,19 @@ public final class SimulatedNode implements CarpRuntime {
     // ------------------------------------------------------------------------------------------------ runtime SPI
 
     /**
-     * Runtime SPI, called by {@link CarpGroup#start()}: registers the group with this node's current process. Use
-     * {@link #start(CarpGroupBuilder)} rather than setting this node as a builder's runtime by hand.
+     * Creates a group on this node; called by {@link CarpGroupBuilder#build()}. Use {@link #start(CarpGroupBuilder)}
+     * rather than setting this node as a builder's runtime by hand: it also restarts the group with the node.
      *
-     * @param group the group
-     * @return its binding
-     * @throws IllegalStateException if the node is not running or already runs the vhid
+     * @param spec what the builder validated
+     * @return the group, in INIT
      */
     @Override
-    public RuntimeBinding attach(GroupEndpoint group) {
+    public CarpGroup createGroup(GroupSpec spec) {
+        return DefaultCarpGroup.create(spec, this::attach);
+    }
+
+    /** Registers a started group with this node's current process; its runtime binding. */
+    private RuntimeBinding attach(GroupEndpoint group) {
         requireRunning("attach()");
         process.dispatcher().register(group);
         return new SimBinding(this, process, group);

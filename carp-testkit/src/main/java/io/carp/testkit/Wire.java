@@ -1,8 +1,8 @@
 package io.carp.testkit;
 
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.CarpConstants;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.CarpConstants;
+import io.carp.IpFamily;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;

@@ -12,7 +12,7 @@ import static io.carp.testkit.Vips.seconds;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpState;
-import io.carp.protocol.CarpTiming;
+import io.carp.internal.time.CarpTiming;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

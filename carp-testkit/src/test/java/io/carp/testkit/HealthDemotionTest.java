@@ -93,10 +93,10 @@ class HealthDemotionTest {
                 .filter(ad -> ad.sender().equals("A") && ad.sequenceNumber() > regular.sequenceNumber())
                 .findFirst().orElseThrow();
         assertEquals(Duration.ofMillis(10_400), demoted.time(), "at the instant of the failing check");
-        assertEquals(1, demoted.advertisement().advbase());
-        assertEquals(100, demoted.advertisement().advskew());
-        assertEquals(100, demoted.advertisement().demote());
-        assertEquals(0, regular.advertisement().demote());
+        assertEquals(1, demoted.advbase());
+        assertEquals(100, demoted.advskew());
+        assertEquals(100, demoted.demote());
+        assertEquals(0, regular.demote());
     }
 
     @Test

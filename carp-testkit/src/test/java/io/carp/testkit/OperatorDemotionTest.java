@@ -48,9 +48,9 @@ class OperatorDemotionTest {
         List<RecordedAdvertisement> adverts = advertsFromASince(demotedAt);
         assertEquals(List.of(demotedAt, demotedAt.plus(interval(1, 20)), promotedAt),
                 adverts.stream().map(RecordedAdvertisement::time).collect(Collectors.toList()));
-        assertEquals(List.of(20, 20, 0), adverts.stream().map(ad -> ad.advertisement().advskew())
+        assertEquals(List.of(20, 20, 0), adverts.stream().map(ad -> ad.advskew())
                 .collect(Collectors.toList()));
-        assertEquals(List.of(20, 20, 0), adverts.stream().map(ad -> ad.advertisement().demote())
+        assertEquals(List.of(20, 20, 0), adverts.stream().map(ad -> ad.demote())
                 .collect(Collectors.toList()));
         assertEquals(0, a.group(1).demotion());
     }

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpGroup;
 import io.carp.CarpState;
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpAuthenticator;
+import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,8 +64,8 @@ class RecordingTest {
         assertEquals(IpFamily.IPV4, ad.family());
         assertEquals(a.ipv4(), ad.source());
         assertEquals(1, ad.vhid());
-        assertEquals(1, ad.advertisement().advbase());
-        assertEquals(0, ad.advertisement().advskew());
+        assertEquals(1, ad.advbase());
+        assertEquals(0, ad.advskew());
         CarpAuthenticator auth = new CarpAuthenticator(Vips.PASSWORD.getBytes(), 1,
                 List.of(InetAddress.getByName(Vips.VIP1)));
         assertTrue(auth.verify(ad.advertisement()), "signed with the group's password and addresses");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpState;
-import io.carp.protocol.IpFamily;
+import io.carp.IpFamily;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

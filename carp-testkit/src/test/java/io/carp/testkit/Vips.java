@@ -2,7 +2,7 @@ package io.carp.testkit;
 
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
-import io.carp.protocol.CarpTiming;
+import io.carp.internal.time.CarpTiming;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;

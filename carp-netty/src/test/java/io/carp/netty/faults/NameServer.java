@@ -1,6 +1,6 @@
 package io.carp.netty.faults;
 
-import io.carp.netty.linux.NetworkNamespace;
+import io.carp.netty.internal.linux.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.carp.netty.live;
 
-import io.carp.spi.AddressManager;
+import io.carp.AddressManager;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -7,7 +7,7 @@ import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.HealthCheck;
 import io.carp.netty.NettyCarpRuntime;
-import io.carp.netty.linux.NetworkNamespace;
+import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.carp.netty.live;
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.netty.NettyCarpRuntime;
-import io.carp.spi.AddressManager;
+import io.carp.AddressManager;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.List;

@@ -1,0 +1,93 @@
+package io.carp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Everything a {@link CarpGroupBuilder} hands to a {@link CarpRuntime} to create a group: the validated
+ * {@link CarpConfig}, the callbacks and the executors. Only the builder creates one; applications never need it.
+ * Immutable; the lists are unmodifiable.
+ */
+public final class GroupSpec {
+    private final CarpConfig config;
+    private final List<Consumer<CarpStateEvent>> onMaster;
+    private final List<Consumer<CarpStateEvent>> onBackup;
+    private final List<Consumer<CarpStateEvent>> onStateChange;
+    private final Executor callbackExecutor;
+    private final List<HealthCheckEntry> healthChecks;
+    private final Executor healthCheckExecutor;
+    private final AddressManager addressManager;
+
+    GroupSpec(CarpConfig config, List<Consumer<CarpStateEvent>> onMaster, List<Consumer<CarpStateEvent>> onBackup,
+              List<Consumer<CarpStateEvent>> onStateChange, Executor callbackExecutor,
+              List<HealthCheckEntry> healthChecks, Executor healthCheckExecutor, AddressManager addressManager) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.onMaster = List.copyOf(onMaster);
+        this.onBackup = List.copyOf(onBackup);
+        this.onStateChange = List.copyOf(onStateChange);
+        this.callbackExecutor = callbackExecutor;
+        this.healthChecks = List.copyOf(healthChecks);
+        this.healthCheckExecutor = healthCheckExecutor;
+        this.addressManager = addressManager;
+    }
+
+    /** The validated configuration. */
+    public CarpConfig config() {
+        return config;
+    }
+
+    /** Callbacks for transitions to MASTER, in the order they were added. */
+    public List<Consumer<CarpStateEvent>> onMaster() {
+        return onMaster;
+    }
+
+    /** Callbacks for transitions to BACKUP and for leaving MASTER, in the order they were added. */
+    public List<Consumer<CarpStateEvent>> onBackup() {
+        return onBackup;
+    }
+
+    /** Callbacks for every transition, in the order they were added. */
+    public List<Consumer<CarpStateEvent>> onStateChange() {
+        return onStateChange;
+    }
+
+    /** The executor for callbacks, or {@code null} for the default (a shared pool of daemon threads). */
+    public Executor callbackExecutor() {
+        return callbackExecutor;
+    }
+
+    /** The health checks, in the order they were added. */
+    public List<HealthCheckEntry> healthChecks() {
+        return healthChecks;
+    }
+
+    /** The executor for health checks, or {@code null} for the default (the shared callback pool). */
+    public Executor healthCheckExecutor() {
+        return healthCheckExecutor;
+    }
+
+    /** The application's own address manager, or {@code null} to use the runtime's. */
+    public AddressManager addressManager() {
+        return addressManager;
+    }
+
+    /**
+     * A registered health check: what, how often, and how much demotion a failure costs.
+     *
+     * @param name     unique in the group, for logs
+     * @param check    the check
+     * @param interval between the end of one run and the start of the next (100 ms to 1 hour)
+     * @param weight   the demotion while it fails (1-240)
+     */
+    public record HealthCheckEntry(String name, HealthCheck check, Duration interval, int weight) {
+        /** Checks that no component is null. */
+        public HealthCheckEntry {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(interval, "interval");
+        }
+    }
+}

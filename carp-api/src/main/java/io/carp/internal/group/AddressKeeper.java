@@ -1,0 +1,100 @@
+package io.carp.internal.group;
+
+import io.carp.AddressManager;
+import io.carp.CarpConfig;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Claims, renews, releases and announces a group's virtual addresses through its {@link AddressManager}, and applies
+ * the address-failure policy: a master that cannot add its addresses, or cannot renew their kernel lifetime, demotes
+ * itself by {@link #CLAIM_FAILURE_DEMOTION} (FreeBSD's senderr/ifdown factor) so that a healthy peer takes over before
+ * the addresses expire, and lifts that demotion when a later claim or renewal succeeds. Protocol thread only.
+ */
+final class AddressKeeper {
+    private static final System.Logger LOG = System.getLogger(io.carp.CarpGroup.class.getName());
+    /** The demotion a group gives itself when it cannot add its addresses, or cannot renew them as a master. */
+    static final int CLAIM_FAILURE_DEMOTION = 240;
+
+    /** Sets or clears one part of the demotion on the next turn of the loop (not from inside the machine). */
+    interface DemotionControl {
+        void setLater(String source, int amount, String reason);
+    }
+
+    private final String label;
+    private final List<InetAddress> addresses;
+    private final Supplier<AddressManager> manager;
+    private final DefaultCarpStats stats;
+    private final DemotionControl demotion;
+    private final LongSupplier clock;
+
+    AddressKeeper(String label, CarpConfig config, Supplier<AddressManager> manager, DefaultCarpStats stats,
+                  DemotionControl demotion, LongSupplier clock) {
+        this.label = label;
+        this.addresses = config.virtualAddresses();
+        this.manager = manager;
+        this.stats = stats;
+        this.demotion = demotion;
+        this.clock = clock;
+    }
+
+    /** Becoming MASTER: adds and announces the addresses, timing the claim. */
+    void claim() {
+        try {
+            long begin = clock.getAsLong();
+            manager.get().claim(addresses);
+            stats.claimed(clock.getAsLong() - begin);
+        } catch (RuntimeException e) {
+            failure("add", e);
+            // So as not to advertise as a master that does not hold its addresses: healthy peers take over.
+            demotion.setLater(DemotionSources.ADDRESS_CLAIM, CLAIM_FAILURE_DEMOTION, "could not add the virtual addresses");
+            return;
+        }
+        demotion.setLater(DemotionSources.ADDRESS_CLAIM, 0, "virtual addresses added again");
+        demotion.setLater(DemotionSources.ADDRESS_REFRESH, 0, "virtual addresses added again");
+    }
+
+    /** After each advertisement a MASTER sends: renews the addresses' kernel lifetime. */
+    void refresh() {
+        try {
+            manager.get().refresh(addresses);
+        } catch (RuntimeException e) {
+            failure("refresh", e);
+            // The kernel lifetime of the addresses is running out: step aside before they vanish, as for a failed
+            // claim, rather than go on advertising as a master without them.
+            demotion.setLater(DemotionSources.ADDRESS_REFRESH, CLAIM_FAILURE_DEMOTION,
+                    "could not renew the virtual addresses");
+            return;
+        }
+        demotion.setLater(DemotionSources.ADDRESS_REFRESH, 0, "virtual addresses renewed again");
+    }
+
+    /** Leaving MASTER: removes the addresses. */
+    void release() {
+        try {
+            manager.get().release(addresses);
+        } catch (RuntimeException e) {
+            failure("remove", e);
+        }
+    }
+
+    /** Announces the addresses again (gratuitous ARP / unsolicited NA). */
+    void announce() {
+        try {
+            manager.get().announce(addresses);
+        } catch (RuntimeException e) {
+            failure("announce", e);
+        }
+    }
+
+    private void failure(String what, RuntimeException e) {
+        stats.addressFailure();
+        LOG.log(Level.WARNING, "{0}: could not {1} {2}: {3}", label, what,
+                addresses.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ", "[", "]")),
+                e.getMessage());
+    }
+}

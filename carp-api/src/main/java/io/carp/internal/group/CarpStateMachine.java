@@ -1,0 +1,375 @@
+package io.carp.internal.group;
+
+import io.carp.CarpState;
+
+import io.carp.StateChangeCause;
+
+import static io.carp.internal.protocol.CarpConstants.CARP_BOW_OUT;
+import static io.carp.internal.protocol.CarpConstants.CARP_MAXSKEW;
+
+import io.carp.internal.time.CarpTiming;
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/**
+ * The CARP protocol of one group as a passive, deterministic state machine: it is fed {@code (now, event)} and
+ * answers with {@link Effects} and {@link #nextDeadline()}. No threads, no clock of its own, no I/O. Not
+ * thread-safe: one protocol thread drives it.
+ *
+ * <h2>Rules (carp-anchors §2; FreeBSD where implementations differ)</h2>
+ * <ul>
+ *   <li>The master advertises every {@code advbase + advskew'/256} s, where {@code advskew'} is the advertised skew:
+ *       the configured skew plus the demotion, capped at 240 (FreeBSD {@code DEMOTE_ADVSKEW}). A configured skew
+ *       above 240 is advertised as is: demotion never makes a node look better.</li>
+ *   <li>A backup takes over when it hears nothing for {@code deadRatio*advbase + advskew/256} s ("master timed out"),
+ *       or at once on an advertisement whose interval is longer than that (FreeBSD/ucarp "master will time out"; this
+ *       is how the bow-out advertisement 255/255 hands over in the same instant).</li>
+ *   <li>Demotion is also sent in the OpenBSD demote byte. A lower demote byte always wins, whatever the intervals and
+ *       without preempt (OpenBSD {@code carp_proto_input_c}); peers that send 0 there (FreeBSD, ucarp) see the
+ *       demotion in the advskew instead.</li>
+ *   <li>With preempt, a backup takes over from a master that advertises slower than itself (equal demotion).</li>
+ *   <li>A master steps down on an advertisement that is better, and sends one last advertisement first (ucarp) so
+ *       the new master hears a weaker master and re-announces the addresses. A master that hears a weaker master
+ *       re-announces its addresses (split-brain heal).</li>
+ *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the lower source address wins, compared as
+ *       unsigned bytes in network order. FreeBSD makes both masters step down, and so both time out again together
+ *       and may repeat; a deterministic winner converges in one advertisement. Lower rather than higher because ucarp
+ *       keeps the lower address too when the two differ only in the last byte, the usual case on one subnet (ucarp
+ *       compares byte-reversed integers, so the orders differ otherwise). If either address is unknown, the FreeBSD
+ *       rule applies. Ties are best avoided: give every node a distinct advskew.</li>
+ *   <li><b>Loss-adaptive master-down</b> (an extension, on by default in groups, see
+ *       {@link CarpGroupBuilder#adaptToLoss}): a backup estimates the share of the master's adverts it misses (from
+ *       the gaps between the adverts it hears, so it works with any peer). While that estimate is at least 5% (after
+ *       16 gaps), it waits as many intervals as it takes for a false takeover to have a chance below 1e-5 per
+ *       window, between deadRatio and 4 x deadRatio: at 30% loss, 10 intervals instead of 3. Without loss the
+ *       protocol's own bound applies unchanged.</li>
+ * </ul>
+ */
+final class CarpStateMachine {
+    /** {@link #nextDeadline()} when no timer is armed. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** Adverts after a takeover before the addresses are announced again (OpenBSD and ucarp {@code sc_delayed_arp}). */
+    static final int DELAYED_ANNOUNCE_ADVERTS = 2;
+    /** Weight of one observation in the advert-loss averages (exponentially weighted moving averages). */
+    static final double LOSS_ALPHA = 1.0 / 32;
+    /** Adverts heard before the loss estimate is trusted. */
+    static final int LOSS_MIN_SAMPLES = 16;
+    /** Loss below which the configured dead ratio is used as is. */
+    static final double LOSS_THRESHOLD = 0.05;
+    /** Accepted chance that every advert of one master-down window is lost although the master lives. */
+    static final double FALSE_TAKEOVER_TARGET = 1e-5;
+    /** The adaptive dead ratio never exceeds this multiple of the configured one. */
+    static final int MAX_RATIO_FACTOR = 4;
+
+    /** What the machine asks its driver to do. Called synchronously, in order, from inside the machine's methods. */
+    interface Effects {
+        /** Send one advertisement with these fields (per configured address family). */
+        void sendAdvertisement(int advbase, int advskew, int demote);
+
+        /** Becoming MASTER: add the virtual addresses and announce them. */
+        void claimAddresses();
+
+        /** Leaving MASTER: remove the virtual addresses. */
+        void releaseAddresses();
+
+        /** Announce the addresses again (gratuitous ARP / unsolicited NA). */
+        void announceAddresses();
+
+        /** The state changed; callbacks and logs. */
+        void stateChanged(CarpState from, CarpState to, StateChangeCause cause, String reason);
+    }
+
+    private final int advbase;
+    private final int advskew;
+    private final int deadRatio;
+    private final boolean preempt;
+    private final boolean adaptToLoss;
+    private final Effects effects;
+
+    private CarpState state = CarpState.INIT;
+    private boolean running;
+    private boolean linkUp = true;
+    private int demotion;
+    private long deadline = NO_DEADLINE;
+    private long preemptSuppressedUntil = Long.MIN_VALUE;
+    private int advertsUntilAnnounce = -1;
+    private long lastHeard = Long.MIN_VALUE;
+    private double lostAverage;
+    private double intervalsAverage;
+    private double lossEstimate;
+    private int lossSamples;
+
+    CarpStateMachine(int advbase, int advskew, int deadRatio, boolean preempt, int demotion, Effects effects) {
+        this(advbase, advskew, deadRatio, preempt, demotion, false, effects);
+    }
+
+    CarpStateMachine(int advbase, int advskew, int deadRatio, boolean preempt, int demotion, boolean adaptToLoss,
+                     Effects effects) {
+        this.adaptToLoss = adaptToLoss;
+        this.advbase = advbase;
+        this.advskew = advskew;
+        this.deadRatio = deadRatio;
+        this.preempt = preempt;
+        this.demotion = demotion;
+        this.effects = effects;
+    }
+
+    CarpState state() {
+        return state;
+    }
+
+    /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
+    long nextDeadline() {
+        return deadline;
+    }
+
+    int demotion() {
+        return demotion;
+    }
+
+    /** The skew this node advertises: configured skew plus demotion, capped at 240 (FreeBSD {@code DEMOTE_ADVSKEW}). */
+    int advertisedSkew() {
+        return advskew >= CARP_MAXSKEW ? advskew : Math.min(advskew + demotion, CARP_MAXSKEW);
+    }
+
+    /** This node's advertisement interval in 1/256 s, demotion included. */
+    int intervalTicks() {
+        return CarpTiming.intervalTicks(advbase, advertisedSkew());
+    }
+
+    /** How long this node, as a backup, waits for the master, in 1/256 s (configured skew, as FreeBSD). */
+    int masterDownTicks() {
+        return CarpTiming.masterDownTicks(advbase, advskew, deadRatio);
+    }
+
+    /** The master-down interval in force: {@link #masterDownTicks()} unless loss adaptation lengthened it. */
+    int waitTicks() {
+        return CarpTiming.masterDownTicks(advbase, advskew, effectiveDeadRatio());
+    }
+
+    /** The dead ratio in force (see the loss-adaptive rule in the class javadoc). */
+    int effectiveDeadRatio() {
+        if (!adaptToLoss || lossSamples < LOSS_MIN_SAMPLES || lossEstimate < LOSS_THRESHOLD) {
+            return deadRatio;
+        }
+        int needed = (int) Math.ceil(Math.log(FALSE_TAKEOVER_TARGET) / Math.log(lossEstimate));
+        return Math.max(deadRatio, Math.min(needed, MAX_RATIO_FACTOR * deadRatio));
+    }
+
+    /** The estimated share of the master's adverts this backup misses, 0-1. */
+    double lossEstimate() {
+        return lossEstimate;
+    }
+
+    /**
+     * A gap of n master intervals between two adverts heard means n - 1 were lost. The estimate is the ratio of the
+     * averages, lost / sent, which converges to the loss probability (averaging (n-1)/n per gap would not: at 30%
+     * loss it gives 0.17).
+     */
+    private void observeGap(long now, int theirTicks) {
+        if (lastHeard != Long.MIN_VALUE && now > lastHeard) {
+            long interval = CarpTiming.ticksToNanos(theirTicks);
+            long n = Math.max(1, Math.round((double) (now - lastHeard) / interval));
+            lostAverage += LOSS_ALPHA * ((n - 1) - lostAverage);
+            intervalsAverage += LOSS_ALPHA * (n - intervalsAverage);
+            lossEstimate = lostAverage / intervalsAverage;
+            lossSamples++;
+        }
+        lastHeard = now;
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    /** Joins the group: INIT -> BACKUP with the master-down timer armed (INIT -> MASTER was removed in ucarp 1.3). */
+    void start(long now, boolean linkIsUp) {
+        if (running) {
+            return;
+        }
+        running = true;
+        linkUp = linkIsUp;
+        if (linkUp) {
+            enterBackup(now, StateChangeCause.STARTED, "started", false);
+        }
+    }
+
+    /**
+     * An authenticated advertisement from a peer.
+     *
+     * @param peer  the sender's address
+     * @param self  our own source address in the same family, or {@code null} if unknown
+     */
+    void onAdvertisement(long now, int peerAdvbase, int peerAdvskew, int peerDemote, InetAddress peer,
+                         InetAddress self) {
+        int theirs = CarpTiming.intervalTicks(peerAdvbase, peerAdvskew);
+        if (state == CarpState.BACKUP) {
+            if (theirs > masterDownTicks()) {
+                boolean bowOut = peerAdvbase == CARP_BOW_OUT && peerAdvskew == CARP_BOW_OUT;
+                enterMaster(now, bowOut ? StateChangeCause.BOW_OUT_RECEIVED : StateChangeCause.MASTER_WILL_TIME_OUT,
+                        bowOut ? "bow-out received from " + who(peer)
+                        : "master " + who(peer) + " will time out (advertises every " + seconds(theirs) + " s)");
+            } else if (peerDemote > demoteByte()) {
+                enterMaster(now, StateChangeCause.MASTER_DEMOTED, "master " + who(peer) + " is demoted (" + peerDemote + " > " + demoteByte() + ")");
+            } else if (preempt && now >= preemptSuppressedUntil && peerDemote == demoteByte()
+                    && theirs > intervalTicks()) {
+                enterMaster(now, StateChangeCause.PREEMPTING, "preempting slower master " + who(peer));
+            } else {
+                observeGap(now, theirs);
+                deadline = now + CarpTiming.ticksToNanos(waitTicks());
+            }
+        } else if (state == CarpState.MASTER) {
+            if (peerDemote != demoteByte()) {
+                if (peerDemote < demoteByte()) {
+                    enterBackup(now, StateChangeCause.DEMOTED,
+                            "demoted below " + who(peer) + " (" + demoteByte() + " > " + peerDemote + ")", true);
+                } else {
+                    effects.announceAddresses();
+                }
+            } else if (theirs < intervalTicks()) {
+                enterBackup(now, StateChangeCause.PREEMPTED, "preempted by " + who(peer), true);
+            } else if (theirs > intervalTicks()) {
+                effects.announceAddresses();
+            } else if (self == null || Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) < 0) {
+                enterBackup(now, StateChangeCause.EQUAL_ADVERTISEMENT, "equal advertisement from " + who(peer) + (self == null ? "" : ": lower address wins"),
+                        true);
+            } else {
+                effects.announceAddresses();
+            }
+        }
+    }
+
+    /** A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. */
+    void onTimer(long now) {
+        if (now < deadline) {
+            return;
+        }
+        if (state == CarpState.BACKUP) {
+            enterMaster(now, StateChangeCause.MASTER_TIMED_OUT, "master timed out");
+        } else if (state == CarpState.MASTER) {
+            sendAdvertisement();
+            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        } else {
+            deadline = NO_DEADLINE;
+        }
+    }
+
+    /** Link down or no carrier: INIT, addresses released. Link up again: rejoin as BACKUP. */
+    void onLinkStateChanged(long now, boolean up) {
+        linkUp = up;
+        if (!running) {
+            return;
+        }
+        if (!up && state != CarpState.INIT) {
+            enterInit(StateChangeCause.LINK_DOWN, "link down", false);
+        } else if (up && state == CarpState.INIT) {
+            enterBackup(now, StateChangeCause.LINK_UP, "link up", false);
+        }
+    }
+
+    /** Leaves the group; a MASTER sends the bow-out advertisement first. */
+    void stop(long now) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        enterInit(StateChangeCause.STOPPED, "stopped", true);
+    }
+
+    /** Operator take-over. */
+    void forceMaster(long now, String reason) {
+        if (running && linkUp && state != CarpState.MASTER) {
+            enterMaster(now, StateChangeCause.FORCED, "forced: " + reason);
+        }
+    }
+
+    /** Operator step-down: bow out, become BACKUP, no preemption for one master-down interval. */
+    void forceBackup(long now, String reason) {
+        if (!running || !linkUp) {
+            return;
+        }
+        preemptSuppressedUntil = now + CarpTiming.ticksToNanos(masterDownTicks());
+        if (state == CarpState.MASTER) {
+            effects.sendAdvertisement(CARP_BOW_OUT, CARP_BOW_OUT, demoteByte());
+            effects.releaseAddresses();
+            lastHeard = Long.MIN_VALUE; // as enterBackup: the time spent as MASTER is no lost advert
+            transition(CarpState.BACKUP, StateChangeCause.FORCED, "forced: " + reason);
+            deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+        }
+    }
+
+    /** Changes the demotion; a MASTER advertises the change at once (FreeBSD {@code carp_demote_adj}). */
+    void setDemotion(long now, int newDemotion) {
+        if (newDemotion == demotion) {
+            return;
+        }
+        demotion = newDemotion;
+        if (state == CarpState.MASTER) {
+            sendAdvertisement();
+            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ transitions
+
+    private void enterMaster(long now, StateChangeCause cause, String reason) {
+        effects.claimAddresses();
+        CarpState from = state;
+        state = CarpState.MASTER;
+        sendAdvertisement();
+        advertsUntilAnnounce = DELAYED_ANNOUNCE_ADVERTS;
+        deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        effects.stateChanged(from, CarpState.MASTER, cause, reason);
+    }
+
+    private void enterBackup(long now, StateChangeCause cause, String reason, boolean lastAdvertisement) {
+        if (state == CarpState.MASTER) {
+            if (lastAdvertisement) {
+                sendAdvertisement();
+            }
+            effects.releaseAddresses();
+        }
+        advertsUntilAnnounce = -1;
+        lastHeard = Long.MIN_VALUE;
+        deadline = now + CarpTiming.ticksToNanos(waitTicks());
+        transition(CarpState.BACKUP, cause, reason);
+    }
+
+    private void enterInit(StateChangeCause cause, String reason, boolean bowOut) {
+        if (state == CarpState.MASTER) {
+            if (bowOut) {
+                effects.sendAdvertisement(CARP_BOW_OUT, CARP_BOW_OUT, demoteByte());
+            }
+            effects.releaseAddresses();
+        }
+        advertsUntilAnnounce = -1;
+        deadline = NO_DEADLINE;
+        transition(CarpState.INIT, cause, reason);
+    }
+
+    private void transition(CarpState to, StateChangeCause cause, String reason) {
+        CarpState from = state;
+        state = to;
+        if (from != to) {
+            effects.stateChanged(from, to, cause, reason);
+        }
+    }
+
+    private void sendAdvertisement() {
+        effects.sendAdvertisement(advbase, advertisedSkew(), demoteByte());
+        if (advertsUntilAnnounce > 0 && --advertsUntilAnnounce == 0) {
+            effects.announceAddresses();
+        }
+    }
+
+    private int demoteByte() {
+        return Math.min(demotion, 255);
+    }
+
+    /** Only on a transition: building the string on every advert would allocate in the steady state. */
+    private static String who(InetAddress peer) {
+        return peer.getHostAddress();
+    }
+
+    private static String seconds(int ticks) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ticks / 256.0);
+    }
+}

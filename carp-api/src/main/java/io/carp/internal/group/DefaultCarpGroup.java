@@ -1,0 +1,399 @@
+package io.carp.internal.group;
+
+import io.carp.AddressManager;
+import io.carp.CarpClock;
+import io.carp.CarpConfig;
+import io.carp.CarpGroup;
+import io.carp.CarpState;
+import io.carp.CarpStateEvent;
+import io.carp.CarpStats;
+import io.carp.DropReason;
+import io.carp.GroupSpec;
+import io.carp.StateChangeCause;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpAuthenticator;
+import io.carp.internal.protocol.CarpConstants;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.spi.GroupAttacher;
+import io.carp.spi.GroupEndpoint;
+import io.carp.spi.ProtocolLoop;
+import io.carp.spi.RuntimeBinding;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The CARP group engine: the lifecycle and public API of one group, wired to its {@link CarpStateMachine} and to the
+ * parts that carry out the machine's effects ({@link Advertiser}, {@link AddressKeeper}, {@link GroupEvents}),
+ * check what comes in ({@link InboundFilter}) and keep its deadline ({@link LoopTimer}). Everything that touches the
+ * machine runs on the runtime's protocol loop; public methods hop onto it ({@link LoopHops}).
+ *
+ * <p>Runtimes create it through {@link #create(GroupSpec, GroupAttacher)} from their
+ * {@link io.carp.CarpRuntime#createGroup(GroupSpec)}.
+ */
+public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachine.Effects {
+    private static final System.Logger LOG = System.getLogger(CarpGroup.class.getName());
+    private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
+
+    private final CarpConfig config;
+    private final String label;
+    private final GroupAttacher attacher;
+    private final CarpStateMachine machine;
+    private final DefaultCarpStats stats = new DefaultCarpStats();
+    private final DemotionSources demotions;
+    private final HealthChecks healthChecks;
+    private final GroupEvents events;
+    private final Advertiser advertiser;
+    private final InboundFilter inbound;
+    private final AddressKeeper addresses;
+    private final AddressManager addressManagerOverride;
+    private final LoopTimer timer = new LoopTimer(this::onTimer);
+
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean closed;
+    private volatile CarpState state = CarpState.INIT;
+    private volatile int demotion;
+    private volatile boolean waitingForLink;
+
+    // Protocol-loop state.
+    private RuntimeBinding binding;
+    private ProtocolLoop loop;
+
+    /**
+     * Creates a group engine for a runtime.
+     *
+     * @param spec     what the builder validated
+     * @param attacher attaches the group to the runtime when it starts
+     * @return the group, in state INIT
+     */
+    public static DefaultCarpGroup create(GroupSpec spec, GroupAttacher attacher) {
+        return new DefaultCarpGroup(spec, Objects.requireNonNull(attacher, "attacher"));
+    }
+
+    private DefaultCarpGroup(GroupSpec spec, GroupAttacher attacher) {
+        this.config = spec.config();
+        this.attacher = attacher;
+        this.label = "vhid " + config.vhid() + "@" + config.interfaceLabel();
+        this.addressManagerOverride = spec.addressManager();
+        this.demotion = config.demotion();
+        this.demotions = new DemotionSources(config.demotion());
+        this.events = new GroupEvents(label, spec.onMaster(), spec.onBackup(), spec.onStateChange(),
+                spec.callbackExecutor(), stats);
+        this.healthChecks = new HealthChecks(this, spec.healthChecks(),
+                spec.healthCheckExecutor() != null ? spec.healthCheckExecutor() : DefaultCallbackExecutor.get());
+        this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
+                config.demotion(), config.adaptToLoss(), this);
+        CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
+                config.virtualAddresses());
+        this.advertiser = new Advertiser(label, config, authenticator, stats);
+        this.inbound = new InboundFilter(label, authenticator,
+                new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+        this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
+                this::now);
+    }
+
+    // ------------------------------------------------------------------------------------------------ public API
+
+    @Override
+    public CarpConfig config() {
+        return config;
+    }
+
+    @Override
+    public CarpState state() {
+        return state;
+    }
+
+    @Override
+    public CarpStats stats() {
+        return stats;
+    }
+
+    @Override
+    public int demotion() {
+        return demotion;
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("start(): the group was closed; build a new one");
+            }
+            if (started) {
+                throw new IllegalStateException("start(): already started");
+            }
+            binding = attacher.attach(this);
+            loop = binding.loop();
+            timer.bind(loop);
+            stats.clock(loop.clock());
+            started = true;
+        }
+        LoopHops.run(loop, () -> {
+            advertiser.bind(binding);
+            machine.start(now(), config.ignoreLinkState() || binding.linkUp());
+            if (machine.state() == CarpState.INIT) {
+                LOG.log(Level.WARNING, "{0}: link is down; waiting in INIT", label);
+                setWaitingForLink(true); // no transition tells it: the group never left INIT
+            }
+            reschedule();
+            healthChecks.start(loop);
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!started) {
+                return;
+            }
+        }
+        LoopHops.runAndWait(loop, () -> {
+            healthChecks.stop();
+            machine.stop(now());
+            setWaitingForLink(false);
+            timer.cancel();
+            binding.detach();
+        }, CLOSE_TIMEOUT_MILLIS, label);
+    }
+
+    @Override
+    public void addListener(Consumer<CarpStateEvent> listener) {
+        events.addListener(listener);
+    }
+
+    @Override
+    public void removeListener(Consumer<CarpStateEvent> listener) {
+        events.removeListener(listener);
+    }
+
+    @Override
+    public boolean isWaitingForLink() {
+        return waitingForLink;
+    }
+
+    @Override
+    public void addLinkWaitListener(Runnable listener) {
+        events.addLinkWaitListener(listener);
+    }
+
+    @Override
+    public void setDemotion(int newDemotion, String reason) {
+        DemotionSources.checkAmount("demotion", newDemotion);
+        setDemotionSource(DemotionSources.OPERATOR, current -> newDemotion, reason);
+    }
+
+    @Override
+    public void setDemotion(String source, int newDemotion, String reason) {
+        Objects.requireNonNull(source, "source");
+        if (source.isEmpty()) {
+            throw new IllegalArgumentException("source: \"\" (expected: a non-empty name)");
+        }
+        DemotionSources.checkAmount("demotion", newDemotion);
+        setDemotionSource(source, current -> newDemotion, reason);
+    }
+
+    @Override
+    public void demote(int amount, String reason) {
+        DemotionSources.checkAmount("amount", amount);
+        setDemotionSource(DemotionSources.OPERATOR, current -> Math.min(DemotionSources.MAX, current + amount), reason);
+    }
+
+    @Override
+    public void promote(int amount, String reason) {
+        DemotionSources.checkAmount("amount", amount);
+        setDemotionSource(DemotionSources.OPERATOR, current -> Math.max(0, current - amount), reason);
+    }
+
+    /**
+     * Sets one part of the demotion (see {@link DemotionSources}), on the protocol thread; before start, directly.
+     *
+     * @param source the part, e.g. "operator" or "health:db"
+     * @param update from the part's current value to its new one
+     * @param reason why, for the log
+     */
+    void setDemotionSource(String source, IntUnaryOperator update, String reason) {
+        synchronized (lifecycle) {
+            if (!started) {
+                demotions.set(source, update.applyAsInt(demotions.get(source)));
+                machine.setDemotion(0, demotions.total()); // INIT: only stored
+                demotion = demotions.total();
+                return;
+            }
+        }
+        LoopHops.run(loop, () -> {
+            demotions.set(source, update.applyAsInt(demotions.get(source)));
+            applyDemotion(demotions.total(), reason);
+        });
+    }
+
+    @Override
+    public void forceMaster(String reason) {
+        requireStarted("forceMaster()");
+        LoopHops.run(loop, () -> {
+            machine.forceMaster(now(), reason);
+            reschedule();
+        });
+    }
+
+    @Override
+    public void forceBackup(String reason) {
+        requireStarted("forceBackup()");
+        LoopHops.run(loop, () -> {
+            machine.forceBackup(now(), reason);
+            reschedule();
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ from the runtime
+
+    @Override
+    public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
+        if (machine.state() == CarpState.INIT && !started) {
+            return;
+        }
+        InetAddress self = binding.sourceAddress(envelope.family());
+        long now = now();
+        if (!inbound.accept(envelope, advertisement, self, now)) {
+            return;
+        }
+        stats.received(envelope.family(), now);
+        advertiser.continueAfter(advertisement.counter());
+        machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
+                envelope.source(), self);
+        reschedule();
+    }
+
+    @Override
+    public void onDropped(DropReason reason, IpEnvelope envelope) {
+        inbound.drop(reason, envelope, now());
+    }
+
+    @Override
+    public void onLinkStateChanged(boolean up) {
+        if (config.ignoreLinkState()) {
+            LOG.log(Level.INFO, "{0}: link {1}, ignored (ignoreLinkState)", label, up ? "up" : "down");
+            return;
+        }
+        machine.onLinkStateChanged(now(), up);
+        setWaitingForLink(!up);
+        reschedule();
+    }
+
+    /** Protocol thread. */
+    private void setWaitingForLink(boolean waiting) {
+        if (waiting == waitingForLink) {
+            return;
+        }
+        waitingForLink = waiting;
+        events.publishLinkWait();
+    }
+
+    // ------------------------------------------------------------------------------------------------ effects
+
+    @Override
+    public void sendAdvertisement(int advbase, int advskew, int demote) {
+        advertiser.send(advbase, advskew, demote);
+        if (machine.state() == CarpState.MASTER && advbase != CarpConstants.CARP_BOW_OUT) {
+            addresses.refresh();
+        }
+    }
+
+    @Override
+    public void claimAddresses() {
+        addresses.claim();
+    }
+
+    @Override
+    public void releaseAddresses() {
+        addresses.release();
+    }
+
+    @Override
+    public void announceAddresses() {
+        addresses.announce();
+    }
+
+    @Override
+    public void stateChanged(CarpState from, CarpState to, StateChangeCause cause, String reason) {
+        state = to;
+        stats.transition();
+        if (cause == StateChangeCause.DEMOTED && (demotions.get(DemotionSources.ADDRESS_CLAIM) != 0
+                || demotions.get(DemotionSources.ADDRESS_REFRESH) != 0)) {
+            cause = StateChangeCause.ADDRESS_CLAIM_FAILED;
+        }
+        CarpClock clock = loop.clock();
+        CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), from, to, cause, reason,
+                clock.nanoTime(), clock.wallTime());
+        LOG.log(Level.INFO, event.toString());
+        events.publish(event);
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Sets one part of the demotion on the next turn of the loop, not from inside the machine (this runs in one of
+     * its effects); nothing to do when the part is already set (or already clear).
+     */
+    private void setDemotionLater(String source, int amount, String reason) {
+        if ((amount == 0) != (demotions.get(source) == 0)) {
+            loop.execute(() -> {
+                demotions.set(source, amount);
+                applyDemotion(demotions.total(), reason);
+            });
+        }
+    }
+
+    private void applyDemotion(int newDemotion, String reason) {
+        int old = machine.demotion();
+        if (old == newDemotion) {
+            return;
+        }
+        machine.setDemotion(now(), newDemotion);
+        demotion = newDemotion;
+        LOG.log(Level.INFO, "{0}: demotion {1} -> {2} ({3})", label, old, newDemotion, reason);
+        reschedule();
+    }
+
+    private AddressManager addressManager() {
+        return addressManagerOverride != null ? addressManagerOverride : binding.addressManager();
+    }
+
+    private long now() {
+        return loop.clock().nanoTime();
+    }
+
+    private void reschedule() {
+        timer.scheduleAt(machine.nextDeadline());
+    }
+
+    private void onTimer() {
+        machine.onTimer(now());
+        reschedule();
+    }
+
+    private void requireStarted(String method) {
+        synchronized (lifecycle) {
+            if (!started || closed) {
+                throw new IllegalStateException(method + ": the group is not running (start() it first)");
+            }
+        }
+    }
+
+    /** {@code vhid N@interface}, for logs. */
+    String label() {
+        return label;
+    }
+
+    @Override
+    public String toString() {
+        return "CarpGroup{" + label + ", " + state + "}";
+    }
+}

@@ -1,0 +1,46 @@
+package io.carp.netty.internal;
+
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The CARP socket of one address family on one interface, as {@link FamilySocket} uses it: {@link Ipv4Transport}
+ * (a Netty epoll datagram channel) or {@link Ipv6Transport} (a raw socket read with {@code recvmsg}). Addresses are
+ * of the transport's family. Sends and announcements run on the event loop.
+ */
+interface FamilyTransport {
+
+    /** Completes when the socket is registered on the event loop. */
+    Future<?> registration();
+
+    /**
+     * Sends the CARP bytes to the family's multicast group with TTL / hop limit 255.
+     *
+     * @param carpHeader from position to limit; not consumed
+     * @param source     the pinned source address, or {@code null} for the kernel's choice
+     */
+    void sendMulticast(ByteBuffer carpHeader, InetAddress source);
+
+    /**
+     * Sends the CARP bytes to one unicast peer with TTL / hop limit 255.
+     *
+     * @param source the pinned source address, or {@code null} for the kernel's choice
+     */
+    void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source);
+
+    /** Joins or leaves the multicast group. */
+    void setMember(boolean join);
+
+    /** Sends one gratuitous ARP / unsolicited neighbour advertisement for a virtual address, from {@code mac}. */
+    void announce(byte[] mac, InetAddress address);
+
+    /**
+     * Pins (or, with {@code null}, unpins) the source address on the socket itself where the family needs it (IPv4
+     * multicast sends take it from {@code IP_PKTINFO}); IPv6 passes it with each send instead.
+     */
+    void pinSource(InetAddress source);
+
+    /** Closes the socket (leaving the group first if a member). */
+    void close();
+}

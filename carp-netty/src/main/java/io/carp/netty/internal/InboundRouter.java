@@ -1,0 +1,206 @@
+package io.carp.netty.internal;
+
+import io.carp.CarpConfig;
+import io.carp.DropReason;
+import io.carp.internal.protocol.CarpAdvertisement;
+import io.carp.internal.protocol.CarpConstants;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.IpFamily;
+import io.carp.spi.CarpDispatcher;
+import io.carp.spi.GroupEndpoint;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The receive side of one socket (one interface and family), shared by every group on it, with the TTL rule decided
+ * per group:
+ * <ul>
+ *   <li>a group in multicast mode for the family is registered in a {@link CarpDispatcher} that drops anything whose
+ *       TTL / hop limit is not 255 (the link-local guarantee CARP relies on);</li>
+ *   <li>a group in unicast mode ({@link AdvertTargets#isUnicast}) is registered in a dispatcher that does not check
+ *       it, as FreeBSD 14 does for {@code peer}: a peer may be routers away. Unlike FreeBSD, an advert whose TTL is
+ *       not 255 is accepted only from one of the group's configured peers; from any other source it is still dropped
+ *       as {@link DropReason#BAD_TTL}.</li>
+ * </ul>
+ * A packet goes to the dispatcher of the group its vhid byte names; one that names no unicast group (or has no
+ * readable vhid) goes to the checking dispatcher, which also counts the packets nobody here runs.
+ *
+ * <p>Threads: {@link #register} and {@link #unregister} on any thread (under the runtime's lock); {@code receive*} on
+ * the interface's event loop.
+ */
+final class InboundRouter {
+    private final IpFamily family;
+    private final CarpDispatcher checking = new CarpDispatcher(true);
+    private final CarpDispatcher peerTrusting = new CarpDispatcher(false);
+    /** 1 where the vhid belongs to a unicast group: read on the loop for every packet. */
+    private final AtomicIntegerArray unicastVhids = new AtomicIntegerArray(256);
+    private final Map<GroupEndpoint, PeerTtlFilter> unicastGroups = new HashMap<>();
+    private final Set<GroupEndpoint> multicastGroups = new HashSet<>();
+
+    InboundRouter(IpFamily family) {
+        this.family = family;
+    }
+
+    /**
+     * Registers a group for its vhid, with the TTL rule of its mode in this family.
+     *
+     * @param group   the group
+     * @param targets its advert targets
+     * @throws IllegalStateException if another group here already uses the vhid
+     */
+    synchronized void register(GroupEndpoint group, AdvertTargets targets) {
+        if (unicastGroups.containsKey(group) || multicastGroups.contains(group)) {
+            return;
+        }
+        int vhid = group.config().vhid();
+        if (inUse(vhid)) {
+            throw new IllegalStateException("vhid " + vhid + " is already running on "
+                    + group.config().interfaceLabel() + " in this process");
+        }
+        if (targets.isUnicast(family)) {
+            PeerTtlFilter filter = new PeerTtlFilter(group, targets, family);
+            peerTrusting.register(filter);
+            unicastGroups.put(group, filter);
+            unicastVhids.set(vhid, 1);
+        } else {
+            checking.register(group);
+            multicastGroups.add(group);
+        }
+    }
+
+    /**
+     * Unregisters a group; idempotent.
+     *
+     * @param group the group
+     */
+    synchronized void unregister(GroupEndpoint group) {
+        PeerTtlFilter filter = unicastGroups.remove(group);
+        if (filter != null) {
+            unicastVhids.set(group.config().vhid(), 0);
+            peerTrusting.unregister(filter);
+        }
+        if (multicastGroups.remove(group)) {
+            checking.unregister(group);
+        }
+    }
+
+    /** Whether no group is registered. */
+    synchronized boolean isEmpty() {
+        return unicastGroups.isEmpty() && multicastGroups.isEmpty();
+    }
+
+    /** Whether some registered group uses the multicast group of this family (so the socket must be a member). */
+    synchronized boolean hasMulticastGroup() {
+        return !multicastGroups.isEmpty();
+    }
+
+    private boolean inUse(int vhid) {
+        for (GroupEndpoint g : unicastGroups.keySet()) {
+            if (g.config().vhid() == vhid) {
+                return true;
+            }
+        }
+        for (GroupEndpoint g : multicastGroups) {
+            if (g.config().vhid() == vhid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An IPv4 datagram as a raw socket delivers it, IP header included.
+     *
+     * @param packet from position to limit
+     */
+    void receiveIpv4(ByteBuffer packet) {
+        dispatcherFor(ipv4Vhid(packet)).receiveIpv4(packet);
+    }
+
+    /**
+     * A CARP payload whose envelope was read separately (IPv6 raw sockets).
+     *
+     * @param envelope source, destination and hop limit
+     * @param payload  from position to limit
+     */
+    void receive(IpEnvelope envelope, ByteBuffer payload) {
+        dispatcherFor(carpVhid(payload, payload.position())).receive(envelope, payload);
+    }
+
+    /**
+     * Packets dropped because no group here runs their vhid (or they had none).
+     *
+     * @param reason the reason
+     * @return how many
+     */
+    long unmatchedDrops(DropReason reason) {
+        return checking.unmatchedDrops(reason) + peerTrusting.unmatchedDrops(reason);
+    }
+
+    private CarpDispatcher dispatcherFor(int vhid) {
+        return vhid >= 0 && unicastVhids.get(vhid) == 1 ? peerTrusting : checking;
+    }
+
+    /**
+     * The vhid byte of the CARP header in an IPv4 datagram, without validating anything else.
+     *
+     * @param packet from position to limit
+     * @return 0-255, or -1 if the datagram is too short to hold it
+     */
+    static int ipv4Vhid(ByteBuffer packet) {
+        int p = packet.position();
+        if (packet.remaining() < 1) {
+            return -1;
+        }
+        int headerLength = (packet.get(p) & 0x0f) * 4;
+        return packet.remaining() < headerLength + 2 ? -1 : carpVhid(packet, p + headerLength);
+    }
+
+    private static int carpVhid(ByteBuffer b, int carpOffset) {
+        return carpOffset + 2 <= b.limit() ? b.get(carpOffset + 1) & 0xff : -1;
+    }
+
+    /**
+     * A unicast group as the TTL-blind dispatcher sees it: an advert whose TTL / hop limit is not 255 reaches the group
+     * only if it comes from one of its peers.
+     */
+    private static final class PeerTtlFilter implements GroupEndpoint {
+        private final GroupEndpoint group;
+        private final AdvertTargets targets;
+        private final IpFamily family;
+
+        PeerTtlFilter(GroupEndpoint group, AdvertTargets targets, IpFamily family) {
+            this.group = group;
+            this.targets = targets;
+            this.family = family;
+        }
+
+        @Override
+        public CarpConfig config() {
+            return group.config();
+        }
+
+        @Override
+        public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
+            if (envelope.ttl() != CarpConstants.CARP_DFLTTL && !targets.isPeer(family, envelope.source())) {
+                group.onDropped(DropReason.BAD_TTL, envelope);
+                return;
+            }
+            group.onAdvertisement(envelope, advertisement);
+        }
+
+        @Override
+        public void onDropped(DropReason reason, IpEnvelope envelope) {
+            group.onDropped(reason, envelope);
+        }
+
+        @Override
+        public void onLinkStateChanged(boolean up) {
+            group.onLinkStateChanged(up);
+        }
+    }
+}

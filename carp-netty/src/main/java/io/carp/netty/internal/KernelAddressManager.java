@@ -1,0 +1,163 @@
+package io.carp.netty.internal;
+
+import io.carp.CarpConfig;
+import io.carp.netty.internal.linux.AddressInfo;
+import io.carp.netty.internal.linux.Errno;
+import io.carp.netty.internal.linux.NativeException;
+import io.carp.AddressManager;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts a group's virtual addresses on its interface with rtnetlink, with a kernel lifetime renewed on every advert so
+ * that the kernel removes them by itself if the process dies; announces them with gratuitous ARP / unsolicited NA.
+ * With {@link CarpConfig#manageAddresses()} off it only announces (as ucarp does), and the application moves the
+ * addresses. Confined to the interface's event loop.
+ */
+final class KernelAddressManager implements AddressManager {
+    private static final System.Logger LOG = System.getLogger(KernelAddressManager.class.getName());
+
+    private final InterfaceContext context;
+    private final boolean manage;
+    private final long lifetimeSeconds;
+    private final List<InetAddress> virtualAddresses;
+    private final String label;
+    /** Addresses this group put on the interface, with the prefix length they were added with. */
+    private final Map<InetAddress, Integer> held = new LinkedHashMap<>();
+
+    KernelAddressManager(InterfaceContext context, CarpConfig config) {
+        this.context = context;
+        this.manage = config.manageAddresses();
+        this.lifetimeSeconds = AddressPolicy.lifetimeSeconds(config);
+        this.virtualAddresses = config.virtualAddresses();
+        this.label = "vhid " + config.vhid() + "@" + context.name;
+    }
+
+    @Override
+    public void claim(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        if (manage) {
+            List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
+            for (InetAddress a : addresses) {
+                int prefix = AddressPolicy.prefixLength(a, existing, virtualAddresses);
+                try {
+                    context.netlink.addAddress(context.name, context.ifindex, a, prefix, lifetimeSeconds);
+                    held.put(a, prefix);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+        }
+        announceEach(addresses, failures);
+        failures.throwIfAny();
+    }
+
+    @Override
+    public void release(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        for (InetAddress a : addresses) {
+            Integer prefix = held.remove(a);
+            if (prefix == null) {
+                continue;
+            }
+            try {
+                context.netlink.deleteAddress(context.name, context.ifindex, a, prefix);
+            } catch (NativeException e) {
+                if (e.errno() != Errno.EADDRNOTAVAIL) { // already gone (expired, or removed by hand): fine
+                    failures.add(e);
+                }
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        failures.throwIfAny();
+    }
+
+    @Override
+    public void announce(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        announceEach(addresses, failures);
+        failures.throwIfAny();
+    }
+
+    @Override
+    public void refresh(List<InetAddress> addresses) {
+        Failures failures = new Failures();
+        for (Map.Entry<InetAddress, Integer> e : held.entrySet()) {
+            try {
+                context.netlink.addAddress(context.name, context.ifindex, e.getKey(), e.getValue(), lifetimeSeconds);
+            } catch (RuntimeException ex) {
+                failures.add(ex);
+            }
+        }
+        failures.throwIfAny();
+    }
+
+    /** On detach: removes whatever this group still holds. */
+    void releaseAll() {
+        if (!held.isEmpty()) {
+            release(new ArrayList<>(held.keySet()));
+        }
+    }
+
+    /**
+     * On attach: removes copies of our virtual addresses that a previous run left on the interface (a crash before
+     * their lifetime ran out, or an address added by hand).
+     */
+    void removeStale() {
+        if (!manage) {
+            return;
+        }
+        for (AddressInfo a : context.netlink.addresses(context.ifindex)) {
+            if (virtualAddresses.contains(a.address())) {
+                context.netlink.deleteAddress(context.name, context.ifindex, a.address(), a.prefixLength());
+                LOG.log(Level.INFO, "{0}: removed {1}/{2} left on the interface by an earlier run", label,
+                        a.address().getHostAddress(), a.prefixLength());
+            }
+        }
+    }
+
+    /** The kernel lifetime given to held addresses, in seconds. */
+    long lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
+    private void announceEach(List<InetAddress> addresses, Failures failures) {
+        for (InetAddress a : addresses) {
+            try {
+                context.announce(a);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+    }
+
+    /** Collects failures so that one bad address does not stop the others. */
+    private static final class Failures {
+        private RuntimeException first;
+        private int count;
+
+        void add(RuntimeException e) {
+            if (first == null) {
+                first = e;
+            }
+            count++;
+        }
+
+        void throwIfAny() {
+            if (first == null) {
+                return;
+            }
+            if (count == 1) {
+                throw first;
+            }
+            IllegalStateException e = new IllegalStateException(first.getMessage() + " (and " + (count - 1)
+                    + " more failure" + (count > 2 ? "s" : "") + ")", first);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.carp.netty.internal;
+
+import io.carp.IpFamily;
+import io.carp.AddressManager;
+import io.carp.spi.GroupEndpoint;
+import io.carp.spi.ProtocolLoop;
+import io.carp.spi.RuntimeBinding;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One group's link to a {@link LinuxRuntime}: its interface's loop, sockets and address manager. */
+final class NettyBinding implements RuntimeBinding {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final GroupEndpoint group;
+    private final InterfaceContext context;
+    private final LinuxRuntime runtime;
+    private final KernelAddressManager addresses;
+    private final AdvertTargets targets;
+    private final AtomicBoolean detached = new AtomicBoolean();
+
+    NettyBinding(GroupEndpoint group, InterfaceContext context, LinuxRuntime runtime, AdvertTargets targets) {
+        this.group = group;
+        this.context = context;
+        this.runtime = runtime;
+        this.targets = targets;
+        this.addresses = new KernelAddressManager(context, group.config());
+    }
+
+    GroupEndpoint group() {
+        return group;
+    }
+
+    InterfaceContext context() {
+        return context;
+    }
+
+    KernelAddressManager addresses() {
+        return addresses;
+    }
+
+    @Override
+    public ProtocolLoop loop() {
+        return context.protocolLoop;
+    }
+
+    /**
+     * Sends to the family's multicast group, or to each of the group's unicast peers of that family
+     * (see {@link AdvertTargets}).
+     */
+    @Override
+    public void send(IpFamily family, ByteBuffer carpHeader) {
+        context.send(family, carpHeader, targets);
+    }
+
+    @Override
+    public AddressManager addressManager() {
+        return addresses;
+    }
+
+    @Override
+    public InetAddress sourceAddress(IpFamily family) {
+        return context.sourceAddress(family);
+    }
+
+    @Override
+    public boolean linkUp() {
+        return context.linkUp();
+    }
+
+    @Override
+    public long randomLong() {
+        return RANDOM.nextLong();
+    }
+
+    /** Releases the addresses still held, unregisters the group, and closes sockets no other group needs. */
+    @Override
+    public void detach() {
+        if (detached.compareAndSet(false, true)) {
+            runtime.detach(this);
+        }
+    }
+
+    boolean isDetached() {
+        return detached.get();
+    }
+
+    @Override
+    public String toString() {
+        return "vhid " + group.config().vhid() + "@" + context.name;
+    }
+}

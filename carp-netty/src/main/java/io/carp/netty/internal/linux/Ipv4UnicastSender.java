@@ -1,0 +1,84 @@
+package io.carp.netty.internal.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+
+/**
+ * {@code sendmsg} of CARP bytes to a unicast IPv4 peer on the raw protocol-112 socket, optionally from a chosen source
+ * address ({@code IP_PKTINFO}: a raw socket's {@code IP_MULTICAST_IF} source applies to multicast only, and binding
+ * the socket to an address would filter what it receives). The kernel builds the IP header with the socket's
+ * {@code IP_TTL} (255, set by {@link CarpSockets#openIpv4}). Buffers are allocated once; not thread-safe (used from the
+ * socket's event loop only).
+ */
+public final class Ipv4UnicastSender {
+    private static final int MAX_PACKET = 2048;
+    private static final int MSGHDR_LEN = 56;
+    private static final int IOVEC_LEN = 16;
+
+    private final int fd;
+    private final String label;
+    private final int ifindex;
+    private final Memory data = new Memory(MAX_PACKET);
+    private final Memory name = new Memory(SocketAddresses.SOCKADDR_IN_LEN);
+    private final Memory control = new Memory(ControlMessages.IPV4_PKTINFO_SPACE);
+    private final Memory iov = new Memory(IOVEC_LEN);
+    private final Memory msghdr = new Memory(MSGHDR_LEN);
+
+    /**
+     * Wraps the descriptor of a socket from {@link CarpSockets#openIpv4} (which may be owned by a Netty channel).
+     *
+     * @param fd      the descriptor
+     * @param label   what it is, for error messages (e.g. {@code IPv4 CARP socket on eth0})
+     * @param ifindex its interface
+     */
+    public Ipv4UnicastSender(int fd, String label, int ifindex) {
+        if (Native.POINTER_SIZE != 8) {
+            throw new IllegalStateException("the Linux transport needs a 64-bit JVM (pointer size "
+                    + Native.POINTER_SIZE + ")");
+        }
+        this.fd = fd;
+        this.label = label;
+        this.ifindex = ifindex;
+    }
+
+    /**
+     * Sends one datagram without blocking.
+     *
+     * @param payload     the CARP bytes, from position to limit (not consumed)
+     * @param destination the peer
+     * @param source      the source address (an address of the interface), or {@code null} for the kernel's choice
+     *                    (the route's preferred source)
+     * @throws NativeException on failure, naming the peer
+     */
+    public void send(ByteBuffer payload, Inet4Address destination, Inet4Address source) {
+        int length = Math.min(payload.remaining(), MAX_PACKET);
+        byte[] bytes = new byte[length];
+        payload.duplicate().get(bytes);
+        data.write(0, bytes, 0, length);
+        byte[] to = SocketAddresses.ipv4(destination);
+        name.write(0, to, 0, to.length);
+        iov.setPointer(0, data);
+        iov.setLong(8, length);
+        msghdr.clear();
+        msghdr.setPointer(0, name);
+        msghdr.setInt(8, to.length);
+        msghdr.setPointer(16, iov);
+        msghdr.setLong(24, 1);
+        if (source != null) {
+            ControlMessages.writeIpv4Pktinfo(control.getByteBuffer(0, ControlMessages.IPV4_PKTINFO_SPACE), source,
+                    ifindex);
+            msghdr.setPointer(32, control);
+            msghdr.setLong(40, ControlMessages.IPV4_PKTINFO_SPACE);
+        }
+        try {
+            LibC.sendmsg(fd, msghdr, Linux.MSG_DONTWAIT);
+        } catch (LastErrorException e) {
+            throw new NativeException("sendmsg() to " + destination.getHostAddress()
+                    + (source == null ? "" : " from " + source.getHostAddress()) + " on the " + label,
+                    e.getErrorCode());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.carp.netty.internal.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * The few libc functions the transport needs, bound with JNA direct mapping. Every call that can fail throws
+ * {@link LastErrorException} carrying {@code errno}; callers turn it into a {@link NativeException}.
+ *
+ * <p>Sizes ({@code size_t}, {@code ssize_t}) are {@code long}: the transport runs on 64-bit Linux only.
+ */
+final class LibC {
+    static {
+        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+    }
+
+    private LibC() {
+    }
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
+
+    static native int getsockopt(int fd, int level, int name, byte[] value, int[] length) throws LastErrorException;
+
+    static native int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+    static native long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
+            throws LastErrorException;
+
+    static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+
+    static native long recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
+
+    static native long sendmsg(int fd, Pointer message, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native String strerror(int errno);
+}

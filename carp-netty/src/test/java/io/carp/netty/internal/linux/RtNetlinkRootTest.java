@@ -1,0 +1,102 @@
+package io.carp.netty.internal.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.carp.netty.NetnsLab;
+import io.carp.netty.testing.LinuxRootTest;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** rtnetlink requests against a real kernel, in a namespace of ours. */
+@LinuxRootTest("rtnetlink address changes in a network namespace")
+class RtNetlinkRootTest {
+    private static final String NS = "cnx-nl";
+    private static final String IF = "cnxn0";
+    private static NetnsLab lab;
+    private static RtNetlink netlink;
+    private static int ifindex;
+
+    @BeforeAll
+    static void createNamespace() {
+        lab = new NetnsLab();
+        lab.namespace(NS);
+        lab.in(NS, "ip", "link", "add", IF, "type", "veth", "peer", "name", "cnxn1");
+        lab.in(NS, "ip", "link", "set", IF, "up");
+        lab.in(NS, "ip", "link", "set", "cnxn1", "up");
+        lab.in(NS, "ip", "addr", "add", "198.18.50.1/24", "dev", IF);
+        netlink = NetworkNamespace.of(NS).call(RtNetlink::open);
+        ifindex = netlink.link(IF).ifindex();
+    }
+
+    @AfterAll
+    static void deleteNamespace() {
+        if (netlink != null) {
+            netlink.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void shouldAddWithLifetimeRenewAndDelete() throws Exception {
+        InetAddress vip = InetAddress.getByName("198.18.50.60");
+        netlink.addAddress(IF, ifindex, vip, 24, 30);
+        AddressInfo added = find(vip);
+        assertNotNull(added);
+        assertEquals(24, added.prefixLength());
+        assertTrue(added.secondary(), added.toString());
+        assertTrue(added.validSeconds() <= 30 && added.validSeconds() >= 28, added.toString());
+        netlink.addAddress(IF, ifindex, vip, 24, 300); // renewal: NLM_F_REPLACE, no EEXIST
+        assertTrue(find(vip).validSeconds() > 30, find(vip).toString());
+        netlink.deleteAddress(IF, ifindex, vip, 24);
+        assertNull(find(vip));
+    }
+
+    @Test
+    void shouldNameErrnoWhenKernelRefuses() throws Exception {
+        InetAddress vip = InetAddress.getByName("198.18.50.61");
+        NativeException missing = assertThrows(NativeException.class,
+                () -> netlink.deleteAddress(IF, ifindex, vip, 32));
+        // Newer kernels append their extended-ack text, e.g. ": ipv4: Address not found".
+        assertTrue(missing.getMessage().startsWith("RTM_DELADDR 198.18.50.61/32 on " + IF
+                + ": EADDRNOTAVAIL (Cannot assign requested address)"), missing.getMessage());
+        NativeException invalid = assertThrows(NativeException.class,
+                () -> netlink.addAddress(IF, ifindex, vip, 33, 3));
+        assertTrue(invalid.getMessage().startsWith("RTM_NEWADDR 198.18.50.61/33 on " + IF
+                + ": EINVAL (Invalid argument)"), invalid.getMessage());
+        assertEquals(Errno.EINVAL, invalid.errno());
+        System.out.println("kernel answers: " + missing.getMessage() + " | " + invalid.getMessage());
+    }
+
+    @Test
+    void shouldDescribeLinkAndAnswerNullForUnknownName() {
+        LinkInfo link = netlink.link(IF);
+        assertEquals(IF, link.name());
+        assertEquals(6, link.hardwareAddress().length);
+        assertTrue(link.usable(), link.toString());
+        lab.in(NS, "ip", "link", "set", "cnxn1", "down"); // the peer goes down: up, but no carrier
+        try {
+            LinkInfo noCarrier = netlink.link(IF);
+            assertTrue((noCarrier.flags() & LinkInfo.IFF_UP) != 0, noCarrier.toString());
+            assertFalse(noCarrier.usable(), noCarrier.toString());
+        } finally {
+            lab.in(NS, "ip", "link", "set", "cnxn1", "up");
+        }
+        assertNull(netlink.link("cnxnope0"));
+        assertNull(netlink.link(99_999));
+    }
+
+    private static AddressInfo find(InetAddress a) {
+        List<AddressInfo> all = netlink.addresses(ifindex);
+        return all.stream().filter(x -> x.address().equals(a)).findFirst().orElse(null);
+    }
+}
