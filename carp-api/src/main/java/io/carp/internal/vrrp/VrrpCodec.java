@@ -390,6 +390,46 @@ public final class VrrpCodec {
         return InternetChecksum.compute(b, off, CARP_HEADER_LEN) == 0;
     }
 
+    /** What a protocol-112 payload's bytes say it is; see {@link #classify}. */
+    public enum Kind {
+        /** A CARP advertisement (valid CARP checksum). */
+        CARP,
+        /** VRRP: version 3, or a VRRPv2 message of exact length with a valid checksum. */
+        VRRP,
+        /** Neither is certain (malformed, or some other version): route by which group the id byte names. */
+        UNKNOWN
+    }
+
+    /**
+     * Classifies a protocol-112 payload for routing between CARP and VRRP groups that share a socket: CARP if
+     * {@link #isCarp}; VRRP if the version nibble is 3, or if it is a well-formed VRRPv2 message (exact length
+     * {@code 8 + 4n + 8} and a valid checksum over it); otherwise unknown.
+     *
+     * @param b   the payload
+     * @param off absolute index of its first byte
+     * @param len its length
+     * @return the kind
+     */
+    public static Kind classify(ByteBuffer b, int off, int len) {
+        if (len < 1) {
+            return Kind.UNKNOWN;
+        }
+        if (isCarp(b, off, len)) {
+            return Kind.CARP;
+        }
+        int versionType = b.get(off) & 0xff;
+        if ((versionType >>> 4) == VERSION_3) {
+            return Kind.VRRP;
+        }
+        if (versionType == ((VERSION_2 << 4) | TYPE_ADVERTISEMENT) && len >= HEADER_LEN) {
+            int v2Len = HEADER_LEN + 4 * (b.get(off + 3) & 0xff) + V2_AUTH_DATA_LEN;
+            if (len == v2Len && InternetChecksum.compute(b, off, v2Len) == 0) {
+                return Kind.VRRP;
+            }
+        }
+        return Kind.UNKNOWN;
+    }
+
     private static InetAddress address(ByteBuffer b, int off, int len) {
         byte[] a = new byte[len];
         for (int i = 0; i < len; i++) {

@@ -50,8 +50,12 @@ public final class VrrpStateMachine {
         MASTER_DOWN,
         /** The master-down timer fired after a priority-0 advertisement shortened it to the skew time. */
         MASTER_STOPPED,
-        /** A master saw a better advertisement (higher priority, or equal priority and higher address). */
+        /** The master-down timer fired while only lower-priority advertisements were heard (preemption). */
+        PREEMPTING,
+        /** A master saw an advertisement with a higher priority. */
         PREEMPTED,
+        /** A master saw an advertisement with its own priority from a higher primary address (the tie rule). */
+        HIGHER_ADDRESS,
         /** The link went down. */
         LINK_DOWN,
         /** The link came back. */
@@ -103,6 +107,7 @@ public final class VrrpStateMachine {
     private int demotion;
     private int masterIntervalCentis;
     private boolean masterStopping;
+    private InetAddress lowerMaster;
     private long deadline = NO_DEADLINE;
     private long preemptSuppressedUntil = Long.MIN_VALUE;
 
@@ -200,10 +205,13 @@ public final class VrrpStateMachine {
                 deadline = now + skewNanos();
             } else if (!preemptActive(now) || peerPriority >= effectivePriority()) {
                 masterStopping = false;
+                lowerMaster = null;
                 learnInterval(peerIntervalCentis);
                 deadline = now + masterDownNanos();
+            } else {
+                // Preemption: discard, the master-down timer will fire (§6.4.2).
+                lowerMaster = peer;
             }
-            // else: preemption; discard, the master-down timer will fire (§6.4.2).
         } else if (state == CarpState.MASTER) {
             if (peerPriority == PRIORITY_STOP) {
                 effects.sendAdvertisement(effectivePriority());
@@ -212,9 +220,11 @@ public final class VrrpStateMachine {
                     && Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) > 0)) {
                 learnInterval(peerIntervalCentis);
                 masterStopping = false;
+                lowerMaster = null;
                 effects.releaseAddresses();
                 deadline = now + masterDownNanos();
-                transition(CarpState.BACKUP, Cause.PREEMPTED, peerPriority > effectivePriority()
+                boolean higher = peerPriority > effectivePriority();
+                transition(CarpState.BACKUP, higher ? Cause.PREEMPTED : Cause.HIGHER_ADDRESS, higher
                         ? "higher priority " + peerPriority + " from " + peer.getHostAddress()
                         : "equal priority " + peerPriority + " from higher address " + peer.getHostAddress());
             } else {
@@ -233,8 +243,13 @@ public final class VrrpStateMachine {
             return;
         }
         if (state == CarpState.BACKUP) {
-            enterMaster(now, masterStopping ? Cause.MASTER_STOPPED : Cause.MASTER_DOWN,
-                    masterStopping ? "master sent priority 0 (stopping); skew time passed" : "master down");
+            if (masterStopping) {
+                enterMaster(now, Cause.MASTER_STOPPED, "master sent priority 0 (stopping); skew time passed");
+            } else if (lowerMaster != null) {
+                enterMaster(now, Cause.PREEMPTING, "preempting lower-priority master " + lowerMaster.getHostAddress());
+            } else {
+                enterMaster(now, Cause.MASTER_DOWN, "master down");
+            }
         } else if (state == CarpState.MASTER) {
             effects.sendAdvertisement(effectivePriority());
             deadline = now + VrrpTiming.centisToNanos(intervalCentis);
@@ -313,6 +328,7 @@ public final class VrrpStateMachine {
             effects.releaseAddresses();
             masterIntervalCentis = intervalCentis;
             masterStopping = false;
+            lowerMaster = null;
             deadline = now + masterDownNanos();
             transition(CarpState.BACKUP, Cause.FORCED, "forced: " + reason);
         }
@@ -343,6 +359,7 @@ public final class VrrpStateMachine {
         } else {
             masterIntervalCentis = intervalCentis;
             masterStopping = false;
+            lowerMaster = null;
             deadline = now + masterDownNanos();
             transition(CarpState.BACKUP, cause, detail);
         }
@@ -353,6 +370,7 @@ public final class VrrpStateMachine {
         effects.sendAdvertisement(effectivePriority());
         effects.claimAddresses();
         masterStopping = false;
+        lowerMaster = null;
         deadline = now + VrrpTiming.centisToNanos(intervalCentis);
         transition(CarpState.MASTER, cause, detail);
     }

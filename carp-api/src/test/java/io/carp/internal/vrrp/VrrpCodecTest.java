@@ -209,6 +209,21 @@ class VrrpCodecTest {
     }
 
     @Test
+    void shouldClassifyPayloadsForRouting() {
+        byte[] carp = CarpCodec.encode(1, 0, 0, 1, 42L, new byte[20]);
+        assertEquals(VrrpCodec.Kind.CARP, VrrpCodec.classify(ByteBuffer.wrap(carp), 0, carp.length));
+        assertEquals(VrrpCodec.Kind.VRRP, VrrpCodec.classify(ByteBuffer.wrap(V3_IPV4), 0, V3_IPV4.length));
+        assertEquals(VrrpCodec.Kind.VRRP, VrrpCodec.classify(ByteBuffer.wrap(V2_NONE), 0, V2_NONE.length));
+        byte[] badV2 = V2_NONE.clone();
+        badV2[19] = 9;
+        assertEquals(VrrpCodec.Kind.UNKNOWN, VrrpCodec.classify(ByteBuffer.wrap(badV2), 0, badV2.length));
+        byte[] badCarp = carp.clone();
+        badCarp[30] ^= 1;
+        assertEquals(VrrpCodec.Kind.UNKNOWN, VrrpCodec.classify(ByteBuffer.wrap(badCarp), 0, badCarp.length));
+        assertEquals(VrrpCodec.Kind.UNKNOWN, VrrpCodec.classify(ByteBuffer.wrap(new byte[0]), 0, 0));
+    }
+
+    @Test
     void shouldTellVrrpV2WithSevenAddressesFromCarp() {
         // 44 bytes, byte 3 = 7 like CARP's authlen, zero auth data: both checksums hold; the exact length decides.
         List<InetAddress> seven = new java.util.ArrayList<>();

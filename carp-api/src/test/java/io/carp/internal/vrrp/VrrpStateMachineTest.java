@@ -169,6 +169,7 @@ class VrrpStateMachineTest {
         assertEquals(100, m.masterIntervalCentis(), "nothing learned");
         m.onTimer(before);
         assertEquals(CarpState.MASTER, m.state());
+        assertEquals(VrrpStateMachine.Cause.PREEMPTING, fx.causes.get(fx.causes.size() - 1));
     }
 
     @Test
@@ -235,6 +236,7 @@ class VrrpStateMachineTest {
         assertEquals(List.of("announce"), fx.take(), "addresses announced again for hosts that followed the other");
         m.onAdvertisement(11 * S, 100, 100, HIGHER, SELF);
         assertEquals(CarpState.BACKUP, m.state(), "a higher address wins");
+        assertEquals(VrrpStateMachine.Cause.HIGHER_ADDRESS, fx.causes.get(fx.causes.size() - 1));
     }
 
     @Test
