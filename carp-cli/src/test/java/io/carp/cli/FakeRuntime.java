@@ -1,13 +1,17 @@
 package io.carp.cli;
 
 import io.carp.CarpConfig;
-import io.carp.protocol.CarpAuthenticator;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.IpEnvelope;
-import io.carp.protocol.IpFamily;
-import io.carp.spi.AddressManager;
+import io.carp.internal.protocol.CarpAuthenticator;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.IpFamily;
+import io.carp.AddressManager;
 import io.carp.spi.CarpDispatcher;
-import io.carp.spi.CarpRuntime;
+import io.carp.CarpGroup;
+import io.carp.CarpRuntime;
+import io.carp.GroupSpec;
+import io.carp.internal.group.DefaultCarpGroup;
+import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
@@ -23,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test inject a peer's advertisement (through the shared {@link CarpDispatcher}, as a real runtime does) and flip the
  * link.
  */
-public final class FakeRuntime implements CarpRuntime {
+public final class FakeRuntime implements CarpRuntime, GroupAttacher {
     /** What the group sent: the advertised interval fields. */
     public record Sent(int advbase, int advskew) {
         /** Whether this is the bow-out advertisement (255/255). */
@@ -45,6 +49,11 @@ public final class FakeRuntime implements CarpRuntime {
     /** A runtime whose own address is 198.18.71.1. */
     public FakeRuntime() {
         this.self = address("198.18.71.1");
+    }
+
+    @Override
+    public CarpGroup createGroup(GroupSpec spec) {
+        return DefaultCarpGroup.create(spec, this);
     }
 
     @Override

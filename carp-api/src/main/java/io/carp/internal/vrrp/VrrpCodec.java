@@ -13,9 +13,9 @@ import static io.carp.internal.vrrp.VrrpConstants.VERSION_3;
 import static io.carp.internal.vrrp.VrrpConstants.VRRP_TTL;
 
 import io.carp.DropReason;
-import io.carp.protocol.InternetChecksum;
-import io.carp.protocol.IpEnvelope;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.InternetChecksum;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.IpFamily;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

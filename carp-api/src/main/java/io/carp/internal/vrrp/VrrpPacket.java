@@ -1,7 +1,7 @@
 package io.carp.internal.vrrp;
 
 import io.carp.DropReason;
-import io.carp.protocol.IpEnvelope;
+import io.carp.internal.protocol.IpEnvelope;
 
 /**
  * The outcome of decoding one received packet as VRRP: a well-formed advertisement (length, version, type and

@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.DropReason;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.IpEnvelope;
-import io.carp.protocol.IpFamily;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.IpEnvelope;
+import io.carp.IpFamily;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.carp.CarpState;
 import io.carp.DropReason;
-import io.carp.protocol.CarpCodec;
-import io.carp.protocol.InternetChecksum;
+import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.protocol.InternetChecksum;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
