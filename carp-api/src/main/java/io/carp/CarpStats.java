@@ -55,4 +55,14 @@ public interface CarpStats {
 
     /** How long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet. */
     long lastClaimDurationNanos();
+
+    /**
+     * How many times a MASTER announced its addresses again because of {@link CarpGroupBuilder#announceRefresh}
+     * (each time: one gratuitous ARP / unsolicited NA per address). 0 without that option.
+     *
+     * @return the count
+     */
+    default long announcementRefreshes() {
+        return 0;
+    }
 }

@@ -21,6 +21,7 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong addressFailures = new AtomicLong();
     private final AtomicLong claims = new AtomicLong();
+    private final AtomicLong announcementRefreshes = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
     private volatile CarpClock clock;
@@ -57,6 +58,15 @@ final class DefaultCarpStats implements CarpStats {
 
     void callbackFailure() {
         callbackFailures.incrementAndGet();
+    }
+
+    void announcementRefreshed() {
+        announcementRefreshes.incrementAndGet();
+    }
+
+    @Override
+    public long announcementRefreshes() {
+        return announcementRefreshes.get();
     }
 
     void addressFailure() {
