@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One CARP group on {@link NettyCarpRuntime}, driven by ucarp-like arguments, for the namespace tests:
  * {@code --interface= --srcip= --vhid= --pass= --addr= (repeatable) --advbase= --advskew= --preempt
- * --stats-interval-ms=}.
+ * --stats-interval-ms= --announce-refresh-ms= --vmac}.
  *
  * <p>Prints, on stdout: {@code STATE <vhid> <from> <to> <reason>} for each transition; {@code STATS k=v ...} every
  * stats interval and once more at exit (counters of {@link CarpStats}, {@code drop_<reason>} per {@link DropReason});
@@ -41,6 +41,8 @@ public final class ItNodeMain {
                 case "--deadratio" -> builder.deadRatio(Integer.parseInt(value));
                 case "--preempt" -> builder.preempt(true);
                 case "--stats-interval-ms" -> statsInterval = Long.parseLong(value);
+                case "--announce-refresh-ms" -> builder.announceRefresh(java.time.Duration.ofMillis(Long.parseLong(value)));
+                case "--vmac" -> builder.virtualMac(true);
                 default -> {
                     System.out.println("ERROR unknown argument: " + arg);
                     System.exit(2);
@@ -89,6 +91,7 @@ public final class ItNodeMain {
                 .append(" send_errors=").append(s.sendErrors())
                 .append(" transitions=").append(s.transitions())
                 .append(" claims=").append(s.claims())
+                .append(" announce_refreshes=").append(s.announcementRefreshes())
                 .append(" last_claim_us=").append(s.lastClaimDurationNanos() < 0 ? -1 : s.lastClaimDurationNanos() / 1000)
                 .append(" address_failures=").append(s.addressFailures())
                 .append(" callback_failures=").append(s.callbackFailures());

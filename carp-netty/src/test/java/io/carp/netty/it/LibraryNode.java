@@ -28,6 +28,11 @@ final class LibraryNode extends CarpNode {
 
     /** Starts a node JVM on {@code host}; returns at once (see {@link #awaitStarted}). */
     static LibraryNode start(Host host, CarpOptions options) {
+        return start(host, options, new String[0]);
+    }
+
+    /** Starts a node JVM with more arguments of {@link ItNodeMain} (e.g. {@code --announce-refresh-ms=1000}). */
+    static LibraryNode start(Host host, CarpOptions options, String... extra) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
@@ -36,6 +41,7 @@ final class LibraryNode extends CarpNode {
         command.add(ItNodeMain.class.getName());
         command.addAll(options.commonArgs(host));
         command.add("--stats-interval-ms=500");
+        command.addAll(List.of(extra));
         return new LibraryNode(host, host.start("lib", command), options);
     }
 
