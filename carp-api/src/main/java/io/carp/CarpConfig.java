@@ -1,13 +1,16 @@
 package io.carp;
 
 import io.carp.internal.time.CarpTiming;
+import io.carp.internal.time.VrrpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The immutable, validated configuration of one CARP group, produced by {@link CarpGroupBuilder#build()}.
+ * The immutable, validated configuration of one CARP or VRRP group, produced by {@link CarpGroupBuilder#build()}.
+ * The CARP fields ({@link #advbase()}, {@link #advskew()}, {@link #deadRatio()}, {@link #adaptToLoss()}) are 0 or
+ * {@code false} for VRRP; the VRRP fields ({@link #priority()}, {@link #vrrpIntervalCentis()}) are 0 for CARP.
  *
  * <p>{@link #toString()} never shows the password.
  */
@@ -18,7 +21,15 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /** Default VRRP priority: {@value} (RFC 9568 §6.1, keepalived). */
+    public static final int DEFAULT_PRIORITY = 100;
+    /** Default VRRP advertisement interval: 1 s (RFC 9568 §6.1). */
+    public static final Duration DEFAULT_VRRP_INTERVAL = Duration.ofSeconds(1);
 
+    private final Protocol protocol;
+    private final int priority;
+    private final int vrrpIntervalCentis;
+    private final boolean acceptMode;
     private final String interfaceName;
     private final int vhid;
     private final byte[] password;
@@ -36,10 +47,15 @@ public final class CarpConfig {
     private final boolean virtualMac;
     private final Duration announceRefresh;
 
-    CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
-               int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
+    CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses,
+               int advbase, int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
-               boolean ignoreLinkState, boolean virtualMac, Duration announceRefresh) {
+               boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
+               boolean virtualMac, Duration announceRefresh) {
+        this.protocol = protocol;
+        this.priority = priority;
+        this.vrrpIntervalCentis = vrrpIntervalCentis;
+        this.acceptMode = acceptMode;
         this.interfaceName = interfaceName;
         this.vhid = vhid;
         this.password = password.clone();
@@ -116,12 +132,35 @@ public final class CarpConfig {
         return interfaceName == null ? "-" : interfaceName;
     }
 
-    /** Virtual host id, 1-255. */
+    /** The protocol: {@link Protocol#CARP} unless the builder chose a VRRP version. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** VRRP: this router's configured priority, 1-255 (255 = address owner); 0 for CARP. */
+    public int priority() {
+        return priority;
+    }
+
+    /** VRRP: the advertisement interval in centiseconds (VRRPv2: a multiple of 100); 0 for CARP. */
+    public int vrrpIntervalCentis() {
+        return vrrpIntervalCentis;
+    }
+
+    /** VRRP: Accept_Mode (always {@code true} but for an owner; see {@link CarpGroupBuilder#acceptMode}). */
+    public boolean acceptMode() {
+        return acceptMode;
+    }
+
+    /** Virtual host id, 1-255 (for VRRP, the VRID). */
     public int vhid() {
         return vhid;
     }
 
-    /** A copy of the password bytes (1-19 bytes): the HMAC-SHA1 key. */
+    /**
+     * A copy of the password bytes: the HMAC-SHA1 key for CARP (1-19 bytes); VRRPv2's simple text password (1-8
+     * bytes) or empty; empty for VRRPv3.
+     */
     public byte[] password() {
         return password.clone();
     }
@@ -151,7 +190,7 @@ public final class CarpConfig {
         return deadRatio;
     }
 
-    /** The initial demotion (0-240) added to the advertised advskew. */
+    /** The initial demotion (0-240) added to the advertised advskew (VRRP: subtracted from the priority). */
     public int demotion() {
         return demotion;
     }
@@ -166,18 +205,43 @@ public final class CarpConfig {
         return manageAddresses;
     }
 
-    /** The master's advertisement interval, {@code advbase + advskew/256} s (without demotion). */
+    /**
+     * The master's advertisement interval: {@code advbase + advskew/256} s for CARP (without demotion), the configured
+     * interval for VRRP.
+     */
     public Duration advertisementInterval() {
+        if (protocol.isVrrp()) {
+            return Duration.ofNanos(VrrpTiming.centisToNanos(vrrpIntervalCentis));
+        }
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.intervalTicks(advbase, advskew)));
     }
 
-    /** How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s. */
+    /**
+     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP;
+     * for VRRP {@code 3 * interval + skew} with this node's priority and its own interval (RFC 9568 §6.1; a VRRPv3
+     * backup uses the interval it learns from the master instead).
+     */
     public Duration masterDownInterval() {
+        if (protocol.isVrrp()) {
+            return Duration.ofNanos(VrrpTiming.masterDownNanos(protocol == Protocol.VRRP_V2 ? 2 : 3,
+                    Math.max(1, priority - demotion), vrrpIntervalCentis));
+        }
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(advbase, advskew, deadRatio)));
     }
 
     @Override
     public String toString() {
+        if (protocol.isVrrp()) {
+            return "CarpConfig{protocol=" + protocol + ", interface=" + interfaceLabel() + ", vrid=" + vhid
+                    + ", priority=" + priority + ", interval=" + vrrpIntervalCentis + "cs, password=<"
+                    + password.length + " bytes, redacted>, addresses="
+                    + virtualAddresses.stream().map(InetAddress::getHostAddress).toList() + ", preempt=" + preempt
+                    + ", demotion=" + demotion + ", source="
+                    + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
+                    + ", manageAddresses=" + manageAddresses + (ignoreLinkState ? ", ignoreLinkState=true" : "")
+                    + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
+                    + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
+        }
         return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", password=<" + password.length
                 + " bytes, redacted>, addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="

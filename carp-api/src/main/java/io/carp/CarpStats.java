@@ -65,4 +65,13 @@ public interface CarpStats {
     default long announcementRefreshes() {
         return 0;
     }
+
+    /**
+     * VRRPv3 only: advertisements processed although their address list differs from this group's (RFC 9568 §7.1
+     * asks to report the misconfiguration; they are logged at most once a minute). Always 0 for CARP and VRRPv2 (a
+     * VRRPv2 group drops them as {@link DropReason#BAD_ADDRESS_LIST}).
+     */
+    default long addressListMismatches() {
+        return 0;
+    }
 }

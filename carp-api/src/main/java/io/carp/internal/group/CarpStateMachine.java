@@ -45,7 +45,7 @@ import java.util.Arrays;
  *       protocol's own bound applies unchanged.</li>
  * </ul>
  */
-final class CarpStateMachine {
+final class CarpStateMachine implements Election {
     /** {@link #nextDeadline()} when no timer is armed. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
     /** Adverts after a takeover before the addresses are announced again (OpenBSD and ucarp {@code sc_delayed_arp}). */
@@ -114,16 +114,19 @@ final class CarpStateMachine {
         this.effects = effects;
     }
 
-    CarpState state() {
+    @Override
+    public CarpState state() {
         return state;
     }
 
     /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
-    long nextDeadline() {
+    @Override
+    public long nextDeadline() {
         return deadline;
     }
 
-    int demotion() {
+    @Override
+    public int demotion() {
         return demotion;
     }
 
@@ -181,7 +184,8 @@ final class CarpStateMachine {
     // ------------------------------------------------------------------------------------------------ events
 
     /** Joins the group: INIT -> BACKUP with the master-down timer armed (INIT -> MASTER was removed in ucarp 1.3). */
-    void start(long now, boolean linkIsUp) {
+    @Override
+    public void start(long now, boolean linkIsUp) {
         if (running) {
             return;
         }
@@ -238,7 +242,8 @@ final class CarpStateMachine {
     }
 
     /** A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. */
-    void onTimer(long now) {
+    @Override
+    public void onTimer(long now) {
         if (now < deadline) {
             return;
         }
@@ -253,7 +258,8 @@ final class CarpStateMachine {
     }
 
     /** Link down or no carrier: INIT, addresses released. Link up again: rejoin as BACKUP. */
-    void onLinkStateChanged(long now, boolean up) {
+    @Override
+    public void onLinkStateChanged(long now, boolean up) {
         linkUp = up;
         if (!running) {
             return;
@@ -266,7 +272,8 @@ final class CarpStateMachine {
     }
 
     /** Leaves the group; a MASTER sends the bow-out advertisement first. */
-    void stop(long now) {
+    @Override
+    public void stop(long now) {
         if (!running) {
             return;
         }
@@ -275,14 +282,16 @@ final class CarpStateMachine {
     }
 
     /** Operator take-over. */
-    void forceMaster(long now, String reason) {
+    @Override
+    public void forceMaster(long now, String reason) {
         if (running && linkUp && state != CarpState.MASTER) {
             enterMaster(now, StateChangeCause.FORCED, "forced: " + reason);
         }
     }
 
     /** Operator step-down: bow out, become BACKUP, no preemption for one master-down interval. */
-    void forceBackup(long now, String reason) {
+    @Override
+    public void forceBackup(long now, String reason) {
         if (!running || !linkUp) {
             return;
         }
@@ -297,7 +306,8 @@ final class CarpStateMachine {
     }
 
     /** Changes the demotion; a MASTER advertises the change at once (FreeBSD {@code carp_demote_adj}). */
-    void setDemotion(long now, int newDemotion) {
+    @Override
+    public void setDemotion(long now, int newDemotion) {
         if (newDemotion == demotion) {
             return;
         }

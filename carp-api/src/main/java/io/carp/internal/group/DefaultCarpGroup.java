@@ -14,6 +14,7 @@ import io.carp.internal.protocol.CarpAdvertisement;
 import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.vrrp.VrrpAdvertisement;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
@@ -25,7 +26,8 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The CARP group engine: the lifecycle and public API of one group, wired to its {@link CarpStateMachine} and to the
+ * The group engine of CARP and VRRP: the lifecycle and public API of one group, wired to its {@link Election}
+ * (CARP's {@link CarpStateMachine}, or {@link VrrpElection} with its own advertisements and receive checks) and to the
  * parts that carry out the machine's effects ({@link Advertiser}, {@link AddressKeeper}, {@link GroupEvents}),
  * check what comes in ({@link InboundFilter}) and keep its deadline ({@link LoopTimer}). Everything that touches the
  * machine runs on the runtime's protocol loop; public methods hop onto it ({@link LoopHops}).
@@ -33,14 +35,20 @@ import java.util.function.IntUnaryOperator;
  * <p>Runtimes create it through {@link #create(GroupSpec, GroupAttacher)} from their
  * {@link io.carp.CarpRuntime#createGroup(GroupSpec)}.
  */
-public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachine.Effects {
+public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachine.Effects,
+        VrrpElection.Host {
     private static final System.Logger LOG = System.getLogger(CarpGroup.class.getName());
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private final CarpConfig config;
     private final String label;
     private final GroupAttacher attacher;
+    /** CARP's machine, or {@code null} in a VRRP group. */
     private final CarpStateMachine machine;
+    /** VRRP's election, or {@code null} in a CARP group. */
+    private final VrrpElection vrrp;
+    /** Whichever of the two runs. */
+    private final Election election;
     private final DefaultCarpStats stats = new DefaultCarpStats();
     private final DemotionSources demotions;
     private final HealthChecks healthChecks;
@@ -76,7 +84,8 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private DefaultCarpGroup(GroupSpec spec, GroupAttacher attacher) {
         this.config = spec.config();
         this.attacher = attacher;
-        this.label = "vhid " + config.vhid() + "@" + config.interfaceLabel();
+        this.label = (config.protocol().isVrrp() ? config.protocol().tag() + " vrid " : "vhid ") + config.vhid() + "@"
+                + config.interfaceLabel();
         this.addressManagerOverride = spec.addressManager();
         this.demotion = config.demotion();
         this.demotions = new DemotionSources(config.demotion());
@@ -84,13 +93,23 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
                 spec.callbackExecutor(), stats);
         this.healthChecks = new HealthChecks(this, spec.healthChecks(),
                 spec.healthCheckExecutor() != null ? spec.healthCheckExecutor() : DefaultCallbackExecutor.get());
-        this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
-                config.demotion(), config.adaptToLoss(), this);
-        CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
-                config.virtualAddresses());
-        this.advertiser = new Advertiser(label, config, authenticator, stats);
-        this.inbound = new InboundFilter(label, authenticator,
-                new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+        if (config.protocol().isVrrp()) {
+            this.machine = null;
+            this.advertiser = null;
+            this.inbound = new InboundFilter(label, null, null, stats); // drops only: VRRP checks its own way
+            this.vrrp = new VrrpElection(label, config, stats, inbound, this);
+            this.election = vrrp;
+        } else {
+            this.vrrp = null;
+            this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(),
+                    config.preempt(), config.demotion(), config.adaptToLoss(), this);
+            this.election = machine;
+            CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
+                    config.virtualAddresses());
+            this.advertiser = new Advertiser(label, config, authenticator, stats);
+            this.inbound = new InboundFilter(label, authenticator,
+                    new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+        }
         this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
                 this::now);
     }
@@ -133,9 +152,13 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             started = true;
         }
         LoopHops.run(loop, () -> {
-            advertiser.bind(binding);
-            machine.start(now(), config.ignoreLinkState() || binding.linkUp());
-            if (machine.state() == CarpState.INIT) {
+            if (vrrp != null) {
+                vrrp.bind(binding);
+            } else {
+                advertiser.bind(binding);
+            }
+            election.start(now(), config.ignoreLinkState() || binding.linkUp());
+            if (election.state() == CarpState.INIT) {
                 LOG.log(Level.WARNING, "{0}: link is down; waiting in INIT", label);
                 setWaitingForLink(true); // no transition tells it: the group never left INIT
             }
@@ -157,7 +180,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         }
         LoopHops.runAndWait(loop, () -> {
             healthChecks.stop();
-            machine.stop(now());
+            election.stop(now());
             setWaitingForLink(false);
             timer.cancel();
             binding.detach();
@@ -223,7 +246,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         synchronized (lifecycle) {
             if (!started) {
                 demotions.set(source, update.applyAsInt(demotions.get(source)));
-                machine.setDemotion(0, demotions.total()); // INIT: only stored
+                election.setDemotion(0, demotions.total()); // INIT: only stored
                 demotion = demotions.total();
                 return;
             }
@@ -238,7 +261,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     public void forceMaster(String reason) {
         requireStarted("forceMaster()");
         LoopHops.run(loop, () -> {
-            machine.forceMaster(now(), reason);
+            election.forceMaster(now(), reason);
             reschedule();
         });
     }
@@ -247,7 +270,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     public void forceBackup(String reason) {
         requireStarted("forceBackup()");
         LoopHops.run(loop, () -> {
-            machine.forceBackup(now(), reason);
+            election.forceBackup(now(), reason);
             reschedule();
         });
     }
@@ -256,7 +279,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     @Override
     public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
-        if (machine.state() == CarpState.INIT && !started) {
+        if (election.state() == CarpState.INIT && !started) {
+            return;
+        }
+        if (machine == null) {
+            inbound.drop(DropReason.FOREIGN, envelope, now()); // a CARP advert, and this is a VRRP group
             return;
         }
         InetAddress self = binding.sourceAddress(envelope.family());
@@ -272,6 +299,25 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     @Override
+    public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+        if (election.state() == CarpState.INIT && !started) {
+            return;
+        }
+        if (vrrp == null) {
+            inbound.drop(DropReason.FOREIGN, envelope, now()); // a VRRP advert, and this is a CARP group
+            return;
+        }
+        if (vrrp.onAdvertisement(envelope, advertisement, now())) {
+            reschedule();
+        }
+    }
+
+    @Override
+    public void refreshAddresses() {
+        addresses.refresh();
+    }
+
+    @Override
     public void onDropped(DropReason reason, IpEnvelope envelope) {
         inbound.drop(reason, envelope, now());
     }
@@ -282,7 +328,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             LOG.log(Level.INFO, "{0}: link {1}, ignored (ignoreLinkState)", label, up ? "up" : "down");
             return;
         }
-        machine.onLinkStateChanged(now(), up);
+        election.onLinkStateChanged(now(), up);
         setWaitingForLink(!up);
         reschedule();
     }
@@ -352,11 +398,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     private void applyDemotion(int newDemotion, String reason) {
-        int old = machine.demotion();
+        int old = election.demotion();
         if (old == newDemotion) {
             return;
         }
-        machine.setDemotion(now(), newDemotion);
+        election.setDemotion(now(), newDemotion);
         demotion = newDemotion;
         LOG.log(Level.INFO, "{0}: demotion {1} -> {2} ({3})", label, old, newDemotion, reason);
         reschedule();
@@ -371,11 +417,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     private void reschedule() {
-        timer.scheduleAt(machine.nextDeadline());
+        timer.scheduleAt(election.nextDeadline());
     }
 
     private void onTimer() {
-        machine.onTimer(now());
+        election.onTimer(now());
         reschedule();
     }
 

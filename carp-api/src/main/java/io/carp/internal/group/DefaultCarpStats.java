@@ -20,6 +20,7 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong addressFailures = new AtomicLong();
+    private final AtomicLong addressListMismatches = new AtomicLong();
     private final AtomicLong claims = new AtomicLong();
     private final AtomicLong announcementRefreshes = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
@@ -71,6 +72,15 @@ final class DefaultCarpStats implements CarpStats {
 
     void addressFailure() {
         addressFailures.incrementAndGet();
+    }
+
+    void addressListMismatch() {
+        addressListMismatches.incrementAndGet();
+    }
+
+    @Override
+    public long addressListMismatches() {
+        return addressListMismatches.get();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static io.carp.internal.vrrp.VrrpConstants.PRIORITY_OWNER;
 import static io.carp.internal.vrrp.VrrpConstants.PRIORITY_STOP;
 
 import io.carp.CarpState;
+import io.carp.internal.time.VrrpTiming;
 import java.net.InetAddress;
 import java.util.Arrays;
 
@@ -54,6 +55,8 @@ public final class VrrpStateMachine {
         PREEMPTING,
         /** A master saw an advertisement with a higher priority. */
         PREEMPTED,
+        /** A master saw a higher priority that its configured priority would match or beat: its demotion lost. */
+        DEMOTED,
         /** A master saw an advertisement with its own priority from a higher primary address (the tie rule). */
         HIGHER_ADDRESS,
         /** The link went down. */
@@ -224,7 +227,9 @@ public final class VrrpStateMachine {
                 effects.releaseAddresses();
                 deadline = now + masterDownNanos();
                 boolean higher = peerPriority > effectivePriority();
-                transition(CarpState.BACKUP, higher ? Cause.PREEMPTED : Cause.HIGHER_ADDRESS, higher
+                Cause cause = !higher ? Cause.HIGHER_ADDRESS
+                        : demotion > 0 && peerPriority <= priority ? Cause.DEMOTED : Cause.PREEMPTED;
+                transition(CarpState.BACKUP, cause, higher
                         ? "higher priority " + peerPriority + " from " + peer.getHostAddress()
                         : "equal priority " + peerPriority + " from higher address " + peer.getHostAddress());
             } else {

@@ -521,6 +521,9 @@ class CarpFuzzTest {
 
         assertEquals(total, h.packets);
         for (DropReason r : DropReason.values()) {
+            if (r == DropReason.BAD_INTERVAL || r == DropReason.BAD_ADDRESS_LIST) {
+                continue; // VRRPv2 groups' reasons: VrrpGroupFuzzTest produces them
+            }
             assertTrue(h.outcomes[r.ordinal()] > 0, "the run never produced " + r + ": the fuzzer is too weak");
         }
         assertTrue(h.outcomes[ACCEPTED] > 0, "nothing was accepted");

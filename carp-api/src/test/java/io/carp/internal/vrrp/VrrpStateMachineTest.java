@@ -309,7 +309,11 @@ class VrrpStateMachineTest {
         assertEquals(50, m.effectivePriority());
         assertEquals(List.of("advert 50"), fx.take());
         assertEquals(5 * S + S, m.nextDeadline());
-        m.setDemotion(6 * S, 500);
+        m.onAdvertisement(7 * S, 150, 100, LOWER, SELF);
+        assertEquals(CarpState.BACKUP, m.state());
+        assertEquals(VrrpStateMachine.Cause.DEMOTED, fx.causes.get(fx.causes.size() - 1),
+                "150 beats the demoted 50 but not the configured 200");
+        m.setDemotion(8 * S, 500);
         assertEquals(1, m.effectivePriority(), "never below 1: 0 means stopping");
     }
 

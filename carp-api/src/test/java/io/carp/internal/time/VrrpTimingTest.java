@@ -1,4 +1,4 @@
-package io.carp.internal.vrrp;
+package io.carp.internal.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,4 @@
-package io.carp.internal.vrrp;
-
-import static io.carp.internal.vrrp.VrrpConstants.NANOS_PER_CENTI;
-import static io.carp.internal.vrrp.VrrpConstants.VERSION_2;
+package io.carp.internal.time;
 
 /**
  * VRRP's timer arithmetic, written once, in nanoseconds. Intervals are held in centiseconds for both versions
@@ -15,9 +12,16 @@ import static io.carp.internal.vrrp.VrrpConstants.VERSION_2;
  *       {@code Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time}. keepalived's {@code VRRP_TIMER_SKEW}
  *       (keepalived/include/vrrp.h) makes the same distinction.</li>
  * </ul>
- * The skew is computed in nanoseconds without rounding to centiseconds first (keepalived rounds to microseconds).
+ * JDK only, like {@link CarpTiming}, so that the public configuration can state a group's intervals. The skew is
+ * computed in nanoseconds without rounding to centiseconds first (keepalived rounds to microseconds).
  */
 public final class VrrpTiming {
+    /** Nanoseconds per centisecond. */
+    public static final long NANOS_PER_CENTI = 10_000_000L;
+    /** Centiseconds per second. */
+    public static final int CENTIS_PER_SECOND = 100;
+    /** VRRP version 2, whose skew does not scale with the interval. */
+    private static final int VERSION_2 = 2;
     /** How many advertisement intervals a backup waits before the skew (RFC 9568 §6.1). */
     public static final int DOWN_INTERVALS = 3;
 
@@ -43,7 +47,7 @@ public final class VrrpTiming {
      * @return the skew in nanoseconds
      */
     public static long skewNanos(int version, int priority, int masterIntervalCentis) {
-        long scale = version == VERSION_2 ? centisToNanos(VrrpConstants.CENTIS_PER_SECOND)
+        long scale = version == VERSION_2 ? centisToNanos(CENTIS_PER_SECOND)
                 : centisToNanos(masterIntervalCentis);
         return (256L - priority) * scale / 256;
     }
