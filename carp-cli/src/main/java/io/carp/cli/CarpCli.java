@@ -117,12 +117,6 @@ public final class CarpCli {
     }
 
     private int serve(CliSettings settings) {
-        if (settings.vrrp() || settings.virtualMac()) {
-            // parsed and checked (CliSettings), but the group builder has no VRRP or virtual MAC options yet
-            err.println(PROGRAM + ": " + (settings.vrrp() ? "--vrrp" : "--vmac")
-                    + ": not available in this build of the library yet");
-            return EXIT_CANNOT_START;
-        }
         CliLogging.configure(settings.debug(), out, err);
         settings.notices().forEach(n -> LOG.log(Level.INFO, n));
         settings.warnings().forEach(w -> LOG.log(Level.WARNING, w));

@@ -2,10 +2,12 @@ package io.carp.cli;
 
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
+import io.carp.Protocol;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -184,9 +186,6 @@ final class CliSettings {
         b.ignoreIfState = o.ignoreIfState;
         b.manageAddresses = o.manageAddress;
         CliSettings settings = new CliSettings(b);
-        if (settings.vrrp() || settings.virtualMac()) {
-            return settings; // checked above; the library's VRRP and virtual MAC options are not in this build yet
-        }
         try {
             settings.groupBuilder().buildConfig();
         } catch (IllegalArgumentException e) {
@@ -316,13 +315,21 @@ final class CliSettings {
         CarpGroupBuilder g = CarpGroup.builder()
                 .interfaceName(interfaceName)
                 .vhid(vhid)
-                .password(password)
-                .advbase(advbase)
-                .advskew(advskew)
-                .deadRatio(deadRatio)
                 .preempt(preempt)
                 .sourceAddress(sourceAddress)
-                .manageAddresses(manageAddresses);
+                .manageAddresses(manageAddresses)
+                .virtualMac(virtualMac);
+        if (vrrp()) {
+            // --vhid is the VRID; VRRPv2 with -p: auth_type PASS (the builder's default when a password is set)
+            g.protocol(vrrpVersion == 3 ? Protocol.VRRP_V3 : Protocol.VRRP_V2)
+                    .priority(priority)
+                    .advertisementInterval(Duration.ofMillis(advertIntCentis * 10L));
+            if (password != null) {
+                g.password(password);
+            }
+        } else {
+            g.password(password).advbase(advbase).advskew(advskew).deadRatio(deadRatio);
+        }
         addresses.forEach(g::virtualAddress);
         peers.forEach(g::unicastPeer);
         return g;

@@ -79,6 +79,26 @@ class CliVrrpParsingTest {
     }
 
     @Test
+    void shouldBuildAVrrpGroupConfigurationFromTheFlags() throws Exception {
+        var v3 = vrrp("--vrrp", "3", "--priority", "200", "--advert-int", "5", "--no-preempt", "--peer", "198.18.71.2",
+                "--vmac").groupBuilder().buildConfig();
+        assertAll(
+                () -> assertEquals(io.carp.Protocol.VRRP_V3, v3.protocol()),
+                () -> assertEquals(61, v3.vhid()),
+                () -> assertEquals(200, v3.priority()),
+                () -> assertEquals(java.time.Duration.ofMillis(50), v3.advertisementInterval()),
+                () -> assertFalse(v3.preempt()),
+                () -> assertTrue(v3.virtualMac()),
+                () -> assertEquals("198.18.71.2", v3.unicastPeers().get(0).getHostAddress()));
+        var v2 = vrrp("--vrrp", "2", "-p", "cit-pw", "--advert-int", "200").groupBuilder().buildConfig();
+        assertAll(
+                () -> assertEquals(io.carp.Protocol.VRRP_V2, v2.protocol()),
+                () -> assertEquals(java.time.Duration.ofSeconds(2), v2.advertisementInterval()),
+                () -> assertTrue(v2.preempt(), "VRRP preempts by default"),
+                () -> assertArrayEquals("cit-pw".getBytes(StandardCharsets.US_ASCII), v2.password()));
+    }
+
+    @Test
     void shouldAcceptTheRangeLimits() throws Exception {
         assertEquals(1, vrrp("--vrrp", "3", "--priority", "1").priority());
         assertEquals(255, vrrp("--vrrp", "3", "--priority", "255").priority());

@@ -256,6 +256,16 @@ final class InterfaceContext {
         socket(family).send(carpHeader, targets);
     }
 
+    /** Sends one advert of a family out of a virtual MAC interface stacked on this one. */
+    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex) {
+        socket(family).sendVia(carpHeader, targets, viaIfindex);
+    }
+
+    /** Sends a gratuitous ARP for a virtual address out of a virtual MAC interface, from its MAC. */
+    void announceVia(InetAddress address, byte[] viaMac, int viaIfindex) {
+        socket(IpFamily.of(address)).announceVia(viaMac, address, viaIfindex);
+    }
+
     /** Sends a gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6) for a virtual address. */
     void announce(InetAddress address) {
         byte[] hw = mac;

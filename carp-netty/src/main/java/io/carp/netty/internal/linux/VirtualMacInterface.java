@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *   {@code accept_local=1} (hear the other node's adverts for addresses it holds itself), {@code rp_filter=0} (receive
  *   on an interface whose subnet route points at the parent) and {@code promote_secondaries=1}; on the parent (IPv4)
  *   {@code arp_ignore=1} and {@code arp_filter=1}, so that the parent does not answer ARP for the virtual address with
- *   its own MAC. keepalived also lowers {@code net.ipv4.conf.all.rp_filter} to 0; this class does not touch
+ *   its own MAC, and {@code arp_announce=2}, so that the ARP requests it sends (for replies to clients, which leave
+ *   through the parent's route) carry its own address, not the virtual one, which would point the clients' neighbour
+ *   entry for the virtual address at the parent's MAC. keepalived also lowers {@code net.ipv4.conf.all.rp_filter} to 0; this class does not touch
  *   {@code all}: with a strict {@code all.rp_filter} set it by hand.</li>
  * </ul>
  *
@@ -44,7 +46,7 @@ import java.util.regex.Pattern;
 public final class VirtualMacInterface implements AutoCloseable {
     /** Every alias of an interface this class creates starts with this. */
     public static final String ALIAS_PREFIX = "carp4j-vmac";
-    private static final Pattern SAVED = Pattern.compile("(arp_ignore|arp_filter)=(\\d+)");
+    private static final Pattern SAVED = Pattern.compile("(arp_ignore|arp_filter|arp_announce)=(\\d+)");
     private static final Path PROC = Path.of("/proc/sys/net");
 
     private final RtNetlink netlink;
@@ -130,6 +132,7 @@ public final class VirtualMacInterface implements AutoCloseable {
         if (!ipv6) {
             saved.put("arp_ignore", readSysctl("ipv4", parentName, "arp_ignore"));
             saved.put("arp_filter", readSysctl("ipv4", parentName, "arp_filter"));
+            saved.put("arp_announce", readSysctl("ipv4", parentName, "arp_announce"));
         }
         // the parent's values before any macvlan of ours touched it: another one may have changed them already
         for (LinkDetails other : ours(netlink, parent.ifindex())) {
@@ -151,6 +154,7 @@ public final class VirtualMacInterface implements AutoCloseable {
                 writeSysctl("ipv4", name, "promote_secondaries", 1);
                 writeSysctl("ipv4", parentName, "arp_ignore", 1);
                 writeSysctl("ipv4", parentName, "arp_filter", 1);
+                writeSysctl("ipv4", parentName, "arp_announce", 2);
             }
             netlink.setUp(name, created.ifindex(), true);
             return vmac;

@@ -57,7 +57,7 @@ class VirtualMacInterfaceRootTest {
         String details = lab.in(NS, "ip", "-d", "link", "show", name);
         assertTrue(details.contains("link/ether 00:00:5e:00:01:3d"), details);
         assertTrue(details.contains("macvlan mode private"), details);
-        assertTrue(details.contains("alias carp4j-vmac parent=" + PARENT + " arp_ignore=2 arp_filter=0"), details);
+        assertTrue(details.contains("alias carp4j-vmac parent=" + PARENT + " arp_ignore=2 arp_filter=0 arp_announce=0"), details);
         assertTrue(details.contains("state UP") || details.contains(",UP"), details);
         assertFalse(lab.in(NS, "ip", "-6", "addr", "show", "dev", name).contains("fe80"),
                 "no link-local address derived from the shared MAC");
@@ -66,11 +66,13 @@ class VirtualMacInterfaceRootTest {
         assertEquals("0", sysctl("net.ipv4.conf." + name + ".rp_filter"));
         assertEquals("1", sysctl("net.ipv4.conf." + PARENT + ".arp_ignore"));
         assertEquals("1", sysctl("net.ipv4.conf." + PARENT + ".arp_filter"));
+        assertEquals("2", sysctl("net.ipv4.conf." + PARENT + ".arp_announce"));
 
         closeIn(vmac);
         assertFalse(lab.in(NS, "ip", "link", "show").contains(name), "removed");
         assertEquals("2", sysctl("net.ipv4.conf." + PARENT + ".arp_ignore"), "restored");
         assertEquals("0", sysctl("net.ipv4.conf." + PARENT + ".arp_filter"), "restored");
+        assertEquals("0", sysctl("net.ipv4.conf." + PARENT + ".arp_announce"), "restored");
     }
 
     @Test
