@@ -83,7 +83,14 @@ public final class GroupSpec {
      * @param weight   the demotion while it fails (1-240)
      */
     public record HealthCheckEntry(String name, HealthCheck check, Duration interval, int weight) {
-        /** Checks that no component is null. */
+        /**
+         * Checks that no component is null.
+         *
+         * @param name     unique in the group, for logs
+         * @param check    the check
+         * @param interval between the end of one run and the start of the next
+         * @param weight   the demotion while it fails
+         */
         public HealthCheckEntry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(check, "check");

@@ -38,7 +38,7 @@ class CarpCliJarIT {
     void shouldCarryImplementationTitleAndVersionInTheManifest() throws Exception {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             Manifest manifest = jar.getManifest();
-            assertEquals("carp-cli", manifest.getMainAttributes().getValue("Implementation-Title"));
+            assertEquals("carp4j :: cli", manifest.getMainAttributes().getValue("Implementation-Title"));
             assertEquals(System.getProperty("carp.cli.version"),
                     manifest.getMainAttributes().getValue("Implementation-Version"));
             assertEquals("io.carp.cli.CarpCli", manifest.getMainAttributes().getValue("Main-Class"));

@@ -38,7 +38,8 @@ import java.util.Objects;
  *   <li>Link state: rtnetlink link events; down or no carrier sends the group to INIT, up again to BACKUP.</li>
  * </ul>
  *
- * <p>Needs Linux, a 64-bit JVM, and {@code CAP_NET_RAW} (plus {@code CAP_NET_ADMIN} to manage addresses);
+ * <p>Needs Linux on x86-64 or aarch64 (checked when the runtime is built), and {@code CAP_NET_RAW} (plus
+ * {@code CAP_NET_ADMIN} to manage addresses);
  * {@link io.carp.CarpGroup#start()} says how to grant them when they are missing.
  *
  * <p>Threads: a runtime built without {@link Builder#eventLoopGroup} owns one daemon epoll thread, started with the
@@ -55,6 +56,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
      * A runtime with its own single epoll thread.
      *
      * @return a new runtime
+     * @throws UnsupportedOperationException in one line, if this is not Linux on x86-64 or aarch64 or Netty's native
+     *                                       epoll library cannot be loaded
      */
     public static NettyCarpRuntime create() {
         return builder().build();
@@ -149,8 +152,11 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
          * Creates the runtime. Sockets are opened when the first group on an interface starts.
          *
          * @return the runtime
+         * @throws UnsupportedOperationException in one line, if this is not Linux on x86-64 or aarch64 or Netty's
+         *                                       native epoll library cannot be loaded
          */
         public NettyCarpRuntime build() {
+            Platform.requireSupported();
             return new NettyCarpRuntime(this);
         }
     }

@@ -16,7 +16,9 @@ import java.util.Arrays;
  * answers with {@link Effects} and {@link #nextDeadline()}. No threads, no clock of its own, no I/O. Not
  * thread-safe: one protocol thread drives it.
  *
- * <h2>Rules (carp-anchors §2; FreeBSD where implementations differ)</h2>
+ * <h2>Rules</h2>
+ * From FreeBSD sys/netinet/ip_carp.c ({@code carp_input_c}, {@code carp_master_down}, {@code carp_setrun}), OpenBSD
+ * sys/netinet/ip_carp.c and ucarp src/carp.c; FreeBSD where they differ.
  * <ul>
  *   <li>The master advertises every {@code advbase + advskew'/256} s, where {@code advskew'} is the advertised skew:
  *       the configured skew plus the demotion, capped at 240 (FreeBSD {@code DEMOTE_ADVSKEW}). A configured skew

@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * HMAC-SHA1 of CARP advertisements, exactly as FreeBSD, OpenBSD and ucarp compute it (carp-anchors §1.6).
+ * HMAC-SHA1 of CARP advertisements, exactly as FreeBSD, OpenBSD and ucarp compute it (FreeBSD sys/netinet/ip_carp.c carp_hmac_prepare and carp_hmac_generate; ucarp src/carp.c).
  *
  * <p>Key: the password bytes (the kernels zero-pad them to 20 bytes, which does not change HMAC). Message:
  * {@code 0x02 0x01 [lladdr(6), OpenBSD only] vhid, every IPv4 address of the group sorted ascending, every IPv6
@@ -24,7 +24,7 @@ import java.util.List;
  * <p>The constant part of the message is prepared once, as {@code carp_hmac_prepare()} does. HMAC (RFC 2104) is
  * computed over {@link MessageDigest} SHA-1 directly rather than {@code javax.crypto.Mac}, because the JDK's
  * {@code Mac.doFinal} allocates on every call and an advertisement should cost no garbage; the golden vectors of
- * carp-anchors §1.11 pin the result. Not thread-safe: each group keeps its own instance on its protocol thread.
+ * CarpAuthenticatorTest pin the result. Not thread-safe: each group keeps its own instance on its protocol thread.
  */
 public final class CarpAuthenticator {
     private static final int SHA1_BLOCK = 64;

@@ -224,7 +224,7 @@ public final class CarpCodec {
 
     /**
      * VRRP shares IP protocol 112, the group 224.0.0.18 and, for VRRPv2, even the first byte 0x21 with CARP
-     * (carp-anchors §1.4). A VRRPv3 packet has version nibble 3; a VRRPv2 packet is {@code 8 + 4*count + 8} bytes long
+     * (RFC 3768 §5.1 and RFC 9568 §5.1: the VRRP header shares protocol 112 and 224.0.0.18). A VRRPv3 packet has version nibble 3; a VRRPv2 packet is {@code 8 + 4*count + 8} bytes long
      * with a valid checksum over all of it. A 36-byte packet with authlen 7 is taken as CARP.
      */
     static boolean looksLikeVrrp(ByteBuffer b, int off, int len) {

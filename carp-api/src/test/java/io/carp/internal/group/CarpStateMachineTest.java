@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test per rule of {@link CarpStateMachine} (its class javadoc, docs/ARCHITECTURE.md and carp-anchors §2). The
+ * One test per rule of {@link CarpStateMachine} (its class javadoc and docs/ARCHITECTURE.md; FreeBSD sys/netinet/ip_carp.c, OpenBSD sys/netinet/ip_carp.c and ucarp src/carp.c). The
  * machine is driven with explicit {@code now} values and a recording {@link CarpStateMachine.Effects}.
  *
  * <p>Unless a test says otherwise the node has advbase 1, advskew 100, dead ratio 3: it advertises every 356 ticks

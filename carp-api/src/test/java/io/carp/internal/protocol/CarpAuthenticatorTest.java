@@ -17,7 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden tests of the HMAC-SHA1 of carp-anchors §1.6 and §1.11: every variant of the test vector (vhid 1, password
+ * Golden tests of the HMAC-SHA1 as FreeBSD ({@code carp_hmac_prepare}, {@code carp_hmac_generate} in
+ * sys/netinet/ip_carp.c) and ucarp (src/carp.c) compute it: every variant of the test vector (vhid 1, password
  * {@code testpass}, counter 0x0102030405060708), byte for byte.
  */
 class CarpAuthenticatorTest {

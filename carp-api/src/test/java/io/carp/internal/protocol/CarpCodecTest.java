@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden tests of {@link CarpCodec} against the test vectors of carp-anchors §1.11, which were validated against the
+ * Golden tests of {@link CarpCodec} against test vectors computed from the BSD/ucarp definitions (ucarp src/carp.c, FreeBSD sys/netinet/ip_carp.c), which were validated against the
  * real ucarp binary in both directions. Every byte of a golden array is commented with its field.
  */
 class CarpCodecTest {
@@ -35,7 +35,7 @@ class CarpCodecTest {
         0x49, 0x14, (byte) 0xa4, 0x06,                                   // md[16..19]
     };
 
-    /** carp-anchors §1.11: vhid 1, advbase 1, advskew 0, demote 0, counter 0x0102030405060708. */
+    /** Test vector (validated against ucarp 1.5.2): vhid 1, advbase 1, advskew 0, demote 0, counter 0x0102030405060708. */
     static final byte[] HEADER = {
         0x21,                                                            // version 2 (high nibble) | type 1 = advertisement
         0x01,                                                            // vhid 1
@@ -89,7 +89,7 @@ class CarpCodecTest {
         0x49, 0x14, (byte) 0xa4, 0x06,                                   // md[16..19]
     };
 
-    /** carp-anchors §1.11: src 192.168.1.10, id 0, TOS 0x10, DF, TTL 255, to 224.0.0.18. */
+    /** Test vector (validated against ucarp 1.5.2): src 192.168.1.10, id 0, TOS 0x10, DF, TTL 255, to 224.0.0.18. */
     static final byte[] IPV4_HEADER = {
         0x45,                                                            // version 4 | IHL 5 (20 bytes)
         0x10,                                                            // TOS IPTOS_LOWDELAY

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Table-driven tests of CARP's timer arithmetic (carp-anchors §2.2). */
+/** Table-driven tests of CARP's timer arithmetic (FreeBSD ip_carp.c carp_setrun; ucarp carp.c). */
 class CarpTimingTest {
 
     @ParameterizedTest(name = "advbase {0} advskew {1} -> {2} ticks")
@@ -31,7 +31,7 @@ class CarpTimingTest {
     @CsvSource({
         // advbase, advskew, deadRatio, ticks   (deadRatio*advbase + advskew/256 s; the skew is not multiplied)
         "1,   0,   3,   768",
-        "1,   100, 3,   868",     // 3.390625 s (carp-anchors §6: a backup with advskew 100 takes 3.39 s)
+        "1,   100, 3,   868",     // 3.390625 s (a backup with advskew 100 takes 3.39 s)
         "1,   100, 1,   356",
         "1,   100, 5,   1380",
         "2,   50,  3,   1586",

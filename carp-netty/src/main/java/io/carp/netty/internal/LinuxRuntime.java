@@ -110,7 +110,8 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
             throw translate(interfaceName, e);
         } catch (LinkageError e) {
             throw new IllegalStateException("CARP on " + interfaceName + " could not start: a native library could"
-                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux x86-64 is required): "
+                    + " not be loaded (JNA's libc binding or Netty's epoll transport; Linux on x86-64 or aarch64 is"
+                    + " required): "
                     + e, e);
         }
         try {
@@ -181,7 +182,7 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
             if (ownedGroup == null) {
                 if (!Epoll.isAvailable()) {
                     throw new IllegalStateException("Netty's native epoll transport is not available here (the Linux"
-                            + " CARP runtime needs Linux on x86-64): " + Epoll.unavailabilityCause());
+                            + " CARP runtime needs Linux on x86-64 or aarch64): " + Epoll.unavailabilityCause());
                 }
                 ownedGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name, true),
                         EpollIoHandler.newFactory());
