@@ -47,6 +47,7 @@ class CarpMeterBinderLifecycleTest {
             assertTrue(id.getName().startsWith(CarpMetricNames.PREFIX), id.getName());
             assertNotNull(id.getDescription(), id.getName() + " has a description");
             assertEquals("eth0", id.getTag(CarpMetricNames.TAG_INTERFACE), id.toString());
+            assertEquals("carp", id.getTag(CarpMetricNames.TAG_PROTOCOL), id.toString());
             vhids.add(id.getTag(CarpMetricNames.TAG_VHID));
         }
         assertEquals(Set.of("1", "2"), vhids);

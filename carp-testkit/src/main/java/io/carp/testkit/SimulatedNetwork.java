@@ -384,6 +384,12 @@ public final class SimulatedNetwork implements AutoCloseable {
         wire.transmit(sender, family, source, carpHeader);
     }
 
+    /** A VRRP group on {@code sender} sends an advertisement: see {@link Wire#transmitVrrp}. */
+    void transmitVrrp(SimulatedNode sender, IpFamily family, InetAddress source,
+                      io.carp.spi.RuntimeBinding.VrrpMessage message) {
+        wire.transmitVrrp(sender, family, source, message);
+    }
+
     EventScheduler scheduler() {
         return scheduler;
     }

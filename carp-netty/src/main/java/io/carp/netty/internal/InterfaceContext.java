@@ -266,6 +266,17 @@ final class InterfaceContext {
         socket(IpFamily.of(address)).announceVia(viaMac, address, viaIfindex);
     }
 
+    /** Sends one VRRP advert of a family out of a virtual MAC interface stacked on this one. */
+    void sendVrrpVia(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets,
+                     int viaIfindex) {
+        socket(family).sendVrrpVia(message, targets, viaIfindex);
+    }
+
+    /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */
+    void sendVrrp(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
+        socket(family).sendVrrp(message, targets);
+    }
+
     /** Sends a gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6) for a virtual address. */
     void announce(InetAddress address) {
         byte[] hw = mac;

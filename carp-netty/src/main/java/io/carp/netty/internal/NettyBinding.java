@@ -74,6 +74,16 @@ final class NettyBinding implements RuntimeBinding {
     }
 
     @Override
+    public void sendVrrp(IpFamily family, VrrpMessage message) {
+        VirtualMacInterface v = virtualMac;
+        if (v != null) {
+            context.sendVrrpVia(family, message, targets, v.ifindex());
+        } else {
+            context.sendVrrp(family, message, targets);
+        }
+    }
+
+    @Override
     public AddressManager addressManager() {
         return addresses;
     }
