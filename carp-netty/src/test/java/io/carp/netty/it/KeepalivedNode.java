@@ -40,6 +40,7 @@ final class KeepalivedNode extends CarpNode {
     static final Pattern PROBLEM = Pattern.compile(
             "(?i)invalid|wrong|mismatch|checksum error|too (short|long)|not in range|malformed|bogus|discard"
                     + "|unknown keyword|bad ");
+    private static final Pattern LOWER_PRIORITY = Pattern.compile("received lower priority \\(\\d+\\) advert from \\S+ - discarding$");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final KeepalivedConfig config;
@@ -108,9 +109,14 @@ final class KeepalivedNode extends CarpNode {
                 m.group(2) == null ? "" : m.group(2)));
     }
 
-    /** Lines in which keepalived complained about a packet or its configuration ({@link #PROBLEM}). */
+    /**
+     * Lines in which keepalived complained about a packet or its configuration ({@link #PROBLEM}). Not its
+     * "received lower priority (N) advert from X - discarding": a preempting backup (or master) ignores a weaker
+     * master's adverts, as RFC 9568 section 6.4.2 says, which is the protocol working.
+     */
     List<NsProcess.Line> problems() {
-        return process().linesMatching(PROBLEM);
+        return process().linesMatching(PROBLEM).stream().filter(l -> !LOWER_PRIORITY.matcher(l.text()).find())
+                .toList();
     }
 
     /** How many gratuitous ARPs keepalived says it sent ({@code Sending gratuitous ARP on IF for VIP}). */
