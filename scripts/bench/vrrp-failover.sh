@@ -94,10 +94,10 @@ start_vrrp() {
 vrrp_state_regex() {
     case "$1" in
         keepalived) echo 'Entering (MASTER|BACKUP) STATE' ;;
-        carp) echo -- '-> (MASTER|BACKUP)' ;;
+        carp) printf '%s\n' '-> (MASTER|BACKUP)' ;;
     esac
 }
-is_state() { grep -Eq "$(vrrp_state_regex "$1" | sed "s/(MASTER|BACKUP)/$3/")" "$2" 2>/dev/null; }
+is_state() { grep -Eq -e "$(vrrp_state_regex "$1" | sed "s/(MASTER|BACKUP)/$3/")" "$2" 2>/dev/null; }
 not_has_addr() { ! has_addr "$@"; }
 wait_first_reply() { grep -qs '^R ' "$1"; }
 wait_restored() {
