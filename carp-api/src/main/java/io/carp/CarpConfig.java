@@ -1,5 +1,6 @@
 package io.carp;
 
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.time.CarpTiming;
 import io.carp.internal.time.VrrpTiming;
 import java.net.InetAddress;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * The CARP fields ({@link #advbase()}, {@link #advskew()}, {@link #deadRatio()}, {@link #adaptToLoss()}) are 0 or
  * {@code false} for VRRP; the VRRP fields ({@link #priority()}, {@link #vrrpIntervalCentis()}) are 0 for CARP.
  *
- * <p>{@link #toString()} never shows the password.
+ * <p>There is no getter for the password, and {@link #toString()} shows only the authentication mode. The group
+ * zeroes this object's copy of the password when it closes.
  */
 public final class CarpConfig {
     /** Default advertisement base interval: {@value} s (BSD {@code CARP_DFLTINTV}). */
@@ -21,6 +23,11 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /**
+     * Default timeout of one health-check run: 5 s. A run that has not answered by then counts as failing (see
+     * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
+     */
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
     /** Default VRRP priority: {@value} (RFC 9568 §6.1, keepalived). */
     public static final int DEFAULT_PRIORITY = 100;
     /** Default VRRP advertisement interval: 1 s (RFC 9568 §6.1). */
@@ -30,9 +37,27 @@ public final class CarpConfig {
     private final int priority;
     private final int vrrpIntervalCentis;
     private final boolean acceptMode;
+
+    /** Length of the CARP HMAC-SHA1 key buffer: {@code noPassword()} is this many zero bytes (BSD {@code CARP_KEY_LEN}). */
+    static final int KEY_LENGTH = 20;
+
+    static {
+        Secrets.installConfigAccess(config -> {
+            byte[] p = ((CarpConfig) config).password;
+            return p == null ? null : p.clone();
+        }, config -> {
+            byte[] p = ((CarpConfig) config).password;
+            if (p != null) {
+                java.util.Arrays.fill(p, (byte) 0);
+            }
+        });
+    }
+
     private final String interfaceName;
     private final int vhid;
     private final byte[] password;
+    private final Authentication authentication;
+    private final boolean noPassword;
     private final List<InetAddress> virtualAddresses;
     private final int advbase;
     private final int advskew;
@@ -47,8 +72,9 @@ public final class CarpConfig {
     private final boolean virtualMac;
     private final Duration announceRefresh;
 
-    CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses,
-               int advbase, int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
+    CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
+               List<InetAddress> virtualAddresses, int advbase,
+               int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
                boolean virtualMac, Duration announceRefresh) {
@@ -58,7 +84,9 @@ public final class CarpConfig {
         this.acceptMode = acceptMode;
         this.interfaceName = interfaceName;
         this.vhid = vhid;
-        this.password = password.clone();
+        this.password = password == null ? null : password.clone();
+        this.authentication = authentication;
+        this.noPassword = password != null && !protocol.isVrrp() && isAllZero(password);
         this.virtualAddresses = List.copyOf(virtualAddresses);
         this.advbase = advbase;
         this.advskew = advskew;
@@ -93,7 +121,7 @@ public final class CarpConfig {
 
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
-     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -157,12 +185,33 @@ public final class CarpConfig {
         return vhid;
     }
 
+    /** The replay-protected mode, if the group was built with {@link CarpGroupBuilder#authentication}. */
+    public Optional<Authentication> authentication() {
+        return Optional.ofNullable(authentication);
+    }
+
     /**
-     * A copy of the password bytes: the HMAC-SHA1 key for CARP (1-19 bytes); VRRPv2's simple text password (1-8
-     * bytes) or empty; empty for VRRPv3.
+     * How adverts are authenticated, for logs and stats: {@code hmac-sha1 (password)}, {@code hmac-sha1 (no password,
+     * all-zero key)}, or the replay-protected mode with its group id and key ids, e.g.
+     * {@code replay-protected(group "web-vip", sends key 1, accepts keys [1])}. Never a password or key.
      */
-    public byte[] password() {
-        return password.clone();
+    public String authenticationMode() {
+        if (protocol.isVrrp()) {
+            return password != null ? "vrrp2 simple text password" : "none";
+        }
+        if (authentication != null) {
+            return authentication.toString();
+        }
+        return noPassword ? "hmac-sha1 (no password, all-zero key)" : "hmac-sha1 (password)";
+    }
+
+    private static boolean isAllZero(byte[] password) {
+        for (byte b : password) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The virtual addresses (IPv4 and/or IPv6) that move together with this group, in configuration order. */
@@ -217,9 +266,10 @@ public final class CarpConfig {
     }
 
     /**
-     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP;
-     * for VRRP {@code 3 * interval + skew} with this node's priority and its own interval (RFC 9568 §6.1; a VRRPv3
-     * backup uses the interval it learns from the master instead).
+     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP,
+     * as configured (with {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}); for VRRP {@code 3 * interval + skew} with this node's priority and
+     * its own interval (RFC 9568 §6.1; a VRRPv3 backup uses the interval it learns from the master instead).
      */
     public Duration masterDownInterval() {
         if (protocol.isVrrp()) {
@@ -233,8 +283,8 @@ public final class CarpConfig {
     public String toString() {
         if (protocol.isVrrp()) {
             return "CarpConfig{protocol=" + protocol + ", interface=" + interfaceLabel() + ", vrid=" + vhid
-                    + ", priority=" + priority + ", interval=" + vrrpIntervalCentis + "cs, password=<"
-                    + password.length + " bytes, redacted>, addresses="
+                    + ", priority=" + priority + ", interval=" + vrrpIntervalCentis + "cs, auth=" + authenticationMode()
+                    + ", addresses="
                     + virtualAddresses.stream().map(InetAddress::getHostAddress).toList() + ", preempt=" + preempt
                     + ", demotion=" + demotion + ", source="
                     + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
@@ -242,8 +292,8 @@ public final class CarpConfig {
                     + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                     + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
         }
-        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", password=<" + password.length
-                + " bytes, redacted>, addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
+        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", auth=" + authenticationMode()
+                + ", addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())

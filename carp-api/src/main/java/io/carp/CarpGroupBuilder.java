@@ -38,6 +38,8 @@ public final class CarpGroupBuilder {
     private Protocol protocol = Protocol.CARP;
     private int vhid = -1;
     private byte[] password;
+    private boolean noPassword;
+    private Authentication authentication;
     private final List<InetAddress> virtualAddresses = new ArrayList<>();
     private int advbase = CarpConfig.DEFAULT_ADVBASE;
     private int advskew = CarpConfig.DEFAULT_ADVSKEW;
@@ -56,7 +58,7 @@ public final class CarpGroupBuilder {
     private boolean manageAddresses = true;
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private AddressManager addressManager;
-    private boolean adaptToLoss = true;
+    private boolean adaptToLoss;
     private boolean ignoreLinkState;
     private boolean virtualMac;
     private java.time.Duration announceRefresh;
@@ -183,25 +185,35 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * The shared password, as UTF-8 bytes. Required for CARP (the HMAC-SHA1 key). VRRPv2: the simple text password
-     * (1-8 bytes, sent in clear in every advert; it guards against misconfiguration, not attackers). Refused for
-     * VRRPv3, which has no authentication (RFC 9568 §9).
+     * The shared password, as UTF-8 bytes. For CARP, one of {@code password}, {@link #noPassword()} and
+     * {@link #authentication(Authentication)} is required. VRRPv2: the simple text password (1-8 bytes, sent in clear
+     * in every advert; it guards against misconfiguration, not attackers). Refused for VRRPv3, which has no
+     * authentication (RFC 9568 §9).
      *
-     * @param password 1-19 bytes in UTF-8
+     * @param password 1-19 bytes in UTF-8, without NUL characters
      * @return this builder
-     * @throws IllegalArgumentException if empty or longer than 19 bytes; the message never contains the password
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing NUL; the message never contains
+     *                                  the password
      */
     public CarpGroupBuilder password(String password) {
         Objects.requireNonNull(password, "password");
-        return password(password.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return password(bytes);
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     /**
-     * The shared password as raw bytes. Required.
+     * The shared password as raw bytes, the HMAC-SHA1 key of plain CARP. One of {@code password},
+     * {@link #noPassword()} and {@link #authentication(Authentication)} is required.
      *
-     * @param password 1-19 bytes: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer ending in NUL, so a
-     *                 longer password is refused by ucarp and silently cut to 19 bytes by the kernels
+     * @param password 1-19 bytes without a NUL byte: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer
+     *                 ending in NUL and read the password as a C string, so a longer password is refused by ucarp and
+     *                 silently cut to 19 bytes by the kernels, and a NUL would end it early; copied
      * @return this builder
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing a NUL byte
      */
     public CarpGroupBuilder password(byte[] password) {
         Objects.requireNonNull(password, "password");
@@ -209,8 +221,49 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("password: " + password.length
                     + " bytes (expected: 1-19 bytes; ucarp and the BSD kernels key HMAC-SHA1 with at most 19 bytes)");
         }
+        for (int i = 0; i < password.length; i++) {
+            if (password[i] == 0) {
+                throw new IllegalArgumentException("password: a NUL byte at index " + i + " (expected: no NUL; BSD"
+                        + " and ucarp read the password as a C string; for BSD's all-zero key use noPassword())");
+            }
+        }
+        clearPassword();
         this.password = password.clone();
+        this.noPassword = false;
         return this;
+    }
+
+    /**
+     * No password: plain CARP with the all-zero HMAC-SHA1 key, as FreeBSD and OpenBSD use when {@code ifconfig carp}
+     * is given no {@code pass}. Anybody can compute that HMAC, so it only guards against accidents (another group
+     * on the same vhid); ucarp refuses to run without a password and cannot join such a group. See
+     * {@code docs/SECURITY.md}.
+     *
+     * @return this builder
+     */
+    public CarpGroupBuilder noPassword() {
+        clearPassword();
+        this.noPassword = true;
+        return this;
+    }
+
+    /**
+     * The replay-protected mode instead of a CARP password, for groups whose members all run this library: see
+     * {@link Authentication}. Plain CARP peers and these never accept each other's adverts.
+     *
+     * @param authentication e.g. {@code Authentication.replayProtected("web-vip", 1, secret)}
+     * @return this builder
+     */
+    public CarpGroupBuilder authentication(Authentication authentication) {
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
+        return this;
+    }
+
+    private void clearPassword() {
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+            password = null;
+        }
     }
 
     /**
@@ -353,13 +406,17 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over. Default
-     * {@code true}. Below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of 3, so
-     * that a lossy link does not make it take over (and the group flap) every few minutes. The estimate is a moving
-     * average over roughly the last 32 adverts, so it lags: after 30% loss ends the wait shrinks step by step and is
-     * back to deadRatio after about 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between
-     * deadRatio and 10 intervals to be noticed. With {@code false} the backup always waits
-     * {@code deadRatio*advbase + advskew/256} s, as ucarp and the BSD kernels do.
+     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over (a carp4j
+     * extension). Default {@code false}: the backup always waits {@code deadRatio*advbase + advskew/256} s, as ucarp
+     * and the BSD kernels do.
+     *
+     * <p>With {@code true}, below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of
+     * 3 (at most 4 x deadRatio), so that a lossy link does not make it take over (and the group flap) every few
+     * minutes. The price is a slower failover under loss and after it: the estimate is a moving average over roughly
+     * the last 32 adverts, so after 30% loss ends the wait shrinks step by step and is back to deadRatio after about
+     * 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between deadRatio and 4 x deadRatio
+     * intervals to be noticed. The wait in force is {@link CarpStats#currentMasterDownNanos()} and is logged with
+     * every takeover.
      *
      * @param adapt whether to adapt
      * @return this builder
@@ -509,9 +566,8 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
-     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
-     * run completes.
+     * Adds a health check with the default timeout, {@link CarpConfig#DEFAULT_HEALTH_CHECK_TIMEOUT} (5 s). See
+     * {@link #healthCheck(String, HealthCheck, java.time.Duration, java.time.Duration, int)}.
      *
      * @param name     a short name for logs, unique in this group
      * @param check    the check
@@ -520,17 +576,44 @@ public final class CarpGroupBuilder {
      * @return this builder
      */
     public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval, int weight) {
+        return healthCheck(name, check, interval, CarpConfig.DEFAULT_HEALTH_CHECK_TIMEOUT, weight);
+    }
+
+    /**
+     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
+     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
+     * run completes.
+     *
+     * <p>A run that has not answered after {@code timeout} counts as failing from then on (the demotion applies, and
+     * the check's thread is interrupted once). No new run of this check starts while it still hangs; when it finally
+     * returns, its result applies and the next run follows one interval later.
+     *
+     * @param name     a short name for logs, unique in this group
+     * @param check    the check
+     * @param interval 100 ms to 1 hour
+     * @param timeout  10 ms to 1 hour
+     * @param weight   1-240
+     * @return this builder
+     */
+    public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval,
+                                       java.time.Duration timeout, int weight) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(interval, "interval");
-        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0
+                || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("healthCheck interval: " + interval + " (expected: 100 ms to 1 hour)");
+        }
+        if (timeout.compareTo(java.time.Duration.ofMillis(10)) < 0
+                || timeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("healthCheck timeout: " + timeout + " (expected: 10 ms to 1 hour)");
         }
         CarpChecks.inRange("healthCheck weight", weight, 1, 240);
         if (healthChecks.stream().anyMatch(h -> h.name().equals(name))) {
             throw new IllegalArgumentException("healthCheck name: \"" + name + "\" (expected: unique in the group)");
         }
-        healthChecks.add(new GroupSpec.HealthCheckEntry(name, check, interval, weight));
+        healthChecks.add(new GroupSpec.HealthCheckEntry(name, check, interval, timeout, weight));
         return this;
     }
 
@@ -592,8 +675,14 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException(option + ": set for protocol CARP (expected: only with protocol"
                     + " VRRP_V2 or VRRP_V3; CARP elects by advbase and advskew)");
         }
-        if (password == null) {
-            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes)");
+        if (authentication != null && (password != null || noPassword)) {
+            throw new IllegalArgumentException("authentication: set together with " + (noPassword ? "noPassword()"
+                    : "password(...)") + " (expected: one of password(...), noPassword() and authentication(...);"
+                    + " a replay-protected group has no CARP password)");
+        }
+        if (password == null && !noPassword && authentication == null) {
+            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes; or noPassword() for BSD's"
+                    + " all-zero key; or authentication(Authentication.replayProtected(...)))");
         }
         if (virtualAddresses.isEmpty()) {
             throw new IllegalArgumentException("virtualAddress: none set (expected: at least one IPv4 or IPv6 address)");
@@ -602,13 +691,19 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("advbase: 0 with advskew: 0 (expected: advskew 1-254 when advbase is 0,"
                     + " as ucarp requires; the interval would be 0 s)");
         }
-        return new CarpConfig(Protocol.CARP, interfaceName, vhid, password, virtualAddresses, advbase, advskew,
-                preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses, unicastPeers,
-                adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh);
+        return new CarpConfig(Protocol.CARP, interfaceName, vhid,
+                noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
+                advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh);
     }
+
 
     private CarpConfig buildVrrpConfig() {
         String name = protocol.name();
+        if (noPassword || authentication != null) {
+            throw new IllegalArgumentException((noPassword ? "noPassword" : "authentication") + ": set for protocol "
+                    + name + " (expected: only with protocol CARP; VRRPv2 takes password(...), VRRPv3 none)");
+        }
         if (!carpOptions.isEmpty()) {
             String option = carpOptions.iterator().next();
             throw new IllegalArgumentException(option + ": set for protocol " + name + " (expected: only with protocol"
@@ -676,7 +771,7 @@ public final class CarpGroupBuilder {
                         + ", the family of this VRRP group's addresses)");
             }
         }
-        return new CarpConfig(protocol, interfaceName, vhid, password == null ? new byte[0] : password,
+        return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
                 sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode,
                 virtualMac, announceRefresh);

@@ -2,7 +2,8 @@ package io.carp;
 
 /**
  * Live counters of one CARP group, mirroring the BSD {@code struct carpstats}. Safe to read from any thread; each
- * value is monotonic except {@link #lastAdvertisementNanos()}.
+ * value is monotonic except {@link #lastAdvertisementNanos()} and
+ * {@link #currentMasterDownNanos()}.
  */
 public interface CarpStats {
 
@@ -65,6 +66,20 @@ public interface CarpStats {
     default long announcementRefreshes() {
         return 0;
     }
+
+    /**
+     * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
+     * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
+     */
+    String authenticationMode();
+
+    /**
+     * The master-down interval in force, in nanoseconds: how long this node, as a backup, waits without hearing the
+     * master before it takes over. It equals {@link CarpConfig#masterDownInterval()} unless
+     * {@link CarpGroupBuilder#adaptToLoss adaptToLoss} is on and the node measured heavy loss, in which case it is up
+     * to 4 x deadRatio intervals. -1 before the group starts. Not monotonic.
+     */
+    long currentMasterDownNanos();
 
     /**
      * VRRPv3 only: advertisements processed although their address list differs from this group's (RFC 9568 §7.1

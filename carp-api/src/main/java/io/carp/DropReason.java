@@ -5,7 +5,7 @@ package io.carp;
  *
  * <p>Reasons are checked in this order, which is the order of FreeBSD's {@code carp_input}: IP header (short or
  * malformed), IP protocol (foreign), TTL, VRRP (foreign), CARP length (short), version, checksum, then, by the group,
- * vhid, own packet and authentication. A packet with several faults is counted under the first. Each maps to a BSD
+ * vhid, own packet, authentication and (replay-protected groups) replay. A packet with several faults is counted under the first. Each maps to a BSD
  * {@code struct carpstats} counter where one exists; {@link #tag()} is the stable lower-case name used as the metric
  * tag {@code reason}. A dropped packet never changes a group's state and never throws.
  *
@@ -28,12 +28,19 @@ public enum DropReason {
     OTHER_VHID("other_vhid"),
     /**
      * The HMAC-SHA1 digest does not match ({@code carps_badauth}): a different password, or a different set of virtual
-     * addresses on the peer, or another device using the same vhid.
+     * addresses on the peer, or another device using the same vhid. In a replay-protected group: an advertisement
+     * without a valid trailer (a plain CARP peer), an unknown key id, or an HMAC-SHA256 tag that does not verify.
      */
     BAD_AUTH("bad_auth"),
     /** Our own advertisement looped back to us (its source is our own address). */
     OWN_PACKET("own_packet"),
     /**
+     * Replay-protected groups only: an authentic advertisement that was already heard, or is older than its sender's
+     * replay window or epoch, so a copy captured earlier and sent again (no BSD counter: plain CARP cannot tell).
+     */
+    REPLAY("replay"),
+    /**
+
      * VRRPv2 only: the advertisement interval differs from this group's; RFC 3768 §7.1 discards it (VRRPv2 routers
      * must be configured alike; VRRPv3 backups learn the master's interval instead).
      */

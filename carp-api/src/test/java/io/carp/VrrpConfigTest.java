@@ -31,7 +31,7 @@ class VrrpConfigTest {
         assertEquals(100, c.vrrpIntervalCentis());
         assertTrue(c.preempt(), "preempt on by default for VRRP (RFC 9568 §6.1)");
         assertTrue(c.acceptMode());
-        assertEquals(0, c.password().length);
+        assertEquals("none", c.authenticationMode());
         assertEquals(Duration.ofSeconds(1), c.advertisementInterval());
         // 3 s + (256 - 100)/256 s
         assertEquals(Duration.ofNanos(3_609_375_000L), c.masterDownInterval());
@@ -88,7 +88,8 @@ class VrrpConfigTest {
     @Test
     void shouldTakeTheSimpleTextPasswordForV2Only() {
         CarpConfig c = v2().password("secret").buildConfig();
-        assertEquals(6, c.password().length);
+        assertEquals(6, io.carp.internal.crypto.Secrets.password(c).length);
+        assertEquals("vrrp2 simple text password", c.authenticationMode());
         assertFalse(c.toString().contains("secret"));
         assertEquals("password: 9 bytes (expected: 1-8 bytes with VRRP_V2: the simple text password has 8 bytes,"
                 + " RFC 2338 §5.3.6.1)", refused(() -> v2().password("123456789")));

@@ -50,6 +50,7 @@ final class CliSettings {
     private final int advertIntCentis;
     private final boolean virtualMac;
     private final List<String> peers;
+    private final boolean adaptToLoss;
     private final List<String> notices;
     private final List<String> warnings;
 
@@ -76,6 +77,7 @@ final class CliSettings {
         this.advertIntCentis = b.advertIntCentis;
         this.virtualMac = b.virtualMac;
         this.peers = List.copyOf(b.peers);
+        this.adaptToLoss = b.adaptToLoss;
         this.notices = List.copyOf(b.notices);
         this.warnings = List.copyOf(b.warnings);
     }
@@ -130,6 +132,9 @@ final class CliSettings {
         }
         b.vhid = UcarpNumbers.parse("--vhid", o.vhid, 1, 255);
         b.password = b.vrrpVersion == 0 ? password(o.password) : vrrpPassword(o.password, b.vrrpVersion);
+        if (o.password != null && o.password.file() != null) {
+            PassFile.permissionWarning(o.password.file()).ifPresent(b.warnings::add);
+        }
         if (b.vrrpVersion == 0 && b.advbase == 0 && b.advskew == 0) {
             throw CliUsageException.invalid("--advbase", "0", "with --advskew 0 the interval would be 0 s",
                     "--advskew 1-254 when --advbase is 0, or --advbase 1-255");
@@ -185,6 +190,7 @@ final class CliSettings {
         b.shutdown = o.shutdown;
         b.ignoreIfState = o.ignoreIfState;
         b.manageAddresses = o.manageAddress;
+        b.adaptToLoss = o.adaptToLoss;
         CliSettings settings = new CliSettings(b);
         try {
             settings.groupBuilder().buildConfig();
@@ -205,6 +211,10 @@ final class CliSettings {
         vrrpOnly("--advskew", o.advskew, "--priority");
         vrrpOnly("--deadratio", o.deadratio, "nothing: the master-down interval is 3 advertisement intervals plus"
                 + " the skew time");
+        if (o.adaptToLoss) {
+            throw new CliUsageException("--adapt-to-loss: a CARP option (expected: without --vrrp; a VRRPv3 backup"
+                    + " learns the master's interval instead)");
+        }
         if (o.preempt && o.noPreempt) {
             throw new CliUsageException("--no-preempt: contradicts --preempt (expected: one of them; VRRP preempts"
                     + " by default)");
@@ -328,7 +338,7 @@ final class CliSettings {
                 g.password(password);
             }
         } else {
-            g.password(password).advbase(advbase).advskew(advskew).deadRatio(deadRatio);
+            g.password(password).advbase(advbase).advskew(advskew).deadRatio(deadRatio).adaptToLoss(adaptToLoss);
         }
         addresses.forEach(g::virtualAddress);
         peers.forEach(g::unicastPeer);
@@ -439,6 +449,10 @@ final class CliSettings {
         return manageAddresses;
     }
 
+    boolean adaptToLoss() {
+        return adaptToLoss;
+    }
+
     /** Informational lines to log at start (e.g. the interface chosen by default). */
     List<String> notices() {
         return notices;
@@ -459,7 +473,7 @@ final class CliSettings {
                 + advbase + ", advskew=" + advskew + ", deadratio=" + deadRatio + ", preempt=" + preempt
                 + ", neutral=" + neutral + ", upscript=" + upscript + ", downscript=" + downscript + ", xparam="
                 + xparam + ", shutdown=" + shutdown + ", ignoreifstate=" + ignoreIfState + ", manageAddresses="
-                + manageAddresses + "}";
+                + manageAddresses + ", adaptToLoss=" + adaptToLoss + "}";
     }
 
     private static final class Builder {
@@ -485,6 +499,7 @@ final class CliSettings {
         int advertIntCentis;
         boolean virtualMac;
         final List<String> peers = new ArrayList<>();
+        boolean adaptToLoss;
         final List<String> notices = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
     }

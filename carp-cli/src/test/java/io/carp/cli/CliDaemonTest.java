@@ -1,5 +1,8 @@
 package io.carp.cli;
 
+import io.carp.testkit.ManualRuntime;
+import io.carp.testkit.PeerAdvertisement;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -28,13 +31,14 @@ class CliDaemonTest {
     @TempDir
     Path dir;
     private ScriptFixture scripts;
-    private FakeRuntime runtime;
+    private ManualRuntime runtime;
+    private long peerCounter = 1000;
     private LogCapture log;
 
     @BeforeEach
     void setUp() {
         scripts = new ScriptFixture(dir);
-        runtime = new FakeRuntime();
+        runtime = ManualRuntime.create("198.18.71.1", "fd00::71:1");
         log = new LogCapture();
     }
 
@@ -52,7 +56,7 @@ class CliDaemonTest {
     private CliDaemon master(String... more) throws CliUsageException {
         CliDaemon d = daemon(more);
         d.start();
-        runtime.advance(MASTER_DOWN.plusMillis(10));
+        runtime.advanceBy(MASTER_DOWN.plusMillis(10));
         assertEquals(CarpState.MASTER, d.state());
         return d;
     }
@@ -65,12 +69,12 @@ class CliDaemonTest {
         assertEquals(CarpState.BACKUP, d.state());
         assertEquals(List.of(DOWN), scripts.calls());
 
-        runtime.advance(MASTER_DOWN.plusMillis(10));
+        runtime.advanceBy(MASTER_DOWN.plusMillis(10));
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(DOWN, UP), scripts.calls());
-        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"),
-                log.messages().toString());
+        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"
+                        + " [master-down in force 3.000 s]"), log.messages().toString());
     }
 
     @Test
@@ -79,8 +83,8 @@ class CliDaemonTest {
         d.start();
 
         for (int i = 0; i < 5; i++) {
-            runtime.advertisementFrom("198.18.71.2", 1, 0);
-            runtime.advance(Duration.ofSeconds(1));
+            runtime.receive(peer("198.18.71.2", 1, 0));
+            runtime.advanceBy(Duration.ofSeconds(1));
         }
 
         assertEquals(CarpState.BACKUP, d.state());
@@ -92,7 +96,7 @@ class CliDaemonTest {
         CliDaemon d = daemon("-n");
         d.start();
         d.logStatus();
-        runtime.advance(MASTER_DOWN.plusMillis(10));
+        runtime.advanceBy(MASTER_DOWN.plusMillis(10));
         d.logStatus();
 
         assertTrue(log.messages().contains("[INFO] BACKUP on eth0 id 1"), log.messages().toString());
@@ -130,7 +134,7 @@ class CliDaemonTest {
         CliDaemon d = master("-n");
         d.stepDown();
 
-        runtime.advance(MASTER_DOWN.plusMillis(10));
+        runtime.advanceBy(MASTER_DOWN.plusMillis(10));
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(UP, DOWN, UP), scripts.calls());
@@ -145,7 +149,7 @@ class CliDaemonTest {
 
         assertEquals(CarpState.INIT, d.state());
         assertTrue(runtime.sent().get(sentBefore).isBowOut());
-        assertTrue(runtime.detached());
+        assertEquals(0, runtime.attachedGroups(), "the group detached");
         assertEquals(List.of(UP), scripts.calls());
     }
 
@@ -175,7 +179,7 @@ class CliDaemonTest {
     void shouldDropToInitAndRunTheDownscriptWhenTheLinkGoesDownAsMaster() throws Exception {
         CliDaemon d = master("-n");
 
-        runtime.link(false);
+        runtime.linkDown();
 
         assertEquals(CarpState.INIT, d.state());
         assertEquals(List.of(UP, DOWN), scripts.calls());
@@ -185,8 +189,8 @@ class CliDaemonTest {
     void shouldStayMasterWhenTheLinkGoesDownWithIgnoreIfState() throws Exception {
         CliDaemon d = master("-n", "--ignoreifstate");
 
-        runtime.link(false);
-        runtime.advance(Duration.ofSeconds(5));
+        runtime.linkDown();
+        runtime.advanceBy(Duration.ofSeconds(5));
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(UP), scripts.calls());
@@ -196,7 +200,7 @@ class CliDaemonTest {
 
     @Test
     void shouldStartAsIfTheLinkWereUpWhenItIsDownWithIgnoreIfState() throws Exception {
-        runtime.link(false);
+        runtime.linkDown();
         CliDaemon d = daemon("-n", "-S");
 
         d.start();
@@ -211,6 +215,13 @@ class CliDaemonTest {
     }
 
     @Test
+    void shouldLeaveLossAdaptationOffUnlessAdaptToLossIsGiven() throws Exception {
+        // ucarp's meaning of --deadratio by default: the backup always waits deadratio*advbase + advskew/256 s.
+        assertFalse(Cli.parseWith().groupBuilder().buildConfig().adaptToLoss());
+        assertTrue(Cli.parseWith("--adapt-to-loss").groupBuilder().buildConfig().adaptToLoss());
+    }
+
+    @Test
     void shouldReturnFromAwaitWhenAStopIsRequested() throws Exception {
         CliDaemon d = daemon("-n");
         d.start();
@@ -222,5 +233,11 @@ class CliDaemonTest {
         d.requestStop("SIGINT");
         assertTrue(log.messages().contains("[INFO] Caught SIGTERM: stopping"), log.messages().toString());
         assertTrue(log.messages().contains("[INFO] Caught SIGINT: already stopping"), log.messages().toString());
+    }
+
+    /** A valid advertisement from a peer of this group (same vhid, password and address). */
+    private PeerAdvertisement peer(String source, int advbase, int advskew) {
+        return PeerAdvertisement.from(source).vhid(1).password("secret").virtualAddress("198.18.71.100")
+                .advbase(advbase).advskew(advskew).counter(peerCounter++);
     }
 }

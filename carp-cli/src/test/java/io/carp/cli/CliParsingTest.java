@@ -130,7 +130,8 @@ class CliParsingTest {
                         "--daemonize has no effect")))),
                 Arguments.of("-M", "--nomcast", get(s -> s.warnings().stream().anyMatch(w -> w.startsWith(
                         "--nomcast has no effect")))),
-                Arguments.of("--manage-address", "--manage-address", get(CliSettings::manageAddresses)));
+                Arguments.of("--manage-address", "--manage-address", get(CliSettings::manageAddresses)),
+                Arguments.of("--adapt-to-loss", "--adapt-to-loss", get(CliSettings::adaptToLoss)));
     }
 
     @ParameterizedTest(name = "{0} / {1}")
@@ -219,6 +220,25 @@ class CliParsingTest {
         assertArrayEquals(bytes("dos\r"), PassFile.read(passfile("dos\r\n").toString()));
     }
 
+    @Test
+    void shouldWarnWhenThePassfileIsReadableByGroupOrOthers() throws Exception {
+        Path file = passfile("filepass\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertEquals(Optional.empty(), PassFile.permissionWarning(file.toString()));
+        assertTrue(Cli.parseWith("-o", file.toString()).warnings().stream().noneMatch(w -> w.contains("--passfile")));
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        String group = PassFile.permissionWarning(file.toString()).orElseThrow();
+        assertTrue(group.contains("readable by its group of this host (mode 0640)"), group);
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String everyone = PassFile.permissionWarning(file.toString()).orElseThrow();
+        assertTrue(everyone.contains("readable by its group and every user of this host (mode 0644)"), everyone);
+        assertTrue(everyone.contains("chmod 600 " + file), everyone);
+        assertTrue(Cli.parseWith("-o", file.toString()).warnings().contains(everyone),
+                "the CLI prints it as a warning at start");
+    }
+
     // ------------------------------------------------------------------------------------------------ help
 
     @Test
@@ -234,7 +254,8 @@ class CliParsingTest {
                     "-k, --advskew=<skew>", "-u, --upscript=<file>", "-d, --downscript=<file>",
                     "-r, --deadratio=<ratio>", "-D, --debug", "-z, --shutdown", "-B, --daemonize",
                     "-S, --ignoreifstate", "-M, --nomcast", "-f, --facility=<facility>", "-x, --xparam=<value>",
-                    "--manage-address", "--version", "Extensions (not in ucarp):", "no effect here")) {
+                    "--manage-address", "--adapt-to-loss", "--version", "Extensions (not in ucarp):",
+                    "no effect here")) {
                 assertTrue(r.out().contains(name), flag + " help should mention " + name + ":\n" + r.out());
             }
         }
@@ -316,7 +337,7 @@ class CliParsingTest {
                 bad(List.of("-q"), "Unknown option: '-q'"),
                 bad(List.of("stray"), "Unmatched argument at index 10: 'stray'"),
                 bad(List.of("--ad=198.18.71.5"), "'--ad' is not unique: it matches '--addr', '--advbase',"
-                        + " '--advskew', '--advert-int'"),
+                        + " '--advskew', '--adapt-to-loss', '--advert-int'"),
                 bad(List.of("-k"), "Missing required parameter for option '--advskew' (<skew>)"));
     }
 

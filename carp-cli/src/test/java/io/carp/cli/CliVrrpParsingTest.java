@@ -95,7 +95,7 @@ class CliVrrpParsingTest {
                 () -> assertEquals(io.carp.Protocol.VRRP_V2, v2.protocol()),
                 () -> assertEquals(java.time.Duration.ofSeconds(2), v2.advertisementInterval()),
                 () -> assertTrue(v2.preempt(), "VRRP preempts by default"),
-                () -> assertArrayEquals("cit-pw".getBytes(StandardCharsets.US_ASCII), v2.password()));
+                () -> assertEquals("vrrp2 simple text password", v2.authenticationMode()));
     }
 
     @Test
@@ -150,6 +150,8 @@ class CliVrrpParsingTest {
                 bad(List.of("--vrrp", "3", "-b", "2"), "--advbase '2': a CARP option (expected: with --vrrp,"
                         + " --advert-int)"),
                 bad(List.of("--vrrp", "3", "-r", "4"), "--deadratio '4': a CARP option"),
+                bad(List.of("--vrrp", "3", "--adapt-to-loss"), "--adapt-to-loss: a CARP option (expected: without"
+                        + " --vrrp"),
                 bad(List.of("--vrrp", "3", "--peer", "peer.example"), "--peer 'peer.example': invalid (expected: an IPv4 or IPv6"
                         + " address literal"),
                 bad(List.of("--vrrp", "3", "--peer", "224.0.0.18"), "--peer '224.0.0.18': invalid (expected: a unicast address"),

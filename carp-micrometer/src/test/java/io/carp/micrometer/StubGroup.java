@@ -119,6 +119,16 @@ final class StubGroup implements CarpGroup {
             public long lastClaimDurationNanos() {
                 return -1;
             }
+
+            @Override
+            public String authenticationMode() {
+                return "hmac-sha1 (password)";
+            }
+
+            @Override
+            public long currentMasterDownNanos() {
+                return -1;
+            }
         };
     }
 
@@ -181,6 +191,11 @@ final class StubGroup implements CarpGroup {
 
     @Override
     public void forceBackup(String reason) {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    @Override
+    public void setAuthentication(io.carp.Authentication authentication) {
         throw new UnsupportedOperationException("stub");
     }
 }

@@ -50,7 +50,7 @@ final class Platform {
         }
         if (!SUPPORTED_ARCHES.contains(osArch.toLowerCase(Locale.ROOT))) {
             return Optional.of(supported + "; this JVM runs on " + found
-                    + " (a 64-bit JVM is needed; Netty ships no native epoll jar for this CPU in carp-netty)");
+                    + " (carp-netty has Netty's native epoll library for those two CPUs only, in a 64-bit JVM)");
         }
         if (!epoll.get()) {
             return Optional.of("NettyCarpRuntime cannot load Netty's native epoll library on " + found + ": "

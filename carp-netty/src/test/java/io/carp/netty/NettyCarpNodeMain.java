@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * removes its addresses), prints {@code STOPPED <vhid>} and exits 0. A bad argument prints {@code ERROR <message>}
  * and exits 2; a failed start prints {@code ERROR <message>} and exits 1. The JVM's exit status after SIGTERM is
  * 143, as for any Java program stopped by a signal. With {@code --runtime-shutdown-hook} the node relies on
- * {@link NettyCarpRuntime.Builder#shutdownHook(boolean)} instead of its own hook (no {@code STOPPED} line).
+ * {@link NettyCarpRuntime.Builder#bowOutOnShutdown(boolean)} instead of its own hook (no {@code STOPPED} line).
  */
 public final class NettyCarpNodeMain {
     private NettyCarpNodeMain() {
@@ -65,7 +65,7 @@ public final class NettyCarpNodeMain {
             System.exit(2);
             return;
         }
-        NettyCarpRuntime runtime = runtimeBuilder.shutdownHook(runtimeHook).build();
+        NettyCarpRuntime runtime = runtimeBuilder.bowOutOnShutdown(runtimeHook).build();
         CarpGroup group;
         try {
             group = builder.runtime(runtime)

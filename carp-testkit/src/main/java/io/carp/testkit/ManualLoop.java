@@ -7,10 +7,13 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
- * A protocol loop on a manual clock, driven by the test thread: tasks run only inside {@link #advanceTo} and
- * {@link #runPending}, in deadline order, with the clock set to each task's deadline. Time never moves by itself.
+ * A protocol loop on a manual clock, driven by the thread that created it (the test thread): tasks run only inside
+ * {@link #advanceTo} and {@link #runPending}, on that thread, in deadline order, with the clock set to each task's
+ * deadline. Time never moves by itself. Other threads (a callback, a signal handler) may hand tasks over; they run at
+ * the test thread's next {@code runPending} or {@code advanceTo}.
  */
 final class ManualLoop implements ProtocolLoop {
+    private final Thread owner = Thread.currentThread();
     private final VirtualClock clock;
     private final PriorityQueue<Task> tasks = new PriorityQueue<>(
             Comparator.comparingLong((Task t) -> t.deadline).thenComparingLong(t -> t.seq));
@@ -20,12 +23,12 @@ final class ManualLoop implements ProtocolLoop {
         this.clock = clock;
     }
 
-    long now() {
+    synchronized long now() {
         return clock.nanoTime();
     }
 
     /** Time passes inside a running task (e.g. an address claim that takes a while). */
-    void elapse(Duration d) {
+    synchronized void elapse(Duration d) {
         clock.advance(d);
     }
 
@@ -36,14 +39,20 @@ final class ManualLoop implements ProtocolLoop {
 
     /** Runs every task due up to {@code target}, in order, then sets the clock there. */
     void advanceTo(long target) {
-        while (!tasks.isEmpty() && tasks.peek().deadline <= Math.max(target, now())) {
-            Task t = tasks.poll();
-            clock.advanceTo(Math.max(now(), t.deadline));
+        while (true) {
+            Task t;
+            synchronized (this) {
+                if (tasks.isEmpty() || tasks.peek().deadline > Math.max(target, now())) {
+                    clock.advanceTo(Math.max(now(), target));
+                    return;
+                }
+                t = tasks.poll();
+                clock.advanceTo(Math.max(now(), t.deadline));
+            }
             if (!t.cancelled) {
                 t.task.run();
             }
         }
-        clock.advanceTo(Math.max(now(), target));
     }
 
     @Override
@@ -53,7 +62,7 @@ final class ManualLoop implements ProtocolLoop {
 
     @Override
     public boolean inLoop() {
-        return true;
+        return Thread.currentThread() == owner;
     }
 
     @Override
@@ -62,7 +71,7 @@ final class ManualLoop implements ProtocolLoop {
     }
 
     @Override
-    public Cancellable schedule(Runnable task, long deadlineNanos) {
+    public synchronized Cancellable schedule(Runnable task, long deadlineNanos) {
         Task t = new Task(task, deadlineNanos, seq++);
         tasks.add(t);
         return () -> t.cancelled = true;
@@ -72,7 +81,7 @@ final class ManualLoop implements ProtocolLoop {
         final Runnable task;
         final long deadline;
         final long seq;
-        boolean cancelled;
+        volatile boolean cancelled;
 
         Task(Runnable task, long deadline, long seq) {
             this.task = task;

@@ -48,8 +48,12 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Addresses are "held" in memory only (see {@link #heldAddresses()}); every call to the address manager is listed
- * in {@link #addressCalls()}. Several groups (distinct vhids) may share one runtime. Not thread-safe: use it from the
- * test thread; give groups a direct callback executor ({@code Runnable::run}) to have callbacks run inline.
+ * in {@link #addressCalls()}. Several groups (distinct vhids) may share one runtime.
+ *
+ * <p>Threads: the thread that creates the runtime is the groups' protocol thread; drive the runtime from it. Calls
+ * that other threads make on a group (a callback, a signal handler) are queued and run at that thread's next
+ * {@link #runPending()} or {@link #advanceBy}. Give groups a direct callback executor ({@code Runnable::run}) to have
+ * callbacks run inline.
  */
 public final class ManualRuntime implements CarpRuntime {
     private final VirtualClock clock = new VirtualClock();
@@ -68,6 +72,7 @@ public final class ManualRuntime implements CarpRuntime {
     private boolean failRefresh;
     private Duration claimTakes = Duration.ZERO;
     private long ipId;
+    private int attached;
 
     private ManualRuntime(InetAddress ipv4, InetAddress ipv6) {
         this.ipv4 = ipv4;
@@ -210,7 +215,10 @@ public final class ManualRuntime implements CarpRuntime {
         return Collections.unmodifiableList(sent);
     }
 
-    /** The calls made to the address manager, in order: {@code claim}, {@code release}, {@code announce}, {@code refresh}. */
+    /**
+     * The calls made to the address manager, in order, with the addresses: e.g. {@code claim [198.18.0.100]},
+     * {@code release [...]}, {@code announce [...]}, {@code refresh [...]}.
+     */
     public List<String> addressCalls() {
         return Collections.unmodifiableList(addressCalls);
     }
@@ -241,7 +249,13 @@ public final class ManualRuntime implements CarpRuntime {
 
     private RuntimeBinding attach(GroupEndpoint group) {
         dispatcher.register(group);
+        attached++;
         return new Binding(group);
+    }
+
+    /** How many groups are attached: started and not yet closed. */
+    public int attachedGroups() {
+        return attached;
     }
 
     private InetAddress source(IpFamily family) {
@@ -275,10 +289,18 @@ public final class ManualRuntime implements CarpRuntime {
         sent.add(RecordedAdvertisement.decode(sent.size(), clock.nanoTime(), "manual", family, src, packet));
     }
 
+    private static String names(List<InetAddress> addresses) {
+        StringBuilder out = new StringBuilder("[");
+        for (InetAddress a : addresses) {
+            out.append(out.length() > 1 ? ", " : "").append(a.getHostAddress());
+        }
+        return out.append(']').toString();
+    }
+
     private final class RecordingAddresses implements AddressManager {
         @Override
         public void claim(List<InetAddress> list) {
-            addressCalls.add("claim");
+            addressCalls.add("claim " + names(list));
             loop.elapse(claimTakes);
             if (failClaim) {
                 throw new IllegalStateException("RTM_NEWADDR: EPERM (scripted by the test)");
@@ -288,7 +310,7 @@ public final class ManualRuntime implements CarpRuntime {
 
         @Override
         public void release(List<InetAddress> list) {
-            addressCalls.add("release");
+            addressCalls.add("release " + names(list));
             if (failRelease) {
                 throw new IllegalStateException("RTM_DELADDR: EPERM (scripted by the test)");
             }
@@ -297,12 +319,12 @@ public final class ManualRuntime implements CarpRuntime {
 
         @Override
         public void announce(List<InetAddress> list) {
-            addressCalls.add("announce");
+            addressCalls.add("announce " + names(list));
         }
 
         @Override
         public void refresh(List<InetAddress> list) {
-            addressCalls.add("refresh");
+            addressCalls.add("refresh " + names(list));
             if (failRefresh) {
                 throw new IllegalStateException("RTM_NEWADDR: ENOBUFS (scripted by the test)");
             }
@@ -368,6 +390,7 @@ public final class ManualRuntime implements CarpRuntime {
         @Override
         public void detach() {
             dispatcher.unregister(group);
+            attached--;
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.carp.examples;
 
+import io.carp.testkit.ManualRuntime;
+import io.carp.testkit.PeerAdvertisement;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,13 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /** The server listens exactly while its group is MASTER; on a fake runtime, bound to 127.0.0.2 instead of the VIP. */
 class FailoverHttpServerTest {
-    private FakeRuntime runtime;
+    private ManualRuntime runtime;
+    private long peerCounter = 1000;
     private FailoverHttpServer server;
     private InetSocketAddress listen;
 
     @BeforeEach
     void setUp() throws IOException {
-        runtime = new FakeRuntime();
+        runtime = ManualRuntime.create("198.18.70.1", "fd00::70:1");
         InetAddress loopback = InetAddress.getByName("127.0.0.2");
         try (ServerSocket probe = new ServerSocket(0, 1, loopback)) {
             listen = new InetSocketAddress(loopback, probe.getLocalPort());
@@ -60,7 +64,7 @@ class FailoverHttpServerTest {
     @Test
     void shouldServeWhenItBecomesMaster() throws IOException {
         server.start();
-        runtime.advance(Duration.ofSeconds(4));
+        runtime.advanceBy(Duration.ofSeconds(4));
 
         assertEquals(CarpState.MASTER, server.state());
         assertTrue(server.isServing());
@@ -72,10 +76,10 @@ class FailoverHttpServerTest {
     @Test
     void shouldStopServingWhenPreemptedByABetterMaster() throws IOException {
         server.start();
-        runtime.advance(Duration.ofSeconds(4));
+        runtime.advanceBy(Duration.ofSeconds(4));
         assertEquals("node-a vhid 70 MASTER request 1\n", get());
 
-        runtime.advertisementFrom("198.18.70.2", 1, 0);
+        runtime.receive(peer("198.18.70.2", 1, 0));
 
         assertEquals(CarpState.BACKUP, server.state());
         assertFalse(server.isServing());
@@ -86,11 +90,11 @@ class FailoverHttpServerTest {
     @Test
     void shouldServeAgainWhenTheOtherMasterGoesSilent() throws IOException {
         server.start();
-        runtime.advance(Duration.ofSeconds(4));
-        runtime.advertisementFrom("198.18.70.2", 1, 0);
+        runtime.advanceBy(Duration.ofSeconds(4));
+        runtime.receive(peer("198.18.70.2", 1, 0));
         assertFalse(server.isServing());
 
-        runtime.advance(Duration.ofSeconds(4));
+        runtime.advanceBy(Duration.ofSeconds(4));
 
         assertEquals(CarpState.MASTER, server.state());
         assertTrue(server.isServing());
@@ -100,7 +104,7 @@ class FailoverHttpServerTest {
     @Test
     void shouldStopServingAndBowOutWhenClosedAsMaster() {
         server.start();
-        runtime.advance(Duration.ofSeconds(4));
+        runtime.advanceBy(Duration.ofSeconds(4));
         int sentBefore = runtime.sent().size();
 
         server.close();
@@ -114,10 +118,10 @@ class FailoverHttpServerTest {
     @Test
     void shouldStopServingWhenTheLinkGoesDown() {
         server.start();
-        runtime.advance(Duration.ofSeconds(4));
+        runtime.advanceBy(Duration.ofSeconds(4));
         assertTrue(server.isServing());
 
-        runtime.link(false);
+        runtime.linkDown();
 
         assertEquals(CarpState.INIT, server.state());
         assertFalse(server.isServing());
@@ -135,5 +139,11 @@ class FailoverHttpServerTest {
         } finally {
             c.disconnect();
         }
+    }
+
+    /** A valid advertisement from a peer of this group (same vhid, password and address). */
+    private PeerAdvertisement peer(String source, int advbase, int advskew) {
+        return PeerAdvertisement.from(source).vhid(70).password("secret").virtualAddress("198.18.70.100")
+                .advbase(advbase).advskew(advskew).counter(peerCounter++);
     }
 }

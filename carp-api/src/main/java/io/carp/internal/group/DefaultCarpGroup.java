@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.AddressManager;
 import io.carp.CarpClock;
 import io.carp.CarpConfig;
@@ -8,18 +10,21 @@ import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
 import io.carp.DropReason;
+import io.carp.Authentication;
 import io.carp.GroupSpec;
 import io.carp.StateChangeCause;
 import io.carp.internal.protocol.CarpAdvertisement;
-import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.internal.vrrp.VrrpAdvertisement;
+import io.carp.internal.time.CarpTiming;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -53,6 +58,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final DemotionSources demotions;
     private final HealthChecks healthChecks;
     private final GroupEvents events;
+    private final GroupAuthenticator authenticator;
     private final Advertiser advertiser;
     private final InboundFilter inbound;
     private final AddressKeeper addresses;
@@ -96,7 +102,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         if (config.protocol().isVrrp()) {
             this.machine = null;
             this.advertiser = null;
-            this.inbound = new InboundFilter(label, null, null, stats); // drops only: VRRP checks its own way
+            this.authenticator = null; // VRRP checks its own way (VrrpReceiveCheck)
+            this.stats.authenticationMode(config.authenticationMode());
+            this.inbound = new InboundFilter(label, null, stats); // drops only
             this.vrrp = new VrrpElection(label, config, stats, inbound, this);
             this.election = vrrp;
         } else {
@@ -104,11 +112,14 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(),
                     config.preempt(), config.demotion(), config.adaptToLoss(), this);
             this.election = machine;
-            CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
-                    config.virtualAddresses());
+            // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
+            this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream()
+                    .anyMatch(a -> a instanceof Inet4Address)
+                    && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
+            this.authenticator = GroupAuthenticator.of(config);
+            this.stats.authenticationMode(authenticator.mode());
             this.advertiser = new Advertiser(label, config, authenticator, stats);
-            this.inbound = new InboundFilter(label, authenticator,
-                    new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+            this.inbound = new InboundFilter(label, authenticator, stats);
         }
         this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
                 this::now);
@@ -151,6 +162,12 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             stats.clock(loop.clock());
             started = true;
         }
+        if (config.authentication().isPresent()) {
+            LOG.log(Level.INFO, "{0}: adverts authenticated with {1}", label, authenticator.mode());
+        } else if (config.authenticationMode().contains("no password")) {
+            LOG.log(Level.WARNING, "{0}: no password (BSD''s all-zero key): anybody on the link can forge this group''s"
+                    + " advertisements", label);
+        }
         LoopHops.run(loop, () -> {
             if (vrrp != null) {
                 vrrp.bind(binding);
@@ -175,6 +192,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             }
             closed = true;
             if (!started) {
+                destroyKeys();
                 return;
             }
         }
@@ -184,7 +202,43 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             setWaitingForLink(false);
             timer.cancel();
             binding.detach();
+            destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
         }, CLOSE_TIMEOUT_MILLIS, label);
+    }
+
+    /** Zeroes the key material of the group and the config's copy of the password. */
+    private void destroyKeys() {
+        if (authenticator != null) {
+            authenticator.destroy();
+        }
+        Secrets.destroyPassword(config);
+    }
+
+    @Override
+    public void setAuthentication(Authentication authentication) {
+        Objects.requireNonNull(authentication, "authentication");
+        if (authenticator == null) {
+            throw new IllegalStateException("setAuthentication(): a " + config.protocol()
+                    + " group has no CARP authentication");
+        }
+        if (config.authentication().isEmpty()) {
+            authenticator.update(authentication); // throws: a plain CARP group
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("setAuthentication(): the group is closed");
+            }
+            if (!started) {
+                authenticator.update(authentication);
+                stats.authenticationMode(authenticator.mode());
+                return;
+            }
+        }
+        LoopHops.run(loop, () -> {
+            authenticator.update(authentication);
+            stats.authenticationMode(authenticator.mode());
+            LOG.log(Level.INFO, "{0}: adverts now authenticated with {1}", label, authenticator.mode());
+        });
     }
 
     @Override
@@ -292,7 +346,6 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         stats.received(envelope.family(), now);
-        advertiser.continueAfter(advertisement.counter());
         machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
                 envelope.source(), self);
         reschedule();
@@ -378,8 +431,40 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         CarpClock clock = loop.clock();
         CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), from, to, cause, reason,
                 clock.nanoTime(), clock.wallTime());
-        LOG.log(Level.INFO, event.toString());
+        if (from == CarpState.BACKUP && to == CarpState.MASTER) {
+            LOG.log(Level.INFO, event + masterDownNote());
+        } else {
+            LOG.log(Level.INFO, event.toString());
+        }
         events.publish(event);
+    }
+
+    @Override
+    public void masterDownChanged(int ticks) {
+        stats.masterDown(CarpTiming.ticksToNanos(ticks));
+    }
+
+    /**
+     * For the takeover log line: the master-down interval in force, and, when loss adaptation lengthened it, the
+     * configured one and the measured loss.
+     */
+    private String masterDownNote() {
+        if (vrrp != null) {
+            return " [master-down " + String.format(java.util.Locale.ROOT, "%.3f", vrrp.masterDownNanos() / 1e9)
+                    + " s: 3 x " + vrrp.masterIntervalCentis() + " cs + skew]";
+        }
+        int inForce = machine.reportedWaitTicks() >= 0 ? machine.reportedWaitTicks() : machine.waitTicks();
+        int configured = machine.masterDownTicks();
+        String note = " [master-down in force " + seconds(inForce) + " s";
+        if (inForce != configured) {
+            note += ", lengthened from " + seconds(configured) + " s by the measured advert loss of "
+                    + Math.round(machine.lossEstimate() * 100) + "% (adaptToLoss)";
+        }
+        return note + "]";
+    }
+
+    private static String seconds(int ticks) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ticks / 256.0);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

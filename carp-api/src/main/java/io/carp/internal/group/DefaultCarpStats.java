@@ -25,7 +25,18 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong announcementRefreshes = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
+    private volatile long currentMasterDownNanos = -1;
     private volatile CarpClock clock;
+    private volatile String authenticationMode = "";
+
+    void authenticationMode(String mode) {
+        this.authenticationMode = mode;
+    }
+
+    @Override
+    public String authenticationMode() {
+        return authenticationMode;
+    }
 
     void clock(CarpClock groupClock) {
         this.clock = groupClock;
@@ -34,6 +45,10 @@ final class DefaultCarpStats implements CarpStats {
     void claimed(long durationNanos) {
         claims.incrementAndGet();
         lastClaimDurationNanos = durationNanos;
+    }
+
+    void masterDown(long nanos) {
+        currentMasterDownNanos = nanos;
     }
 
     void received(IpFamily family, long now) {
@@ -148,6 +163,11 @@ final class DefaultCarpStats implements CarpStats {
     @Override
     public long lastClaimDurationNanos() {
         return lastClaimDurationNanos;
+    }
+
+    @Override
+    public long currentMasterDownNanos() {
+        return currentMasterDownNanos;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.carp.DropReason;
 import io.carp.IpFamily;
 import io.carp.Protocol;
 import io.carp.StateChangeCause;
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.internal.util.LogThrottle;
 import io.carp.internal.vrrp.VrrpAdvertisement;
@@ -66,9 +67,13 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
         this.addresses = config.virtualAddresses();
         this.family = IpFamily.of(addresses.get(0));
         this.intervalCentis = config.vrrpIntervalCentis();
-        this.authType = config.password().length > 0 ? VrrpConstants.AUTH_SIMPLE_TEXT : VrrpConstants.AUTH_NONE;
-        this.authData = authType == VrrpConstants.AUTH_SIMPLE_TEXT ? VrrpCodec.simpleTextAuthData(config.password())
+        byte[] password = Secrets.password(config); // VRRPv2's simple text password, or null
+        this.authType = password != null ? VrrpConstants.AUTH_SIMPLE_TEXT : VrrpConstants.AUTH_NONE;
+        this.authData = password != null ? VrrpCodec.simpleTextAuthData(password)
                 : new byte[VrrpConstants.V2_AUTH_DATA_LEN];
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+        }
         this.check = new VrrpReceiveCheck(version, intervalCentis, authType, authData, addresses);
         this.stats = stats;
         this.drops = drops;
@@ -106,6 +111,22 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     @Override
     public void start(long now, boolean linkUp) {
         machine.start(now, linkUp);
+        reportMasterDown();
+    }
+
+    /** Master_Down_Interval with the learned interval and the priority in force, in nanoseconds. */
+    long masterDownNanos() {
+        return machine.masterDownNanos();
+    }
+
+    /** Master_Adver_Interval in centiseconds (learned from the master in VRRPv3). */
+    int masterIntervalCentis() {
+        return machine.masterIntervalCentis();
+    }
+
+    /** Keeps {@link io.carp.CarpStats#currentMasterDownNanos()} equal to the machine's Master_Down_Interval. */
+    private void reportMasterDown() {
+        stats.masterDown(machine.masterDownNanos());
     }
 
     @Override
@@ -136,6 +157,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     @Override
     public void setDemotion(long now, int demotion) {
         machine.setDemotion(now, demotion);
+        reportMasterDown();
     }
 
     // ------------------------------------------------------------------------------------------------ inbound
@@ -187,6 +209,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
         stats.received(family, now);
         machine.onAdvertisement(now, advertisement.priority(), advertisement.intervalCentis(), envelope.source(),
                 self);
+        reportMasterDown();
         return true;
     }
 
@@ -226,6 +249,7 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
 
     @Override
     public void stateChanged(CarpState from, CarpState to, VrrpStateMachine.Cause cause, String detail) {
+        reportMasterDown();
         host.stateChanged(from, to, cause(cause), detail);
     }
 

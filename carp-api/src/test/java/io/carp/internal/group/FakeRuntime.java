@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.CarpConfig;
 import io.carp.InetAddressLiterals;
 
@@ -87,8 +89,8 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
         dispatcher.register(group);
         endpoint = group;
         CarpConfig c = group.config();
-        authenticator = c.protocol().isVrrp() ? null
-                : new CarpAuthenticator(c.password(), c.vhid(), c.virtualAddresses());
+        byte[] password = Secrets.password(c); // null for a replay-protected group: no plain peers then
+        authenticator = password == null || c.protocol().isVrrp() ? null : new CarpAuthenticator(password, c.vhid(), c.virtualAddresses());
         return new Binding(group);
     }
 
@@ -106,7 +108,7 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
 
         @Override
         public void send(IpFamily family, ByteBuffer carpHeader) {
-            if (!loop.inLoop()) {
+            if (!loop.inLoop() && !loop.isShutDown()) { // a dead loop: the closing thread is the only one left
                 throw new AssertionError("send() called off the protocol loop");
             }
             sendCount++;
@@ -126,7 +128,7 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
                 throw new AssertionError("the group sent a packet that does not decode: " + p);
             }
             sent.add(new Sent(family, loop.nanoTime(), bytes, p.advertisement(),
-                    authenticator.verify(p.advertisement())));
+                    authenticator != null && authenticator.verify(p.advertisement())));
         }
 
         @Override

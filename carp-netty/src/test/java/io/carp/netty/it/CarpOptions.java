@@ -8,7 +8,7 @@ import java.util.List;
  * {@value #DEFAULT_PASSWORD}, virtual address 198.18.60.100, advbase 1 s, advskew 0, no preempt.
  */
 record CarpOptions(int vhid, String password, List<String> virtualAddresses, int advbase, int advskew,
-                   boolean preempt) {
+                   boolean preempt, String srcip) {
     static final String DEFAULT_PASSWORD = "cit-secret";
     static final String VIP = Lab.SUBNET + ".100";
 
@@ -17,19 +17,24 @@ record CarpOptions(int vhid, String password, List<String> virtualAddresses, int
     }
 
     static CarpOptions defaults() {
-        return new CarpOptions(60, DEFAULT_PASSWORD, List.of(VIP), 1, 0, false);
+        return new CarpOptions(60, DEFAULT_PASSWORD, List.of(VIP), 1, 0, false, null);
     }
 
     CarpOptions advskew(int skew) {
-        return new CarpOptions(vhid, password, virtualAddresses, advbase, skew, preempt);
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, skew, preempt, srcip);
     }
 
     CarpOptions preempt(boolean on) {
-        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, on);
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, on, srcip);
     }
 
     CarpOptions password(String pass) {
-        return new CarpOptions(vhid, pass, virtualAddresses, advbase, advskew, preempt);
+        return new CarpOptions(vhid, pass, virtualAddresses, advbase, advskew, preempt, srcip);
+    }
+
+    /** Sends from {@code address} (an address the test added to the host) instead of the host's own. */
+    CarpOptions srcip(String address) {
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, preempt, address);
     }
 
     /** The first virtual address (ucarp takes exactly one). */
@@ -40,7 +45,7 @@ record CarpOptions(int vhid, String password, List<String> virtualAddresses, int
     /** The ucarp-style arguments both programs accept. */
     List<String> commonArgs(Host host) {
         List<String> args = new ArrayList<>(List.of(
-                "--interface=" + host.interfaceName(), "--srcip=" + host.address(), "--vhid=" + vhid,
+                "--interface=" + host.interfaceName(), "--srcip=" + (srcip != null ? srcip : host.address()), "--vhid=" + vhid,
                 "--pass=" + password, "--advbase=" + advbase, "--advskew=" + advskew));
         for (String vip : virtualAddresses) {
             args.add("--addr=" + vip);

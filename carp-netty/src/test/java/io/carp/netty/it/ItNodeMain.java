@@ -57,7 +57,8 @@ public final class ItNodeMain {
             }
         }
         ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "it-callbacks"));
-        NettyCarpRuntime runtime = NettyCarpRuntime.create();
+        // Its own hook below closes the group, then prints the last stats: the runtime's hook would race with it.
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().bowOutOnShutdown(false).build();
         CarpGroup group = builder.runtime(runtime).callbackExecutor(callbacks)
                 .onStateChange(e -> System.out.println("STATE " + e.vhid() + " " + e.from() + " " + e.to() + " "
                         + e.reason()))

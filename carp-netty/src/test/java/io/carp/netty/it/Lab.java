@@ -100,6 +100,25 @@ final class Lab implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Drops every frame between two hosts' bridge ports, both ways, with nftables in the bridge namespace (a
+     * partition: both keep their carrier, and even a pcap reader such as ucarp sees nothing from the other).
+     */
+    void partition(Host a, Host b) {
+        Commands.check("ip", "netns", "exec", bridgeNamespace, "nft", "add table bridge cit_part");
+        Commands.check("ip", "netns", "exec", bridgeNamespace, "nft",
+                "add chain bridge cit_part cut { type filter hook forward priority 0; policy accept; }");
+        Commands.check("ip", "netns", "exec", bridgeNamespace, "nft", "add rule bridge cit_part cut iifname \""
+                + a.role() + "\" oifname \"" + b.role() + "\" drop");
+        Commands.check("ip", "netns", "exec", bridgeNamespace, "nft", "add rule bridge cit_part cut iifname \""
+                + b.role() + "\" oifname \"" + a.role() + "\" drop");
+    }
+
+    /** Ends {@link #partition}. */
+    void heal() {
+        Commands.check("ip", "netns", "exec", bridgeNamespace, "nft", "delete table bridge cit_part");
+    }
+
     /** A per-lab temporary directory (ucarp scripts), deleted by {@link #close()}. */
     Path tempDir() {
         return tempDir;

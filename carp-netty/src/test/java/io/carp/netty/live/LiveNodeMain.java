@@ -13,7 +13,11 @@ import java.util.List;
  *
  * <pre>
  * LiveNodeMain -i IF -v VHID -p PASS -a VIP [-a ...] [-k SKEW] [-b BASE] [-P] [--peer IP ...] [--hook]
+ *              [--no-bow-out-on-shutdown]
  * </pre>
+ *
+ * <p>It is also the "application that embeds the library" of the shutdown tests: it installs no shutdown hook of its
+ * own, so on SIGTERM only the runtime's default hook acts ({@code --no-bow-out-on-shutdown} turns it off).
  *
  * <p>{@code --peer} adds a unicast peer; {@code --hook} replaces the kernel address manager with one that only prints
  * {@code CLAIM <vhid>}, {@code RELEASE <vhid>} and {@code ANNOUNCE <vhid>} (as a cloud API hook would be called).
@@ -35,7 +39,8 @@ public final class LiveNodeMain {
         CarpGroupBuilder builder = CarpGroup.builder().callbackExecutor(Runnable::run);
         int vhid = -1;
         boolean hook = false;
-        NettyCarpRuntime runtime = NettyCarpRuntime.create();
+        boolean bowOut = !List.of(args).contains("--no-bow-out-on-shutdown");
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().bowOutOnShutdown(bowOut).build();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -51,6 +56,9 @@ public final class LiveNodeMain {
                     case "-P" -> builder.preempt(true);
                     case "--peer" -> builder.unicastPeer(args[++i]);
                     case "--hook" -> hook = true;
+                    case "--no-bow-out-on-shutdown" -> {
+                        // read above, before the runtime was built
+                    }
                     default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                 }
             }

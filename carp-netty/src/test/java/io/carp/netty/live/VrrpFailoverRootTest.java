@@ -121,16 +121,20 @@ class VrrpFailoverRootTest {
             assertEquals(20, decoded.advertisement().intervalCentis());
             assertEquals(VIP, decoded.advertisement().addresses().get(0).getHostAddress());
 
-            // Failover: A's link goes down (A goes to INIT without a word); B times out.
+            // Failover: A's link goes down (A goes to INIT without a word); B times out. Each phase waits for the
+            // event, not only the state: the event reaches the listener a moment after the state flips.
+            events.clear();
             lab.in(NS_A, "ip", "link", "set", IF_A, "down");
             Await.until("B MASTER after A's link went down", () -> b.state() == CarpState.MASTER
                     && lastCause(IF_B, CarpState.MASTER) != null && lab.has(NS_B, IF_B, VIP), context);
             assertEquals(StateChangeCause.MASTER_TIMED_OUT, lastCause(IF_B, CarpState.MASTER), context.get());
+            events.clear();
             lab.in(NS_A, "ip", "link", "set", IF_A, "up");
 
             // Preemption: A is back with priority 200 and takes over from B by timeout.
             Await.until("A MASTER again (preempting B)", () -> a.state() == CarpState.MASTER
-                    && b.state() == CarpState.BACKUP, context);
+                    && b.state() == CarpState.BACKUP && lastCause(IF_A, CarpState.MASTER) != null
+                    && lastCause(IF_B, CarpState.BACKUP) != null, context);
             assertEquals(StateChangeCause.PREEMPTING, lastCause(IF_A, CarpState.MASTER), context.get());
             assertEquals(StateChangeCause.PREEMPTED, lastCause(IF_B, CarpState.BACKUP), context.get());
             Await.until("B released the address", () -> !lab.has(NS_B, IF_B, VIP), context);

@@ -111,6 +111,27 @@ public final class LiveProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Sends SIGTERM (a clean stop: the JVM runs its shutdown hooks) and returns at once. */
+    public void terminate() {
+        NetnsLab.run(false, "kill", "-TERM", Long.toString(process.pid()));
+    }
+
+    /**
+     * SIGTERM (a graceful stop, as systemd or Kubernetes sends it), then waits for the process to end.
+     *
+     * @param timeoutMillis how long to wait
+     * @return whether it ended in time
+     */
+    public boolean terminate(long timeoutMillis) throws InterruptedException {
+        terminate();
+        return awaitExit(timeoutMillis);
+    }
+
+    /** Waits for the process to end. */
+    public boolean awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
