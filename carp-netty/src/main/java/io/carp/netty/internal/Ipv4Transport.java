@@ -43,6 +43,8 @@ final class Ipv4Transport implements FamilyTransport {
     /** Gratuitous ARP frames by virtual address, built ahead of a takeover (see {@link #prepareAnnouncements}). */
     private final java.util.Map<Inet4Address, CarpSockets.PreparedFrame> garps =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** Senders through virtual MAC interfaces, by their ifindex (loop only). */
+    private final java.util.Map<Integer, Ipv4UnicastSender> via = new java.util.HashMap<>();
     private volatile boolean member;
     private volatile boolean closing;
     private ChannelFuture registration;
@@ -219,6 +221,18 @@ final class Ipv4Transport implements FamilyTransport {
                 }
             }
         }
+    }
+
+    @Override
+    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex) {
+        via.computeIfAbsent(viaIfindex, i -> new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName
+                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source);
+    }
+
+    @Override
+    public void announceVia(byte[] mac, InetAddress address, int viaIfindex) {
+        CarpSockets.sendGratuitousArp(arp, interfaceName + " (via ifindex " + viaIfindex + ")", viaIfindex, mac,
+                (Inet4Address) address);
     }
 
     /** Leaves 224.0.0.18 (if a member) and closes both sockets. Call on the loop; idempotent. */

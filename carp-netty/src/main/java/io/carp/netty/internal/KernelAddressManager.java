@@ -6,6 +6,7 @@ import io.carp.netty.internal.linux.AddressInfo;
 import io.carp.netty.internal.linux.Errno;
 import io.carp.netty.internal.linux.NativeException;
 import io.carp.netty.internal.linux.RtNetlink;
+import io.carp.netty.internal.linux.VirtualMacInterface;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ final class KernelAddressManager implements AddressManager {
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
      */
     private volatile Map<InetAddress, RtNetlink.AddressRequest[]> prepared = Map.of(); // {exclusive add, renewal}
+    /** The virtual MAC interface that holds the addresses instead of the group's interface, or {@code null}. */
+    private volatile VirtualMacInterface virtualMac;
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
         this.context = context;
@@ -54,6 +57,29 @@ final class KernelAddressManager implements AddressManager {
         this.renewAfterNanos = AddressPolicy.renewAfterNanos(config);
         this.virtualAddresses = config.virtualAddresses();
         this.label = "vhid " + config.vhid() + "@" + context.name;
+    }
+
+    /**
+     * Puts the addresses on a virtual MAC interface, and announces them from its MAC, from now on. The prepared
+     * requests are made again for that interface.
+     */
+    void useVirtualMac(VirtualMacInterface v) {
+        virtualMac = v;
+        try {
+            refreshPrefixes();
+        } catch (RuntimeException e) {
+            prepared = Map.of(); // prepared again, with a dump, at the claim
+        }
+    }
+
+    private String targetName() {
+        VirtualMacInterface v = virtualMac;
+        return v == null ? context.name : v.name();
+    }
+
+    private int targetIndex() {
+        VirtualMacInterface v = virtualMac;
+        return v == null ? context.ifindex : v.ifindex();
     }
 
     /**
@@ -78,7 +104,7 @@ final class KernelAddressManager implements AddressManager {
                 }
             }
             try {
-                context.announce(a);
+                announceOne(a);
             } catch (RuntimeException e) {
                 failures.add(e);
             }
@@ -150,7 +176,8 @@ final class KernelAddressManager implements AddressManager {
     }
 
     private RtNetlink.AddressRequest prepare(InetAddress a, List<AddressInfo> existing, boolean exclusive) {
-        return RtNetlink.prepareAdd(context.name, context.ifindex, a,
+        // the prefix comes from the group's interface, whose subnet the addresses belong to
+        return RtNetlink.prepareAdd(targetName(), targetIndex(), a,
                 AddressPolicy.prefixLength(a, existing, virtualAddresses), lifetimeSeconds, exclusive);
     }
 
@@ -163,7 +190,7 @@ final class KernelAddressManager implements AddressManager {
                 continue;
             }
             try {
-                context.netlink.deleteAddress(context.name, context.ifindex, a, request.prefixLength());
+                context.netlink.deleteAddress(targetName(), targetIndex(), a, request.prefixLength());
             } catch (NativeException e) {
                 // Already gone (expired, removed by hand, or the interface itself was deleted): fine.
                 if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENODEV) {
@@ -302,12 +329,22 @@ final class KernelAddressManager implements AddressManager {
     private void announceEach(List<InetAddress> addresses, Failures failures) {
         for (InetAddress a : addresses) {
             try {
-                context.announce(a);
+                announceOne(a);
             } catch (RuntimeException e) {
                 failures.add(e);
             }
         }
     }
+
+    private void announceOne(InetAddress a) {
+        VirtualMacInterface v = virtualMac;
+        if (v != null) {
+            context.announceVia(a, v.mac(), v.ifindex());
+        } else {
+            context.announce(a);
+        }
+    }
+
 
     /** Collects failures so that one bad address does not stop the others. */
     private static final class Failures {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One CARP group on {@link NettyCarpRuntime}, driven by ucarp-like arguments, for the namespace tests:
  * {@code --interface= --srcip= --vhid= --pass= --addr= (repeatable) --advbase= --advskew= --preempt
- * --stats-interval-ms=}.
+ * --stats-interval-ms= --announce-refresh-ms= --vmac}, and for VRRP {@code --vrrp=3|2 --priority= --advert-int-cs=
+ * --no-preempt --peer=} (the vhid is then the VRID).
  *
  * <p>Prints, on stdout: {@code STATE <vhid> <from> <to> <reason>} for each transition; {@code STATS k=v ...} every
  * stats interval and once more at exit (counters of {@link CarpStats}, {@code drop_<reason>} per {@link DropReason});
@@ -41,6 +42,14 @@ public final class ItNodeMain {
                 case "--deadratio" -> builder.deadRatio(Integer.parseInt(value));
                 case "--preempt" -> builder.preempt(true);
                 case "--stats-interval-ms" -> statsInterval = Long.parseLong(value);
+                case "--announce-refresh-ms" -> builder.announceRefresh(java.time.Duration.ofMillis(Long.parseLong(value)));
+                case "--vmac" -> builder.virtualMac(true);
+                case "--vrrp" -> builder.protocol("2".equals(value) ? io.carp.Protocol.VRRP_V2 : io.carp.Protocol.VRRP_V3);
+                case "--priority" -> builder.priority(Integer.parseInt(value));
+                case "--advert-int-cs" -> builder.advertisementInterval(
+                        java.time.Duration.ofMillis(10L * Integer.parseInt(value)));
+                case "--no-preempt" -> builder.preempt(false);
+                case "--peer" -> builder.unicastPeer(value);
                 default -> {
                     System.out.println("ERROR unknown argument: " + arg);
                     System.exit(2);
@@ -87,9 +96,12 @@ public final class ItNodeMain {
                 .append(" state=").append(group.state())
                 .append(" rx4=").append(s.ipv4PacketsReceived())
                 .append(" tx4=").append(s.ipv4PacketsSent())
+                .append(" rx6=").append(s.ipv6PacketsReceived())
+                .append(" tx6=").append(s.ipv6PacketsSent())
                 .append(" send_errors=").append(s.sendErrors())
                 .append(" transitions=").append(s.transitions())
                 .append(" claims=").append(s.claims())
+                .append(" announce_refreshes=").append(s.announcementRefreshes())
                 .append(" last_claim_us=").append(s.lastClaimDurationNanos() < 0 ? -1 : s.lastClaimDurationNanos() / 1000)
                 .append(" address_failures=").append(s.addressFailures())
                 .append(" callback_failures=").append(s.callbackFailures());

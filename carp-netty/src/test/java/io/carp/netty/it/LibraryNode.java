@@ -28,13 +28,48 @@ final class LibraryNode extends CarpNode {
 
     /** Starts a node JVM on {@code host}; returns at once (see {@link #awaitStarted}). */
     static LibraryNode start(Host host, CarpOptions options) {
+        return start(host, options, new String[0]);
+    }
+
+    /**
+     * Starts a node JVM running a VRRP group with the settings of a keepalived instance (version, VRID, priority,
+     * interval, addresses, password, nopreempt, unicast peers), so that both sides are configured alike.
+     */
+    static LibraryNode startVrrp(Host host, KeepalivedConfig k, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--interface=" + host.interfaceName(), "--vhid=" + k.vrid(),
+                "--vrrp=" + k.version(), "--priority=" + k.priority(), "--advert-int-cs=" + k.advertIntCentis()));
+        if (!k.ipv6()) {
+            args.add("--srcip=" + host.address());
+        }
+        for (String a : k.virtualAddresses()) {
+            args.add("--addr=" + a.substring(0, a.indexOf('/')));
+        }
+        if (k.password() != null) {
+            args.add("--pass=" + k.password());
+        }
+        if (k.nopreempt()) {
+            args.add("--no-preempt");
+        }
+        k.unicastPeers().forEach(p -> args.add("--peer=" + p));
+        args.addAll(List.of(extra));
+        return launch(host, null, args);
+    }
+
+    /** Starts a node JVM with more arguments of {@link ItNodeMain} (e.g. {@code --announce-refresh-ms=1000}). */
+    static LibraryNode start(Host host, CarpOptions options, String... extra) {
+        List<String> args = new ArrayList<>(options.commonArgs(host));
+        args.addAll(List.of(extra));
+        return launch(host, options, args);
+    }
+
+    private static LibraryNode launch(Host host, CarpOptions options, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-cp");
         command.add(classPath());
         command.add(ItNodeMain.class.getName());
-        command.addAll(options.commonArgs(host));
+        command.addAll(args);
         command.add("--stats-interval-ms=500");
         return new LibraryNode(host, host.start("lib", command), options);
     }
