@@ -1,12 +1,15 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.Await;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A running CARP node (ucarp or a library JVM) in one {@link Host}: its state transitions as parsed from its output,
+ * A running CARP node (ucarp or a library JVM) in one {@link Host} of a {@link io.carp.netty.testing.LiveLab} segment: its state transitions as parsed from its output,
  * and signals. Transitions carry the arrival time of their line ({@link System#nanoTime()}), so the tests can measure
  * failover from the moment they killed a master.
  */
@@ -24,23 +27,23 @@ abstract class CarpNode implements AutoCloseable {
     }
 
     private final Host host;
-    private final NsProcess process;
+    private final LiveProcess process;
     private final CarpOptions options;
 
-    CarpNode(Host host, NsProcess process, CarpOptions options) {
+    CarpNode(Host host, LiveProcess process, CarpOptions options) {
         this.host = host;
         this.process = process;
         this.options = options;
     }
 
     /** Parses the transition on {@code line}, given the state before it; empty if the line is not one. */
-    abstract Optional<Transition> parse(NsProcess.Line line, String previous);
+    abstract Optional<Transition> parse(LiveProcess.Line line, String previous);
 
     Host host() {
         return host;
     }
 
-    NsProcess process() {
+    LiveProcess process() {
         return process;
     }
 
@@ -56,7 +59,7 @@ abstract class CarpNode implements AutoCloseable {
     List<Transition> transitions() {
         List<Transition> result = new ArrayList<>();
         String state = INIT;
-        for (NsProcess.Line line : process.lines()) {
+        for (LiveProcess.Line line : process.lines()) {
             Optional<Transition> t = parse(line, state);
             if (t.isPresent()) {
                 result.add(t.get());
@@ -79,7 +82,7 @@ abstract class CarpNode implements AutoCloseable {
 
     /** Waits for a transition into {@code to} printed at or after {@code mark}. */
     Transition awaitTransition(int mark, String to, Duration timeout) {
-        NsProcess.Line line = process.awaitLine(mark, l -> parse(l, "?").map(t -> t.to().equals(to)).orElse(false),
+        LiveProcess.Line line = process.awaitLine(mark, l -> parse(l, "?").map(t -> t.to().equals(to)).orElse(false),
                 timeout, "transition to " + to + " (after output line " + mark + ")");
         return transitions().stream().filter(t -> t.line() == line.index()).findFirst().orElseThrow();
     }
@@ -98,7 +101,7 @@ abstract class CarpNode implements AutoCloseable {
      */
     List<Transition> transitionsDuring(Duration duration) {
         int before = transitions().size();
-        Lab.sleep(duration.toMillis());
+        Await.sleep(duration.toMillis());
         List<Transition> all = transitions();
         return List.copyOf(all.subList(before, all.size()));
     }

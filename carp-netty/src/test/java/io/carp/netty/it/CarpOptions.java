@@ -1,5 +1,7 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveLab;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +12,10 @@ import java.util.List;
 record CarpOptions(int vhid, String password, List<String> virtualAddresses, int advbase, int advskew,
                    boolean preempt) {
     static final String DEFAULT_PASSWORD = "cit-secret";
-    static final String VIP = Lab.SUBNET + ".100";
+    /** The /24 of the segment (inside 198.18.0.0/15, RFC 2544 benchmarking space). */
+    static final String SUBNET = "198.18.60.";
+    static final int PREFIX_LENGTH = 24;
+    static final String VIP = SUBNET + "100";
 
     CarpOptions {
         virtualAddresses = List.copyOf(virtualAddresses);
@@ -37,10 +42,32 @@ record CarpOptions(int vhid, String password, List<String> virtualAddresses, int
         return virtualAddresses.get(0);
     }
 
+    /**
+     * A lab with one segment in {@link #SUBNET}: hosts {@code n1..nN} with addresses .1 to .N and a client {@code cl}
+     * (.50), which only pings and looks at its neighbour table.
+     *
+     * @param hostCount 1-9
+     * @return the lab; close it
+     */
+    static LiveLab lab(int hostCount) {
+        LiveLab lab = new LiveLab();
+        try {
+            lab.segment(SUBNET);
+            for (int i = 1; i <= hostCount; i++) {
+                lab.host("n" + i, i);
+            }
+            lab.host("cl", 50);
+            return lab;
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
     /** The ucarp-style arguments both programs accept. */
     List<String> commonArgs(Host host) {
         List<String> args = new ArrayList<>(List.of(
-                "--interface=" + host.interfaceName(), "--srcip=" + host.address(), "--vhid=" + vhid,
+                "--interface=" + host.ifname(), "--srcip=" + host.address(), "--vhid=" + vhid,
                 "--pass=" + password, "--advbase=" + advbase, "--advskew=" + advskew));
         for (String vip : virtualAddresses) {
             args.add("--addr=" + vip);

@@ -3,6 +3,7 @@ package io.carp.netty.it;
 import static io.carp.netty.it.CarpNode.BACKUP;
 import static io.carp.netty.it.CarpNode.MASTER;
 
+import io.carp.netty.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -47,14 +48,14 @@ final class Election {
                         + SETTLE.toMillis() + " ms, within " + timeout.plus(SETTLE).toMillis() + " ms; got:\n"
                         + describe(nodes));
             }
-            Lab.sleep(100);
+            Await.sleep(100);
         }
     }
 
     /** Watches for {@code duration} and fails if any node changes state meanwhile. */
     static void assertStable(Duration duration, List<? extends CarpNode> nodes) {
         List<Integer> before = nodes.stream().map(n -> n.transitions().size()).toList();
-        Lab.sleep(duration.toMillis());
+        Await.sleep(duration.toMillis());
         for (int i = 0; i < nodes.size(); i++) {
             List<CarpNode.Transition> all = nodes.get(i).transitions();
             if (all.size() != before.get(i)) {

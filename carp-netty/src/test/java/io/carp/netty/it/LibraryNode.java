@@ -1,6 +1,8 @@
 package io.carp.netty.it;
 
-import java.nio.file.Path;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveNodeMain;
+import io.carp.netty.testing.LiveProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,32 +13,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A library node: a JVM in the host's namespace running {@link ItNodeMain} (one group on {@code NettyCarpRuntime}),
+ * A library node: a JVM in the host's namespace running {@link LiveNodeMain} (one group on {@code NettyCarpRuntime}),
  * which prints {@code STATE <vhid> <from> <to> <reason>} per transition and {@code STATS k=v ...} lines.
  */
 final class LibraryNode extends CarpNode {
     private static final Pattern STATE = Pattern.compile("^STATE (\\d+) (\\w+) (\\w+) ?(.*)$");
     private static final Pattern STATS = Pattern.compile("^STATS (.*)$");
     private static final Pattern KEY_VALUE = Pattern.compile("(\\w+)=(\\S+)");
-    /** Small, quick-starting JVMs: the machine has two cores shared with everything else. */
-    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xms16m", "-Xmx96m", "-Xss512k", "-XX:-UsePerfData");
 
-    private LibraryNode(Host host, NsProcess process, CarpOptions options) {
+    private LibraryNode(Host host, LiveProcess process, CarpOptions options) {
         super(host, process, options);
     }
 
     /** Starts a node JVM on {@code host}; returns at once (see {@link #awaitStarted}). */
     static LibraryNode start(Host host, CarpOptions options) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        command.add("-cp");
-        command.add(classPath());
-        command.add(ItNodeMain.class.getName());
-        command.addAll(options.commonArgs(host));
-        command.add("--stats-interval-ms=500");
-        return new LibraryNode(host, host.start("lib", command), options);
+        List<String> args = new ArrayList<>(options.commonArgs(host));
+        args.add("--stats-interval-ms=500");
+        return new LibraryNode(host, host.start("lib", LiveProcess.javaCommand(LiveProcess.classPath(), List.of(),
+                LiveNodeMain.class, args.toArray(new String[0]))), options);
     }
 
     /** Waits for the node's first transition (INIT -> BACKUP, "started"). */
@@ -46,7 +40,7 @@ final class LibraryNode extends CarpNode {
     }
 
     @Override
-    Optional<Transition> parse(NsProcess.Line line, String previous) {
+    Optional<Transition> parse(LiveProcess.Line line, String previous) {
         Matcher m = STATE.matcher(line.text());
         if (!m.matches() || !"out".equals(line.stream())) {
             return Optional.empty();
@@ -56,7 +50,7 @@ final class LibraryNode extends CarpNode {
 
     /** The last STATS line, parsed; empty map if none yet. */
     Map<String, String> stats() {
-        List<NsProcess.Line> all = process().linesMatching(STATS);
+        List<LiveProcess.Line> all = process().linesMatching(STATS);
         return all.isEmpty() ? Map.of() : parseStats(all.get(all.size() - 1).text());
     }
 
@@ -72,14 +66,5 @@ final class LibraryNode extends CarpNode {
             map.put(m.group(1), m.group(2));
         }
         return map;
-    }
-
-    /**
-     * The test class path. Surefire runs tests from a manifest-only jar, which a child JVM can use as well, but it also
-     * publishes the real path in {@code surefire.test.class.path}.
-     */
-    private static String classPath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 }

@@ -1,5 +1,8 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveProcess;
 import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +24,7 @@ final class UcarpNode extends CarpNode {
     private static final Pattern SWITCHING = Pattern.compile("Switching to state: (\\w+)");
     static final Pattern BAD_DIGEST = Pattern.compile("Bad digest");
 
-    private UcarpNode(Host host, NsProcess process, CarpOptions options) {
+    private UcarpNode(Host host, LiveProcess process, CarpOptions options) {
         super(host, process, options);
     }
 
@@ -40,7 +43,7 @@ final class UcarpNode extends CarpNode {
     }
 
     @Override
-    Optional<Transition> parse(NsProcess.Line line, String previous) {
+    Optional<Transition> parse(LiveProcess.Line line, String previous) {
         Matcher m = SWITCHING.matcher(line.text());
         if (!m.find()) {
             return Optional.empty();
@@ -53,14 +56,14 @@ final class UcarpNode extends CarpNode {
         return process().linesMatching(BAD_DIGEST).size();
     }
 
-    private static synchronized Path[] scripts(Lab lab) {
+    private static synchronized Path[] scripts(LiveLab lab) {
         Path up = lab.tempDir().resolve("vip-up.sh");
         Path down = lab.tempDir().resolve("vip-down.sh");
         if (!Files.exists(up)) {
             String ip = Tools.which("ip").map(Path::toString).orElse("ip");
             // ucarp calls: script <interface> <vip> [xparam]
-            write(up, "#!/bin/sh\nexec " + ip + " addr add \"$2\"/" + Lab.PREFIX_LENGTH + " dev \"$1\"\n");
-            write(down, "#!/bin/sh\n" + ip + " addr del \"$2\"/" + Lab.PREFIX_LENGTH + " dev \"$1\" 2>/dev/null\n"
+            write(up, "#!/bin/sh\nexec " + ip + " addr add \"$2\"/" + CarpOptions.PREFIX_LENGTH + " dev \"$1\"\n");
+            write(down, "#!/bin/sh\n" + ip + " addr del \"$2\"/" + CarpOptions.PREFIX_LENGTH + " dev \"$1\" 2>/dev/null\n"
                     + "exit 0\n");
         }
         return new Path[] {up, down};
