@@ -84,7 +84,8 @@ class PartitionRootTest {
                 () -> "holders " + lab.holders(VIP));
         assertEquals(CarpState.MASTER, groupA.state(), "a hears nothing better and stays MASTER");
         Await.await("b's gratuitous ARP moves the client to b (split brain, as expected)", 4_000,
-                () -> macB.equals(client.neighbourMac(VIP).orElse(null)), () -> "client's entry " + client.neighbourMac(VIP).orElse(null));
+                () -> macB.equals(client.neighbourMac(VIP).orElse(null)),
+                () -> "client's entry " + client.neighbourMac(VIP).orElse(null));
         assertEquals("b", NameServer.ask(client, VIP, PORT), "during the partition the client reaches b");
 
         long heal = System.nanoTime();
@@ -96,7 +97,8 @@ class PartitionRootTest {
                 () -> "holders " + lab.holders(VIP));
         long vipMillis = (System.nanoTime() - heal) / 1_000_000L;
         Await.await("a's gratuitous ARP moves the client back to a", 4_000,
-                () -> macA.equals(client.neighbourMac(VIP).orElse(null)), () -> "client's entry " + client.neighbourMac(VIP).orElse(null));
+                () -> macA.equals(client.neighbourMac(VIP).orElse(null)),
+                () -> "client's entry " + client.neighbourMac(VIP).orElse(null));
         long arpMillis = (System.nanoTime() - heal) / 1_000_000L;
         assertEquals("a", NameServer.ask(client, VIP, PORT), "after the heal the client must reach the VIP on a");
         assertEquals(macA, client.neighbourMac(VIP).orElse(null));

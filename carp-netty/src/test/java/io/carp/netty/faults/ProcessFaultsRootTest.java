@@ -59,7 +59,8 @@ class ProcessFaultsRootTest {
     @Test
     void shouldTakeOverWhileMasterIsStoppedAndConvergeToOneMasterAfterContinue() throws Exception {
         int vhid = 41;
-        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@" + a.name(), a.ns(), LiveNodeMain.class, node(vhid)));
+        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@a", a.ns(), LiveNodeMain.class,
+                node(vhid)));
         master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
         CarpGroup backup = startBackup(vhid);
 
@@ -97,7 +98,8 @@ class ProcessFaultsRootTest {
     @Test
     void shouldLetKernelExpireKilledMastersAddressAndLeaveItOnlyOnBackup() throws Exception {
         int vhid = 42;
-        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@" + a.name(), a.ns(), LiveNodeMain.class, node(vhid)));
+        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@a", a.ns(), LiveNodeMain.class,
+                node(vhid)));
         master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
         startBackup(vhid);
         long lifetime = a.validLifetime(VIP);

@@ -1,15 +1,18 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab.Host;
 import io.carp.netty.testing.LiveLab;
 import io.carp.netty.testing.Measured;
+import io.carp.netty.testing.UcarpNode;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +64,8 @@ class UcarpHarnessSanityTest {
         Measured.report("failover ucarp -> ucarp after SIGKILL", killed, takeover.nanoTime());
 
         assertTrue(h2.awaitAddress(vip, true, Duration.ofSeconds(3)).isPresent(), "the new master added the VIP");
-        assertTrue(lab.host("cl").pingUntilReply(vip, Duration.ofSeconds(3)), "the client reaches the VIP after failover");
+        assertTrue(lab.host("cl").pingUntilReply(vip, Duration.ofSeconds(3)),
+                "the client reaches the VIP after failover");
         assertEquals(h2.mac(), lab.host("cl").neighbourMac(vip).orElse("none"),
                 "the new master's gratuitous ARP moved the client's neighbour entry");
     }

@@ -1,15 +1,20 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.netty.testing.Await;
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.Election;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import io.carp.netty.testing.Measured;
+import io.carp.netty.testing.UcarpNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +71,8 @@ class UcarpInteropTest {
         CarpNode.Transition takeover = library.awaitTransition(mark, MASTER, FAILOVER);
         Measured.report("failover ucarp -> library after SIGKILL", killed, takeover.nanoTime());
         assertEquals("master timed out", takeover.reason());
-        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(), "the library holds the VIP");
+        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(),
+                "the library holds the VIP");
     }
 
     @Test
@@ -87,7 +93,8 @@ class UcarpInteropTest {
         library.kill();
         CarpNode.Transition takeover = ucarp.awaitTransition(mark, MASTER, FAILOVER);
         Measured.report("failover library -> ucarp after SIGKILL", killed, takeover.nanoTime());
-        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(3)).isPresent(), "ucarp's script added the VIP");
+        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(3)).isPresent(),
+                "ucarp's script added the VIP");
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.Election;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab.Host;
 import io.carp.netty.testing.LiveLab;
@@ -49,7 +53,8 @@ class VirtualAddressTest {
         LibraryNode second = LibraryNode.start(lab.host("n2"), OPTIONS.advskew(100)).awaitStarted(START);
         Election.awaitSingleMaster(ELECTION, List.of(first, second));
 
-        LiveLab.Address held = lab.host("n1").address(VIP).orElseThrow(() -> new AssertionError("the master holds the VIP"));
+        LiveLab.Address held = lab.host("n1").address(VIP)
+                .orElseThrow(() -> new AssertionError("the master holds the VIP"));
         System.out.println("VIP on the master: " + held);
         assertFalse(held.permanent(), "the runtime gives the VIP a kernel lifetime, renewed by each advert: " + held);
         assertFalse(lab.host("n2").holds(VIP), "the backup does not hold the VIP");
@@ -61,7 +66,8 @@ class VirtualAddressTest {
         first.kill();
         CarpNode.Transition takeover = second.awaitTransition(mark, MASTER, FAILOVER);
         Measured.report("failover library -> library (reachability test)", killed, takeover.nanoTime());
-        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(), "the new master holds the VIP");
+        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(),
+                "the new master holds the VIP");
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the client reaches the VIP after failover");
         assertEquals(lab.host("n2").mac(), client.neighbourMac(VIP).orElse("none"),
                 "the new master's gratuitous ARP moved the client's neighbour entry");

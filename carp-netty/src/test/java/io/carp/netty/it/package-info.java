@@ -1,7 +1,7 @@
 /**
  * Multi-node tests of the Linux runtime on network namespaces, run as root, tagged {@code linux-root}.
  *
- * <p>Each test builds its own layer-2 segment ({@link io.carp.netty.it.CarpOptions#lab}: a
+ * <p>Each test builds its own layer-2 segment ({@link io.carp.netty.testing.CarpOptions#lab}: a
  * {@link io.carp.netty.testing.LiveLab} with hosts {@code n1..nN} and a client {@code cl}, addresses in 198.18.60.0/24
  * only) and starts library nodes (a JVM per namespace running {@link io.carp.netty.testing.LiveNodeMain}) and/or the
  * real ucarp. Everything is killed and deleted after each test, by a JVM shutdown hook if the run is interrupted, and

@@ -160,7 +160,8 @@ public final class LiveNodeMain {
                 .append(" send_errors=").append(s.sendErrors())
                 .append(" transitions=").append(s.transitions())
                 .append(" claims=").append(s.claims())
-                .append(" last_claim_us=").append(s.lastClaimDurationNanos() < 0 ? -1 : s.lastClaimDurationNanos() / 1000)
+                .append(" last_claim_us=")
+                .append(s.lastClaimDurationNanos() < 0 ? -1 : s.lastClaimDurationNanos() / 1000)
                 .append(" address_failures=").append(s.addressFailures())
                 .append(" callback_failures=").append(s.callbackFailures());
         for (DropReason reason : DropReason.values()) {

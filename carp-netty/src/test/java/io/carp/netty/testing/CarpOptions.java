@@ -1,7 +1,6 @@
-package io.carp.netty.it;
+package io.carp.netty.testing;
 
 import io.carp.netty.testing.LiveLab.Host;
-import io.carp.netty.testing.LiveLab;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,36 +8,36 @@ import java.util.List;
  * The settings shared by ucarp and the library's node main, in ucarp's terms. Defaults: vhid 60, password
  * {@value #DEFAULT_PASSWORD}, virtual address 198.18.60.100, advbase 1 s, advskew 0, no preempt.
  */
-record CarpOptions(int vhid, String password, List<String> virtualAddresses, int advbase, int advskew,
+public record CarpOptions(int vhid, String password, List<String> virtualAddresses, int advbase, int advskew,
                    boolean preempt) {
-    static final String DEFAULT_PASSWORD = "cit-secret";
+    public static final String DEFAULT_PASSWORD = "cit-secret";
     /** The /24 of the segment (inside 198.18.0.0/15, RFC 2544 benchmarking space). */
-    static final String SUBNET = "198.18.60.";
-    static final int PREFIX_LENGTH = 24;
-    static final String VIP = SUBNET + "100";
+    public static final String SUBNET = "198.18.60.";
+    public static final int PREFIX_LENGTH = 24;
+    public static final String VIP = SUBNET + "100";
 
-    CarpOptions {
+    public CarpOptions {
         virtualAddresses = List.copyOf(virtualAddresses);
     }
 
-    static CarpOptions defaults() {
+    public static CarpOptions defaults() {
         return new CarpOptions(60, DEFAULT_PASSWORD, List.of(VIP), 1, 0, false);
     }
 
-    CarpOptions advskew(int skew) {
+    public CarpOptions advskew(int skew) {
         return new CarpOptions(vhid, password, virtualAddresses, advbase, skew, preempt);
     }
 
-    CarpOptions preempt(boolean on) {
+    public CarpOptions preempt(boolean on) {
         return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, on);
     }
 
-    CarpOptions password(String pass) {
+    public CarpOptions password(String pass) {
         return new CarpOptions(vhid, pass, virtualAddresses, advbase, advskew, preempt);
     }
 
     /** The first virtual address (ucarp takes exactly one). */
-    String vip() {
+    public String vip() {
         return virtualAddresses.get(0);
     }
 
@@ -49,7 +48,7 @@ record CarpOptions(int vhid, String password, List<String> virtualAddresses, int
      * @param hostCount 1-9
      * @return the lab; close it
      */
-    static LiveLab lab(int hostCount) {
+    public static LiveLab lab(int hostCount) {
         LiveLab lab = new LiveLab();
         try {
             lab.segment(SUBNET);
@@ -65,7 +64,7 @@ record CarpOptions(int vhid, String password, List<String> virtualAddresses, int
     }
 
     /** The ucarp-style arguments both programs accept. */
-    List<String> commonArgs(Host host) {
+    public List<String> commonArgs(Host host) {
         List<String> args = new ArrayList<>(List.of(
                 "--interface=" + host.ifname(), "--srcip=" + host.address(), "--vhid=" + vhid,
                 "--pass=" + password, "--advbase=" + advbase, "--advskew=" + advskew));

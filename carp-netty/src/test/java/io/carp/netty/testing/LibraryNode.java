@@ -1,8 +1,6 @@
-package io.carp.netty.it;
+package io.carp.netty.testing;
 
 import io.carp.netty.testing.LiveLab.Host;
-import io.carp.netty.testing.LiveNodeMain;
-import io.carp.netty.testing.LiveProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +14,7 @@ import java.util.regex.Pattern;
  * A library node: a JVM in the host's namespace running {@link LiveNodeMain} (one group on {@code NettyCarpRuntime}),
  * which prints {@code STATE <vhid> <from> <to> <reason>} per transition and {@code STATS k=v ...} lines.
  */
-final class LibraryNode extends CarpNode {
+public final class LibraryNode extends CarpNode {
     private static final Pattern STATE = Pattern.compile("^STATE (\\d+) (\\w+) (\\w+) ?(.*)$");
     private static final Pattern STATS = Pattern.compile("^STATS (.*)$");
     private static final Pattern KEY_VALUE = Pattern.compile("(\\w+)=(\\S+)");
@@ -26,7 +24,7 @@ final class LibraryNode extends CarpNode {
     }
 
     /** Starts a node JVM on {@code host}; returns at once (see {@link #awaitStarted}). */
-    static LibraryNode start(Host host, CarpOptions options) {
+    public static LibraryNode start(Host host, CarpOptions options) {
         List<String> args = new ArrayList<>(options.commonArgs(host));
         args.add("--stats-interval-ms=500");
         return new LibraryNode(host, host.start("lib", LiveProcess.javaCommand(LiveProcess.classPath(), List.of(),
@@ -34,13 +32,13 @@ final class LibraryNode extends CarpNode {
     }
 
     /** Waits for the node's first transition (INIT -> BACKUP, "started"). */
-    LibraryNode awaitStarted(Duration timeout) {
+    public LibraryNode awaitStarted(Duration timeout) {
         awaitTransition(0, BACKUP, timeout);
         return this;
     }
 
     @Override
-    Optional<Transition> parse(LiveProcess.Line line, String previous) {
+    public Optional<Transition> parse(LiveProcess.Line line, String previous) {
         Matcher m = STATE.matcher(line.text());
         if (!m.matches() || !"out".equals(line.stream())) {
             return Optional.empty();
@@ -49,17 +47,17 @@ final class LibraryNode extends CarpNode {
     }
 
     /** The last STATS line, parsed; empty map if none yet. */
-    Map<String, String> stats() {
+    public Map<String, String> stats() {
         List<LiveProcess.Line> all = process().linesMatching(STATS);
         return all.isEmpty() ? Map.of() : parseStats(all.get(all.size() - 1).text());
     }
 
     /** A numeric counter of the last STATS line (0 if absent). */
-    long stat(String key) {
+    public long stat(String key) {
         return Long.parseLong(stats().getOrDefault(key, "0"));
     }
 
-    static Map<String, String> parseStats(String line) {
+    public static Map<String, String> parseStats(String line) {
         Map<String, String> map = new LinkedHashMap<>();
         Matcher m = KEY_VALUE.matcher(line);
         while (m.find()) {
