@@ -18,6 +18,11 @@ public final class CarpConfig {
     public static final int DEFAULT_ADVSKEW = 0;
     /** Default dead ratio: {@value} missed intervals before a backup takes over (ucarp {@code -r}). */
     public static final int DEFAULT_DEAD_RATIO = 3;
+    /**
+     * Default timeout of one health-check run: 5 s. A run that has not answered by then counts as failing (see
+     * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
+     */
+    public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
 
     private final String interfaceName;
     private final int vhid;
@@ -56,7 +61,7 @@ public final class CarpConfig {
 
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
-     * cause takeovers and flapping (default {@code true}; see {@link CarpGroupBuilder#adaptToLoss}).
+     * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -150,7 +155,11 @@ public final class CarpConfig {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.intervalTicks(advbase, advskew)));
     }
 
-    /** How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s. */
+    /**
+     * How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s, as
+     * configured. With {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}.
+     */
     public Duration masterDownInterval() {
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(advbase, advskew, deadRatio)));
     }

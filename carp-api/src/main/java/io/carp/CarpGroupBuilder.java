@@ -41,7 +41,7 @@ public final class CarpGroupBuilder {
     private boolean manageAddresses = true;
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private AddressManager addressManager;
-    private boolean adaptToLoss = true;
+    private boolean adaptToLoss;
     private boolean ignoreLinkState;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
@@ -247,13 +247,17 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over. Default
-     * {@code true}. Below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of 3, so
-     * that a lossy link does not make it take over (and the group flap) every few minutes. The estimate is a moving
-     * average over roughly the last 32 adverts, so it lags: after 30% loss ends the wait shrinks step by step and is
-     * back to deadRatio after about 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between
-     * deadRatio and 10 intervals to be noticed. With {@code false} the backup always waits
-     * {@code deadRatio*advbase + advskew/256} s, as ucarp and the BSD kernels do.
+     * Whether a backup that measures heavy loss of the master's adverts waits longer before taking over (a carp4j
+     * extension). Default {@code false}: the backup always waits {@code deadRatio*advbase + advskew/256} s, as ucarp
+     * and the BSD kernels do.
+     *
+     * <p>With {@code true}, below 5% measured loss nothing changes; at 30% loss a backup waits 10 intervals instead of
+     * 3 (at most 4 x deadRatio), so that a lossy link does not make it take over (and the group flap) every few
+     * minutes. The price is a slower failover under loss and after it: the estimate is a moving average over roughly
+     * the last 32 adverts, so after 30% loss ends the wait shrinks step by step and is back to deadRatio after about
+     * 70 clean adverts (70 s at advbase 1); meanwhile a real failure takes between deadRatio and 4 x deadRatio
+     * intervals to be noticed. The wait in force is {@link CarpStats#currentMasterDownNanos()} and is logged with
+     * every takeover.
      *
      * @param adapt whether to adapt
      * @return this builder
@@ -361,9 +365,8 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
-     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
-     * run completes.
+     * Adds a health check with the default timeout, {@link CarpConfig#DEFAULT_HEALTH_CHECK_TIMEOUT} (5 s). See
+     * {@link #healthCheck(String, HealthCheck, java.time.Duration, java.time.Duration, int)}.
      *
      * @param name     a short name for logs, unique in this group
      * @param check    the check
@@ -372,17 +375,44 @@ public final class CarpGroupBuilder {
      * @return this builder
      */
     public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval, int weight) {
+        return healthCheck(name, check, interval, CarpConfig.DEFAULT_HEALTH_CHECK_TIMEOUT, weight);
+    }
+
+    /**
+     * Adds a health check. While it fails, the demotion rises by {@code weight} (total capped at 240), so a healthy
+     * peer takes over even without preempt. It first runs when the group starts, then {@code interval} after each
+     * run completes.
+     *
+     * <p>A run that has not answered after {@code timeout} counts as failing from then on (the demotion applies, and
+     * the check's thread is interrupted once). No new run of this check starts while it still hangs; when it finally
+     * returns, its result applies and the next run follows one interval later.
+     *
+     * @param name     a short name for logs, unique in this group
+     * @param check    the check
+     * @param interval 100 ms to 1 hour
+     * @param timeout  10 ms to 1 hour
+     * @param weight   1-240
+     * @return this builder
+     */
+    public CarpGroupBuilder healthCheck(String name, HealthCheck check, java.time.Duration interval,
+                                       java.time.Duration timeout, int weight) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(interval, "interval");
-        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0 || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (interval.compareTo(java.time.Duration.ofMillis(100)) < 0
+                || interval.compareTo(java.time.Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("healthCheck interval: " + interval + " (expected: 100 ms to 1 hour)");
+        }
+        if (timeout.compareTo(java.time.Duration.ofMillis(10)) < 0
+                || timeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("healthCheck timeout: " + timeout + " (expected: 10 ms to 1 hour)");
         }
         CarpChecks.inRange("healthCheck weight", weight, 1, 240);
         if (healthChecks.stream().anyMatch(h -> h.name().equals(name))) {
             throw new IllegalArgumentException("healthCheck name: \"" + name + "\" (expected: unique in the group)");
         }
-        healthChecks.add(new GroupSpec.HealthCheckEntry(name, check, interval, weight));
+        healthChecks.add(new GroupSpec.HealthCheckEntry(name, check, interval, timeout, weight));
         return this;
     }
 

@@ -16,7 +16,11 @@ import java.util.Objects;
  * CarpGroupUnit.of("firewall", wan, lan);
  * }</pre>
  *
- * <p>Reacts on the members' callback threads; all it calls are thread-safe group methods.
+ * <p>Reacts on the members' callback threads; all it calls are thread-safe group methods. Whatever it does, it does to
+ * every member it concerns: a member that cannot be moved (closed meanwhile, or its event loop shut down) does not
+ * stop the others. The failures are reported afterwards, in one exception naming each member it could not move
+ * ({@link UnitException}); in a reaction to a transition that exception is logged as a WARNING and counted in the
+ * reporting member's {@link CarpStats#callbackFailures()}.
  */
 public final class CarpGroupUnit {
     private final String name;
@@ -61,14 +65,84 @@ public final class CarpGroupUnit {
         return members;
     }
 
-    private synchronized void onTransition(CarpStateEvent event) {
+    /**
+     * Steps every member that is MASTER down to BACKUP (each with a bow-out, see {@link CarpGroup#forceBackup}), so
+     * the peers take the whole unit over together: an operator's switch-over of the unit.
+     *
+     * @param reason why, for the logs and events
+     * @throws UnitException after trying every member, if some could not be moved; it names each of them
+     */
+    public void forceBackup(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        apply("force BACKUP", g -> g.state() == CarpState.MASTER, g -> g.forceBackup(reason));
+    }
+
+    /**
+     * Makes every member that is not MASTER take over ({@link CarpGroup#forceMaster}).
+     *
+     * @param reason why, for the logs and events
+     * @throws UnitException after trying every member, if some could not be moved; it names each of them
+     */
+    public void forceMaster(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        apply("force MASTER", g -> g.state() != CarpState.MASTER, g -> g.forceMaster(reason));
+    }
+
+    /**
+     * Some members of a unit could not be moved; every other member was. {@link #failures()} names them; each cause
+     * is also a {@linkplain Throwable#getSuppressed() suppressed} exception.
+     */
+    public static final class UnitException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<CarpGroup> failed;
+
+        UnitException(String message, List<CarpGroup> failed) {
+            super(message);
+            this.failed = List.copyOf(failed);
+        }
+
+        /** The members that could not be moved, in member order. */
+        public List<CarpGroup> failures() {
+            return failed;
+        }
+    }
+
+    /** Does {@code action} to every member that {@code concerns}, then reports every failure at once. */
+    private synchronized void apply(String what, java.util.function.Predicate<CarpGroup> concerns,
+                                    java.util.function.Consumer<CarpGroup> action) {
+        List<CarpGroup> failed = new java.util.ArrayList<>();
+        List<RuntimeException> causes = new java.util.ArrayList<>();
+        for (CarpGroup g : members) {
+            if (!concerns.test(g)) {
+                continue;
+            }
+            try {
+                action.accept(g);
+            } catch (RuntimeException e) {
+                failed.add(g);
+                causes.add(e);
+            }
+        }
+        if (!failed.isEmpty()) {
+            StringBuilder sb = new StringBuilder("unit ").append(name).append(": could not ").append(what)
+                    .append(" on ");
+            for (int i = 0; i < failed.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append("vhid ").append(failed.get(i).config().vhid()).append('@')
+                        .append(failed.get(i).config().interfaceLabel()).append(" (")
+                        .append(causes.get(i).getMessage()).append(')');
+            }
+            sb.append("; every other member was moved");
+            UnitException e = new UnitException(sb.toString(), failed);
+            causes.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private void onTransition(CarpStateEvent event) {
         String cause = "unit " + name + ": vhid " + event.vhid() + " " + event.from() + " -> " + event.to();
         if (event.from() == CarpState.MASTER && event.to() != CarpState.MASTER) {
-            for (CarpGroup g : members) {
-                if (g.config().vhid() != event.vhid() && g.state() == CarpState.MASTER) {
-                    g.forceBackup(cause);
-                }
-            }
+            apply("force BACKUP", g -> g.config().vhid() != event.vhid() && g.state() == CarpState.MASTER,
+                    g -> g.forceBackup(cause));
         }
     }
 
@@ -79,9 +153,8 @@ public final class CarpGroupUnit {
         if (demote != demoted) {
             demoted = demote;
             String cause = "unit " + name + (demote ? ": vhid " + waiting + " waits for its link" : ": links up");
-            for (CarpGroup g : members) {
-                g.setDemotion("unit:" + name, demote ? 240 : 0, cause);
-            }
+            apply(demote ? "demote" : "promote", g -> true,
+                    g -> g.setDemotion("unit:" + name, demote ? 240 : 0, cause));
         }
     }
 }

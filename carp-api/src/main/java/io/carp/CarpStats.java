@@ -2,7 +2,8 @@ package io.carp;
 
 /**
  * Live counters of one CARP group, mirroring the BSD {@code struct carpstats}. Safe to read from any thread; each
- * value is monotonic except {@link #lastAdvertisementNanos()}.
+ * value is monotonic except {@link #lastAdvertisementNanos()} and
+ * {@link #currentMasterDownNanos()}.
  */
 public interface CarpStats {
 
@@ -55,4 +56,12 @@ public interface CarpStats {
 
     /** How long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet. */
     long lastClaimDurationNanos();
+
+    /**
+     * The master-down interval in force, in nanoseconds: how long this node, as a backup, waits without hearing the
+     * master before it takes over. It equals {@link CarpConfig#masterDownInterval()} unless
+     * {@link CarpGroupBuilder#adaptToLoss adaptToLoss} is on and the node measured heavy loss, in which case it is up
+     * to 4 x deadRatio intervals. -1 before the group starts. Not monotonic.
+     */
+    long currentMasterDownNanos();
 }

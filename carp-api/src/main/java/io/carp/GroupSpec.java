@@ -75,26 +75,29 @@ public final class GroupSpec {
     }
 
     /**
-     * A registered health check: what, how often, and how much demotion a failure costs.
+     * A registered health check: what, how often, how long one run may take, and how much demotion a failure costs.
      *
      * @param name     unique in the group, for logs
      * @param check    the check
      * @param interval between the end of one run and the start of the next (100 ms to 1 hour)
+     * @param timeout  after which a run that has not answered counts as failing (10 ms to 1 hour)
      * @param weight   the demotion while it fails (1-240)
      */
-    public record HealthCheckEntry(String name, HealthCheck check, Duration interval, int weight) {
+    public record HealthCheckEntry(String name, HealthCheck check, Duration interval, Duration timeout, int weight) {
         /**
          * Checks that no component is null.
          *
          * @param name     unique in the group, for logs
          * @param check    the check
          * @param interval between the end of one run and the start of the next
+         * @param timeout  after which a run that has not answered counts as failing
          * @param weight   the demotion while it fails
          */
         public HealthCheckEntry {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(check, "check");
             Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(timeout, "timeout");
         }
     }
 }

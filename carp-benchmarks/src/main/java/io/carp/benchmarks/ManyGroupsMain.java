@@ -49,7 +49,7 @@ public final class ManyGroupsMain {
         String password = opts.getOrDefault("password", "benchpass");
         String source = opts.get("source");
 
-        NettyCarpRuntime runtime = NettyCarpRuntime.builder().shutdownHook(true).build();
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().bowOutOnShutdown(true).build();
         List<CarpGroup> groups = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             var builder = CarpGroup.builder()

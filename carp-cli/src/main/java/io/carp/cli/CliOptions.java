@@ -42,7 +42,7 @@ final class CliOptions {
     /** Long names of the options that ucarp accepts but that have no effect here. */
     static final Set<String> COMPATIBILITY_ONLY = Set.of("--daemonize", "--nomcast", "--facility");
     /** Long names of the options that ucarp does not have. */
-    static final Set<String> EXTENSIONS = Set.of("--manage-address", "--version");
+    static final Set<String> EXTENSIONS = Set.of("--manage-address", "--adapt-to-loss", "--version");
 
     @Option(order = 1, names = {"-i", "--interface"}, paramLabel = "<if>",
             description = "bind interface <if> (default: the first interface that is up and not loopback, as"
@@ -151,7 +151,14 @@ final class CliOptions {
                     + " run but become optional. Default, as ucarp: only the scripts move the addresses")
     boolean manageAddress;
 
-    @Option(order = 24, names = "--version", versionHelp = true,
+    @Option(order = 24, names = "--adapt-to-loss",
+            description = "a backup that measures heavy loss of the master's advertisements (5% or more) waits"
+                    + " longer before taking over, up to 4 x deadratio intervals (10 instead of 3 at 30% loss), so"
+                    + " that a lossy link does not make the group flap; failover under loss is slower. Default, as"
+                    + " ucarp: always deadratio*advbase + advskew/256 s")
+    boolean adaptToLoss;
+
+    @Option(order = 25, names = "--version", versionHelp = true,
             description = "print \"carp-cli <version>\" (the jar's Implementation-Version) and exit")
     boolean version;
 

@@ -43,6 +43,7 @@ final class CliSettings {
     private final boolean shutdown;
     private final boolean ignoreIfState;
     private final boolean manageAddresses;
+    private final boolean adaptToLoss;
     private final List<String> notices;
     private final List<String> warnings;
 
@@ -64,6 +65,7 @@ final class CliSettings {
         this.shutdown = b.shutdown;
         this.ignoreIfState = b.ignoreIfState;
         this.manageAddresses = b.manageAddresses;
+        this.adaptToLoss = b.adaptToLoss;
         this.notices = List.copyOf(b.notices);
         this.warnings = List.copyOf(b.warnings);
     }
@@ -155,6 +157,7 @@ final class CliSettings {
         b.shutdown = o.shutdown;
         b.ignoreIfState = o.ignoreIfState;
         b.manageAddresses = o.manageAddress;
+        b.adaptToLoss = o.adaptToLoss;
         CliSettings settings = new CliSettings(b);
         try {
             settings.groupBuilder().buildConfig();
@@ -231,7 +234,8 @@ final class CliSettings {
                 .deadRatio(deadRatio)
                 .preempt(preempt)
                 .sourceAddress(sourceAddress)
-                .manageAddresses(manageAddresses);
+                .manageAddresses(manageAddresses)
+                .adaptToLoss(adaptToLoss);
         addresses.forEach(g::virtualAddress);
         return g;
     }
@@ -309,6 +313,10 @@ final class CliSettings {
         return manageAddresses;
     }
 
+    boolean adaptToLoss() {
+        return adaptToLoss;
+    }
+
     /** Informational lines to log at start (e.g. the interface chosen by default). */
     List<String> notices() {
         return notices;
@@ -326,7 +334,7 @@ final class CliSettings {
                 + advbase + ", advskew=" + advskew + ", deadratio=" + deadRatio + ", preempt=" + preempt
                 + ", neutral=" + neutral + ", upscript=" + upscript + ", downscript=" + downscript + ", xparam="
                 + xparam + ", shutdown=" + shutdown + ", ignoreifstate=" + ignoreIfState + ", manageAddresses="
-                + manageAddresses + "}";
+                + manageAddresses + ", adaptToLoss=" + adaptToLoss + "}";
     }
 
     private static final class Builder {
@@ -347,6 +355,7 @@ final class CliSettings {
         boolean shutdown;
         boolean ignoreIfState;
         boolean manageAddresses;
+        boolean adaptToLoss;
         final List<String> notices = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
     }

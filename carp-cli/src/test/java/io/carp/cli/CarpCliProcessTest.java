@@ -45,7 +45,7 @@ class CarpCliProcessTest {
         start("-i", "fake0", "-s", "198.18.71.1", "-v", "7", "-p", "secret", "-a", "198.18.71.100",
                 "-b", "0", "-k", "40", "-u", scripts.up.toString(), "-d", scripts.down.toString(), "-z", "-x", "px");
 
-        await(l -> l.endsWith("[INFO] vhid 7@fake0: BACKUP -> MASTER (master timed out)"));
+        await(l -> l.contains("[INFO] vhid 7@fake0: BACKUP -> MASTER (master timed out) [master-down in force "));
         await(l -> l.contains("Spawning [" + scripts.up));
 
         signal("USR1");
@@ -54,7 +54,7 @@ class CarpCliProcessTest {
         signal("USR2");
         await(l -> l.endsWith("[INFO] vhid 7@fake0: MASTER -> BACKUP (forced: SIGUSR2)"));
         // No peer: it takes over again after one master-down interval.
-        await(l -> l.endsWith("[INFO] vhid 7@fake0: BACKUP -> MASTER (master timed out)"));
+        await(l -> l.contains("[INFO] vhid 7@fake0: BACKUP -> MASTER (master timed out) [master-down in force "));
         await(l -> l.contains("Spawning [" + scripts.up));
 
         signal("TERM");

@@ -73,8 +73,8 @@ class CliDaemonTest {
 
         assertEquals(CarpState.MASTER, d.state());
         assertEquals(List.of(DOWN, UP), scripts.calls());
-        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"),
-                log.messages().toString());
+        assertTrue(log.messages().contains("[INFO] vhid 1@eth0: BACKUP -> MASTER (master timed out)"
+                        + " [master-down in force 3.000 s]"), log.messages().toString());
     }
 
     @Test
@@ -212,6 +212,13 @@ class CliDaemonTest {
     void shouldPassManageAddressToTheLibraryWhenGiven() throws Exception {
         assertTrue(Cli.parseWith("--manage-address").groupBuilder().buildConfig().manageAddresses());
         assertFalse(Cli.parseWith().groupBuilder().buildConfig().manageAddresses());
+    }
+
+    @Test
+    void shouldLeaveLossAdaptationOffUnlessAdaptToLossIsGiven() throws Exception {
+        // ucarp's meaning of --deadratio by default: the backup always waits deadratio*advbase + advskew/256 s.
+        assertFalse(Cli.parseWith().groupBuilder().buildConfig().adaptToLoss());
+        assertTrue(Cli.parseWith("--adapt-to-loss").groupBuilder().buildConfig().adaptToLoss());
     }
 
     @Test

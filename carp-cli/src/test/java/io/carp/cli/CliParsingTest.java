@@ -130,7 +130,8 @@ class CliParsingTest {
                         "--daemonize has no effect")))),
                 Arguments.of("-M", "--nomcast", get(s -> s.warnings().stream().anyMatch(w -> w.startsWith(
                         "--nomcast has no effect")))),
-                Arguments.of("--manage-address", "--manage-address", get(CliSettings::manageAddresses)));
+                Arguments.of("--manage-address", "--manage-address", get(CliSettings::manageAddresses)),
+                Arguments.of("--adapt-to-loss", "--adapt-to-loss", get(CliSettings::adaptToLoss)));
     }
 
     @ParameterizedTest(name = "{0} / {1}")
@@ -234,7 +235,8 @@ class CliParsingTest {
                     "-k, --advskew=<skew>", "-u, --upscript=<file>", "-d, --downscript=<file>",
                     "-r, --deadratio=<ratio>", "-D, --debug", "-z, --shutdown", "-B, --daemonize",
                     "-S, --ignoreifstate", "-M, --nomcast", "-f, --facility=<facility>", "-x, --xparam=<value>",
-                    "--manage-address", "--version", "Extensions (not in ucarp):", "no effect here")) {
+                    "--manage-address", "--adapt-to-loss", "--version", "Extensions (not in ucarp):",
+                    "no effect here")) {
                 assertTrue(r.out().contains(name), flag + " help should mention " + name + ":\n" + r.out());
             }
         }

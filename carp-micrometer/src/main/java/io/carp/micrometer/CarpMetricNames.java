@@ -47,6 +47,11 @@ public final class CarpMetricNames {
     public static final String ADVERTISEMENT_AGE = PREFIX + "advertisement.age";
     /** TimeGauge: how long the last successful claim of the virtual addresses took; NaN if none yet. */
     public static final String ADDRESS_CLAIM_DURATION = PREFIX + "address.claim.duration";
+    /**
+     * TimeGauge: the master-down interval in force ({@link io.carp.CarpStats#currentMasterDownNanos()}), the
+     * configured {@code deadRatio*advbase + advskew/256} s unless {@code adaptToLoss} lengthened it; NaN before start.
+     */
+    public static final String MASTER_DOWN_INTERVAL = PREFIX + "master.down.interval";
     /** FunctionCounter: successful claims of the virtual addresses (each one is a MASTER takeover). */
     public static final String ADDRESS_CLAIMS = PREFIX + "address.claims";
 

@@ -8,6 +8,7 @@ import static io.carp.micrometer.CarpMetricNames.CALLBACK_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.DEMOTION;
 import static io.carp.micrometer.CarpMetricNames.FAMILY_IPV4;
 import static io.carp.micrometer.CarpMetricNames.FAMILY_IPV6;
+import static io.carp.micrometer.CarpMetricNames.MASTER_DOWN_INTERVAL;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_DROPPED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_RECEIVED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_SENT;
@@ -140,6 +141,12 @@ final class GroupMeters {
                         g -> nanosOrNaN(g.stats().lastClaimDurationNanos()))
                 .tags(tags).description("How long the last successful claim of the virtual addresses took;"
                         + " NaN if none yet")
+                .register(registry));
+        sink.accept(TimeGauge.builder(MASTER_DOWN_INTERVAL, group, TimeUnit.NANOSECONDS,
+                        g -> nanosOrNaN(g.stats().currentMasterDownNanos()))
+                .tags(tags).description("Master-down interval in force: how long this node, as a backup, waits for"
+                        + " the master before taking over; longer than configured only with adaptToLoss; NaN before"
+                        + " start")
                 .register(registry));
 
         transitions.keySet().forEach(key -> sink.accept(registerTransition(registry, key)));

@@ -8,6 +8,7 @@ import static io.carp.micrometer.CarpMetricNames.ADDRESS_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.ADVERTISEMENT_AGE;
 import static io.carp.micrometer.CarpMetricNames.CALLBACK_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.DEMOTION;
+import static io.carp.micrometer.CarpMetricNames.MASTER_DOWN_INTERVAL;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_DROPPED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_RECEIVED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_SENT;
@@ -68,9 +69,11 @@ class CarpMeterBinderTest {
         assertState(CarpState.INIT);
         assertTrue(Double.isNaN(seconds(ADVERTISEMENT_AGE)), "age before any advert");
         assertTrue(Double.isNaN(seconds(ADDRESS_CLAIM_DURATION)), "claim duration before any claim");
+        assertTrue(Double.isNaN(seconds(MASTER_DOWN_INTERVAL)), "no master-down before start");
 
         group.start();
         assertState(CarpState.BACKUP);
+        assertEquals(3.390625, seconds(MASTER_DOWN_INTERVAL), 1e-12, "the configured master-down (no adaptToLoss)");
 
         runtime.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS - 1));
         assertState(CarpState.BACKUP);

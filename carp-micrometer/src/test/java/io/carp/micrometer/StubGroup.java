@@ -119,6 +119,11 @@ final class StubGroup implements CarpGroup {
             public long lastClaimDurationNanos() {
                 return -1;
             }
+
+            @Override
+            public long currentMasterDownNanos() {
+                return -1;
+            }
         };
     }
 

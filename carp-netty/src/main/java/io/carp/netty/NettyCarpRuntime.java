@@ -33,9 +33,15 @@ import java.util.Objects;
  *   <li>Addresses ({@link CarpConfig#manageAddresses()}): added with rtnetlink as secondaries of the interface's
  *       subnet that contains them (else /32, /128), with a kernel lifetime of about the master-down interval renewed
  *       on every advert, so that the kernel removes them by itself if the process is killed. Copies left by an
- *       earlier run are removed when a group starts. Announced with gratuitous ARP and unsolicited neighbour
- *       advertisements (also when {@code manageAddresses} is off, as ucarp does).</li>
- *   <li>Link state: rtnetlink link events; down or no carrier sends the group to INIT, up again to BACKUP.</li>
+ *       earlier run (they carry the group's lifetime) are removed when a group starts. An address the group does
+ *       not own is never touched: if a virtual address is already one of the interface's own addresses (permanent,
+ *       or with a longer lifetime), {@link CarpGroup#start()} refuses to start the group with one line naming the
+ *       address and the interface, and a claim leaves such an address alone (it fails, and the group demotes
+ *       itself). Announced with gratuitous ARP and unsolicited neighbour advertisements (also when
+ *       {@code manageAddresses} is off, as ucarp does).</li>
+ *   <li>Link state: rtnetlink link events; down or no carrier sends the group to INIT, up again to BACKUP. An
+ *       interface deleted and created again under the same name (new ifindex) is followed: its sockets are opened
+ *       again on the new interface, and the group goes back to BACKUP and the normal election.</li>
  * </ul>
  *
  * <p>Needs Linux on x86-64 or aarch64 (checked when the runtime is built), and {@code CAP_NET_RAW} (plus
@@ -44,12 +50,32 @@ import java.util.Objects;
  *
  * <p>Threads: a runtime built without {@link Builder#eventLoopGroup} owns one daemon epoll thread, started with the
  * first group; every group's protocol runs on an event loop, one per interface. The runtime itself is thread-safe.
+ *
+ * <h2>JVM shutdown</h2>
+ * By default ({@link Builder#bowOutOnShutdown}) the runtime registers one JVM shutdown hook that {@link #close()}s it
+ * when the JVM stops (SIGTERM, SIGINT, {@code System.exit}): every group still running that is MASTER sends its
+ * bow-out advertisement, so a backup takes over at once instead of after the master-down interval, and removes its
+ * addresses; then the groups' {@code onBackup} callbacks run. The hook is removed by {@link #close()}. The order with
+ * the application's own shutdown:
+ * <ul>
+ *   <li>The bow-out is sent before any {@code onBackup} callback runs: an application that stops its listeners (an
+ *       HTTP server, say) in {@code onBackup} stops them after the backup was told to take over.</li>
+ *   <li>The JVM runs all shutdown hooks at once, in no order: an application that stops its listeners in a shutdown
+ *       hook of its own (as Spring Boot does) races with this one. Where that matters, turn this hook off with
+ *       {@code bowOutOnShutdown(false)} and call {@link #close()} first in the application's own shutdown sequence
+ *       (e.g. in a {@code SmartLifecycle} that stops before the web server), then stop the listeners.</li>
+ *   <li>SIGKILL, a crash or a frozen JVM run no hook: the backups take over after the master-down interval, and the
+ *       kernel removes the addresses when their lifetime ends.</li>
+ * </ul>
+ *
+ * <p>{@link #close()} also works when the application shut its own {@link Builder#eventLoopGroup} down first: the
+ * groups then close on the calling thread, without a bow-out (their sockets are gone), and remove their addresses.
  */
 public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     private final LinuxRuntime runtime;
 
     private NettyCarpRuntime(Builder builder) {
-        this.runtime = new LinuxRuntime(builder.eventLoopGroup, builder.namespace, builder.shutdownHook);
+        this.runtime = new LinuxRuntime(builder.eventLoopGroup, builder.namespace, builder.bowOutOnShutdown);
     }
 
     /**
@@ -76,7 +102,8 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
      * Creates a group carried by this runtime; called by {@link io.carp.CarpGroupBuilder#build()}. Sockets are opened
      * when the group starts: {@link CarpGroup#start()} throws {@link IllegalStateException} in one sentence if the
      * group cannot run here (no interface configured, unknown interface, missing capability and how to grant it, vhid
-     * already running on the interface in this runtime, runtime closed, a socket that could not be set up).
+     * already running on the interface in this runtime, runtime closed, a socket that could not be set up, or a
+     * virtual address that is already one of the interface's own addresses).
      */
     @Override
     public CarpGroup createGroup(GroupSpec spec) {
@@ -101,7 +128,7 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
     /** Builder of {@link NettyCarpRuntime}. Not thread-safe. */
     public static final class Builder {
         private EventLoopGroup eventLoopGroup;
-        private boolean shutdownHook;
+        private boolean bowOutOnShutdown = true;
         private NetworkNamespace namespace = NetworkNamespace.current();
 
         private Builder() {
@@ -122,14 +149,29 @@ public final class NettyCarpRuntime implements CarpRuntime, AutoCloseable {
         }
 
         /**
-         * Whether a JVM shutdown hook closes the runtime (bow-out, addresses released). Default {@code false}.
+         * Whether a JVM shutdown hook closes the runtime, so that every MASTER group bows out (a backup takes over at
+         * once) and removes its addresses when the JVM stops. Default {@code true}. See "JVM shutdown" in
+         * {@link NettyCarpRuntime} for the order with the application's own shutdown; turn it off to close the
+         * runtime yourself at the right point of that sequence.
+         *
+         * @param bowOut whether to install the hook
+         * @return this builder
+         */
+        public Builder bowOutOnShutdown(boolean bowOut) {
+            this.bowOutOnShutdown = bowOut;
+            return this;
+        }
+
+        /**
+         * The former name of {@link #bowOutOnShutdown(boolean)}.
          *
          * @param install whether to install the hook
          * @return this builder
+         * @deprecated use {@link #bowOutOnShutdown(boolean)}; the hook is now installed by default
          */
+        @Deprecated
         public Builder shutdownHook(boolean install) {
-            this.shutdownHook = install;
-            return this;
+            return bowOutOnShutdown(install);
         }
 
         /**

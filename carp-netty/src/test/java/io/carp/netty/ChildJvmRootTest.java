@@ -61,7 +61,7 @@ class ChildJvmRootTest {
         String cp = LiveProcess.copyClassPath(Files.createDirectory(tmp.resolve("cp-none")));
         try (LiveProcess child = child(List.of("setpriv", "--reuid=65534",
                 "--regid=65534", "--clear-groups"), cp, userTmp("none"), LiveNodeMain.class, node(31))) {
-            assertEquals(1, child.awaitExit(30_000), child.texts().toString());
+            assertEquals(1, child.exitCode(30_000), child.texts().toString());
             String error = child.awaitLine("ERROR ", 1000);
             assertNotNull(error, child.texts().toString());
             assertTrue(error.startsWith("ERROR CARP on " + IF + " needs CAP_NET_RAW and CAP_NET_ADMIN"), error);
@@ -78,7 +78,7 @@ class ChildJvmRootTest {
         try (LiveProcess child = child(List.of("setpriv", "--reuid=65534",
                 "--regid=65534", "--clear-groups", "--inh-caps=+net_raw", "--ambient-caps=+net_raw"), cp,
                 userTmp("raw"), LiveNodeMain.class, node(32))) {
-            assertEquals(1, child.awaitExit(30_000), child.texts().toString());
+            assertEquals(1, child.exitCode(30_000), child.texts().toString());
             String error = child.awaitLine("ERROR ", 1000);
             assertNotNull(error, child.texts().toString());
             assertTrue(error.startsWith("ERROR CARP on " + IF + " needs CAP_NET_ADMIN "), error);
@@ -137,7 +137,7 @@ class ChildJvmRootTest {
                 "java.class.path"), List.of(), LiveNodeMain.class, node(34))) {
             assertNotNull(child.awaitLine("STATE 34 BACKUP MASTER", 15_000), child.texts().toString());
             child.terminate();
-            int exit = child.awaitExit(10_000);
+            int exit = child.exitCode(10_000);
             assertTrue(exit == 0 || exit == 143, "exit " + exit + ": " + child.texts()); // 143: the JVM's SIGTERM
             assertNotNull(child.awaitLine("STATE 34 MASTER INIT stopped", 1000), child.texts().toString());
             assertNotNull(child.awaitLine("STOPPED 34", 1000), child.texts().toString());

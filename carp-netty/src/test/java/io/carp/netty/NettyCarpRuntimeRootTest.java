@@ -156,11 +156,68 @@ class NettyCarpRuntimeRootTest {
 
     @Test
     void shouldRemoveStaleCopyOfVipWhenGroupStarts() {
-        lab.in(NS_A, "ip", "addr", "add", VIP + "/32", "dev", IF_A);
+        // A copy left by a killed run carries the group's own lifetime (3 s here: the master-down of advskew 0).
+        lab.in(NS_A, "ip", "addr", "add", VIP + "/32", "dev", IF_A, "valid_lft", "3", "preferred_lft", "3");
         CarpGroup a = group(runtimeA, IF_A, 14, 0, VIP);
         a.start();
         assertTrue(a.state() != CarpState.MASTER, "the master-down timer (3 s) cannot have run out yet");
         assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the stale VIP must be gone after start()");
+    }
+
+    @Test
+    void shouldRefuseToStartAndLeaveTheAddressWhenAVirtualAddressIsAPermanentAddressOfTheHost() {
+        // Rule: never touch an address the group does not own: a permanent address (no lifetime) is the host's.
+        lab.in(NS_A, "ip", "addr", "add", VIP + "/24", "dev", IF_A);
+        try {
+            CarpGroup a = group(runtimeA, IF_A, 16, 100, VIP);
+            IllegalStateException e = assertThrows(IllegalStateException.class, a::start);
+            assertEquals("vhid 16@" + IF_A + ": virtual address " + VIP + " is already on " + IF_A + " as a permanent"
+                    + " address (no lifetime), not one this group added; refusing to start, since the group would"
+                    + " remove it (remove it from the interface or from the group's virtual addresses)",
+                    e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line");
+            assertTrue(lab.addresses(NS_A, IF_A).contains("inet " + VIP + "/24"), "the host's address is still there");
+            assertEquals(0, lab.carpSockets(NS_A), "nothing left open by the refused start");
+        } finally {
+            lab.in(NS_A, "ip", "addr", "del", VIP + "/24", "dev", IF_A);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWhenAVirtualAddressHasALongerLifetimeThanTheGroupGives() {
+        // Rule: an address with a lifetime longer than the group's (e.g. from DHCP) is not a stale copy either.
+        lab.in(NS_A, "ip", "addr", "add", VIP + "/32", "dev", IF_A, "valid_lft", "3600", "preferred_lft", "3600");
+        try {
+            CarpGroup a = group(runtimeA, IF_A, 17, 100, VIP);
+            IllegalStateException e = assertThrows(IllegalStateException.class, a::start);
+            assertTrue(e.getMessage().contains("virtual address " + VIP + " is already on " + IF_A
+                    + " as an address with a lifetime of "), e.getMessage());
+            assertTrue(e.getMessage().contains("longer than this group's 4 s"), e.getMessage());
+            assertTrue(lab.addresses(NS_A, IF_A).contains(VIP));
+        } finally {
+            lab.in(NS_A, "ip", "addr", "del", VIP + "/32", "dev", IF_A);
+        }
+    }
+
+    @Test
+    void shouldNotClaimNorRemoveAPermanentAddressAddedWhileTheGroupRuns() {
+        // Rule: an address the host gets after the start (an operator's `ip addr add`) is not claimed either: the
+        // claim fails for it (counted, demotion 240) and it is still there after the group leaves MASTER.
+        CarpGroup a = group(runtimeA, IF_A, 18, 0, VIP);
+        a.start();
+        await("BACKUP", () -> a.state() == CarpState.BACKUP);
+        lab.in(NS_A, "ip", "addr", "add", VIP + "/24", "dev", IF_A);
+        try {
+            await("MASTER", () -> a.state() == CarpState.MASTER);
+            await("the failed claim is counted", () -> a.stats().addressFailures() >= 1);
+            await("demoted", () -> a.demotion() == 240);
+            a.close();
+            String after = lab.addresses(NS_A, IF_A);
+            assertTrue(after.contains("inet " + VIP + "/24"), "the host's address is still there: " + after);
+            assertTrue(after.contains("valid_lft forever"), after);
+        } finally {
+            lab.in(NS_A, "ip", "addr", "del", VIP + "/24", "dev", IF_A);
+        }
     }
 
     @Test
@@ -254,6 +311,37 @@ class NettyCarpRuntimeRootTest {
             assertEquals(loopThread, callbackThreads.get(0), "the protocol runs on the shared loop");
             assertFalse(shared.isShuttingDown(), "the runtime must not shut down a group it does not own");
         } finally {
+            shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        }
+    }
+
+    @Test
+    void shouldCloseGroupAndRuntimeWhenTheUsersEventLoopGroupWasShutDownFirst() throws Exception {
+        // Rule: close() works when the application shut its EventLoopGroup down first: no exception, the group ends
+        // in INIT, its address is removed and its sockets closed (no bow-out is possible any more).
+        MultiThreadIoEventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared).networkNamespace(lab.ns(NS_A))
+                .bowOutOnShutdown(false).build();
+        CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(23).password("cnx-secret").virtualAddress(VIP)
+                .runtime(runtime).callbackExecutor(Runnable::run).onStateChange(events::add).build();
+        try {
+            g.start();
+            await("MASTER", () -> g.state() == CarpState.MASTER);
+            await("VIP on A", () -> lab.addresses(NS_A, IF_A).contains(VIP));
+            assertTrue(shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly(5000), "the application's loop group is shut down");
+
+            long begin = System.nanoTime();
+            g.close();
+            runtime.close();
+            long tookMillis = (System.nanoTime() - begin) / 1_000_000L;
+
+            assertEquals(CarpState.INIT, g.state());
+            assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the VIP was removed");
+            assertEquals(0, lab.carpSockets(NS_A), "the CARP sockets are closed");
+            assertTrue(tookMillis < 5_000, "close() returned in " + tookMillis + " ms");
+        } finally {
+            runtime.close();
             shared.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(5000);
         }
     }

@@ -9,6 +9,7 @@ import static io.carp.testkit.Vips.group;
 import static io.carp.testkit.Vips.lastAdvertFrom;
 import static io.carp.testkit.Vips.masterDown;
 import static io.carp.testkit.Vips.seconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpState;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Loss-adaptive master-down on a simulated network: A (advskew 0) is master, B (advskew 100, dead ratio 3) backs it
- * up, both with the default {@code adaptToLoss(true)}. Failover is measured from A's last advert on the wire to B's
- * transition to MASTER. Each seed is one deterministic run; several seeds show the rule is not one lucky draw.
+ * up, both opting in to {@code adaptToLoss(true)} (off by default). Failover is measured from A's last advert on the
+ * wire to B's transition to MASTER. Each seed is one deterministic run; several seeds show the rule is not one lucky draw.
  */
 class AdaptiveMasterDownTest {
     /** B's longest adaptive wait: 4 x deadRatio x advbase + advskew/256 = 12.390625 s. */
@@ -44,8 +45,8 @@ class AdaptiveMasterDownTest {
         network = SimulatedNetwork.create(seed);
         a = network.node("A");
         b = network.node("B");
-        a.start(group(1, 0));
-        b.start(group(1, 100));
+        a.start(group(1, 0).adaptToLoss(true));
+        b.start(group(1, 100).adaptToLoss(true));
         network.advanceBy(Duration.ofSeconds(5));
         assertMasterIs(a, 1);
     }
@@ -133,5 +134,34 @@ class AdaptiveMasterDownTest {
         network.advanceBy(Duration.ofSeconds(10));
 
         killAAndMeasureFailover(masterDown(1, 100).plus(LINK_DELAY));
+    }
+
+    @Test
+    void shouldReportTheWaitInForceAndKeepThePlainOneByDefault() {
+        // Rule: adaptToLoss is off by default: under 30% loss a default backup (B) still waits the configured
+        // master-down, while one that opted in (C) waits longer; each one's stats show the wait in force.
+        network = SimulatedNetwork.create(7);
+        a = network.node("A");
+        b = network.node("B");
+        SimulatedNode c = network.node("C");
+        a.start(group(1, 0));
+        b.start(group(1, 100));
+        c.start(group(1, 200).adaptToLoss(true));
+        network.advanceBy(Duration.ofSeconds(5));
+        assertMasterIs(a, 1);
+        long plainB = masterDown(1, 100).toNanos();
+        long plainC = masterDown(1, 200).toNanos();
+        assertEquals(plainB, b.group(1).stats().currentMasterDownNanos());
+        assertEquals(plainC, c.group(1).stats().currentMasterDownNanos());
+        assertEquals(plainB, b.group(1).config().masterDownInterval().toNanos());
+
+        network.linkModel(LossyLink.withLoss(0.30));
+        network.advanceBy(Duration.ofMinutes(5));
+
+        assertEquals(plainB, b.group(1).stats().currentMasterDownNanos(), "the default backup stays plain");
+        long adapted = c.group(1).stats().currentMasterDownNanos();
+        assertTrue(adapted > plainC, "C opted in and waits longer: " + adapted + " ns");
+        assertTrue(adapted <= Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(1, 200, 12)))
+                .toNanos(), "at most 4 x deadRatio: " + adapted);
     }
 }

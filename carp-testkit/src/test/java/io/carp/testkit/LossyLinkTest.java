@@ -27,16 +27,16 @@ class LossyLinkTest {
     }
 
     /**
-     * Rule (loss-adaptive master-down, the default): with distinct advskews and 30% random loss there is no flap at
+     * Rule (loss-adaptive master-down, opted in with {@code adaptToLoss(true)}): with distinct advskews and 30% random loss there is no flap at
      * all over ten minutes. Each backup measures that it misses about 30% of A's adverts and waits 10 intervals
      * instead of 3 before declaring A dead (0.3^10 = 6e-6 per window instead of 0.3^3 = 2.7%). The price is paid only
      * under loss: when A really dies, B takes over after about 10 intervals, still bounded by 4 x deadRatio.
      */
     @Test
     void shouldNotFlapForTenMinutesWhenLossIsThirtyPercent() {
-        a.start(group(1, 0));
-        b.start(group(1, 50));
-        c.start(group(1, 100));
+        a.start(group(1, 0).adaptToLoss(true));
+        b.start(group(1, 50).adaptToLoss(true));
+        c.start(group(1, 100).adaptToLoss(true));
         network.advanceBy(Duration.ofSeconds(5));
         assertMasterIs(a, 1);
         Duration elected = network.now();

@@ -192,7 +192,8 @@ public final class FailoverHttpServer implements AutoCloseable {
             System.exit(1);
             return;
         }
-        NettyCarpRuntime runtime = NettyCarpRuntime.create();
+        // This program orders its own shutdown (the server, then the runtime), so the runtime's hook is off.
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().bowOutOnShutdown(false).build();
         FailoverHttpServer server = create(group.runtime(runtime), listen, a.name != null ? a.name : a.interfaceName);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,8 +8,8 @@ import static io.carp.internal.protocol.CarpConstants.CARP_BOW_OUT;
 import static io.carp.internal.protocol.CarpConstants.CARP_MAXSKEW;
 
 import io.carp.internal.time.CarpTiming;
+import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 
 /**
  * The CARP protocol of one group as a passive, deterministic state machine: it is fed {@code (now, event)} and
@@ -33,18 +33,33 @@ import java.util.Arrays;
  *   <li>A master steps down on an advertisement that is better, and sends one last advertisement first (ucarp) so
  *       the new master hears a weaker master and re-announces the addresses. A master that hears a weaker master
  *       re-announces its addresses (split-brain heal).</li>
- *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the lower source address wins, compared as
- *       unsigned bytes in network order. FreeBSD makes both masters step down, and so both time out again together
- *       and may repeat; a deterministic winner converges in one advertisement. Lower rather than higher because ucarp
- *       keeps the lower address too when the two differ only in the last byte, the usual case on one subnet (ucarp
- *       compares byte-reversed integers, so the orders differ otherwise). If either address is unknown, the FreeBSD
- *       rule applies. Ties are best avoided: give every node a distinct advskew.</li>
+ *   <li><b>Tie rule</b> (equal interval and demotion, two masters): the source address that is lower <i>in ucarp's
+ *       order</i> wins, and the other master steps down (after one last advertisement). ucarp's order is that of
+ *       {@code ip_src.s_addr < srcip.s_addr} in its {@code carp.c}: the network-order address read as a host 32-bit
+ *       integer, which on the little-endian machines ucarp runs on (x86, ARM) compares the bytes from the last to
+ *       the first: 198.18.1.0 is lower than 198.18.0.1 there, though higher in network order. carp4j compares the
+ *       same way ({@link #tieOrder}), so a group of carp4j and ucarp nodes in any mix ends with exactly one master
+ *       (the lowest in that order), and carp4j nodes alone converge on the first advertisement of the winner.
+ *       <ul>
+ *         <li>In a group with IPv4 addresses, only IPv4 advertisements decide a tie: an equal IPv6 advertisement is
+ *             ignored, since the same peer's IPv4 advertisement, sent in the same instant, decides, and the two
+ *             families' addresses are unrelated (their orders could disagree and make each master yield on one
+ *             family and win on the other). An IPv6-only group compares its IPv6 source addresses the same way,
+ *             last byte first.</li>
+ *         <li>If our own address is unknown, the FreeBSD rule applies: step down (FreeBSD always makes both masters
+ *             step down on a tie; they then time out together and may repeat, which a deterministic winner
+ *             avoids).</li>
+ *         <li>A ucarp on a big-endian host compares in network order; do not mix it with little-endian ucarp or
+ *             carp4j nodes at equal skews.</li>
+ *       </ul>
+ *       Ties are best avoided anyway: give every node a distinct advskew.</li>
  *   <li><b>Loss-adaptive master-down</b> (an extension, on by default in groups, see
  *       {@link CarpGroupBuilder#adaptToLoss}): a backup estimates the share of the master's adverts it misses (from
  *       the gaps between the adverts it hears, so it works with any peer). While that estimate is at least 5% (after
  *       16 gaps), it waits as many intervals as it takes for a false takeover to have a chance below 1e-5 per
  *       window, between deadRatio and 4 x deadRatio: at 30% loss, 10 intervals instead of 3. Without loss the
- *       protocol's own bound applies unchanged.</li>
+ *       protocol's own bound applies unchanged. The wait in force is reported through
+ *       {@link Effects#masterDownChanged} (stats and the takeover log line).</li>
  * </ul>
  */
 final class CarpStateMachine {
@@ -79,6 +94,13 @@ final class CarpStateMachine {
 
         /** The state changed; callbacks and logs. */
         void stateChanged(CarpState from, CarpState to, StateChangeCause cause, String reason);
+
+        /**
+         * The master-down interval in force ({@link #waitTicks()}) changed: at start, and whenever loss adaptation
+         * lengthens or shortens it. Only stats and logs; nothing to schedule.
+         */
+        default void masterDownChanged(int ticks) {
+        }
     }
 
     private final int advbase;
@@ -87,6 +109,7 @@ final class CarpStateMachine {
     private final boolean preempt;
     private final boolean adaptToLoss;
     private final Effects effects;
+    private boolean tiesByIpv4Only;
 
     private CarpState state = CarpState.INIT;
     private boolean running;
@@ -100,6 +123,7 @@ final class CarpStateMachine {
     private double intervalsAverage;
     private double lossEstimate;
     private int lossSamples;
+    private int reportedWaitTicks = -1;
 
     CarpStateMachine(int advbase, int advskew, int deadRatio, boolean preempt, int demotion, Effects effects) {
         this(advbase, advskew, deadRatio, preempt, demotion, false, effects);
@@ -118,6 +142,36 @@ final class CarpStateMachine {
 
     CarpState state() {
         return state;
+    }
+
+    /**
+     * Set for a group that has IPv4 addresses and IPv6 ones: only IPv4 advertisements then decide a tie (see the
+     * tie rule in the class javadoc). Call before {@link #start}.
+     */
+    void decideTiesByIpv4Only(boolean ipv4Only) {
+        this.tiesByIpv4Only = ipv4Only;
+    }
+
+    /**
+     * ucarp's tie order (its {@code carp.c}: {@code iphead.ip_src.s_addr < srcip.s_addr} on a little-endian host):
+     * addresses compared as unsigned integers whose most significant byte is the <i>last</i> byte of the address.
+     * Used for IPv6 source addresses too (same length on both sides).
+     *
+     * @return negative if {@code a} wins a tie against {@code b}, positive if {@code b} wins, 0 if equal
+     */
+    static int tieOrder(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        for (int i = x.length - 1; i >= 0; i--) {
+            int c = Integer.compare(x[i] & 0xff, y[i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
     }
 
     /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
@@ -158,6 +212,14 @@ final class CarpStateMachine {
         return Math.max(deadRatio, Math.min(needed, MAX_RATIO_FACTOR * deadRatio));
     }
 
+    /**
+     * The master-down interval in force as last reported to {@link Effects#masterDownChanged}, in 1/256 s, or -1
+     * before start.
+     */
+    int reportedWaitTicks() {
+        return reportedWaitTicks;
+    }
+
     /** The estimated share of the master's adverts this backup misses, 0-1. */
     double lossEstimate() {
         return lossEstimate;
@@ -189,6 +251,7 @@ final class CarpStateMachine {
         }
         running = true;
         linkUp = linkIsUp;
+        publishWait(waitTicks());
         if (linkUp) {
             enterBackup(now, StateChangeCause.STARTED, "started", false);
         }
@@ -216,7 +279,9 @@ final class CarpStateMachine {
                 enterMaster(now, StateChangeCause.PREEMPTING, "preempting slower master " + who(peer));
             } else {
                 observeGap(now, theirs);
-                deadline = now + CarpTiming.ticksToNanos(waitTicks());
+                int wait = waitTicks();
+                deadline = now + CarpTiming.ticksToNanos(wait);
+                publishWait(wait);
             }
         } else if (state == CarpState.MASTER) {
             if (peerDemote != demoteByte()) {
@@ -230,9 +295,11 @@ final class CarpStateMachine {
                 enterBackup(now, StateChangeCause.PREEMPTED, "preempted by " + who(peer), true);
             } else if (theirs > intervalTicks()) {
                 effects.announceAddresses();
-            } else if (self == null || Arrays.compareUnsigned(peer.getAddress(), self.getAddress()) < 0) {
-                enterBackup(now, StateChangeCause.EQUAL_ADVERTISEMENT, "equal advertisement from " + who(peer) + (self == null ? "" : ": lower address wins"),
-                        true);
+            } else if (tiesByIpv4Only && peer instanceof Inet6Address) {
+                // A tie: the same peer's IPv4 advertisement decides it (tie rule).
+            } else if (self == null || tieOrder(peer, self) < 0) {
+                enterBackup(now, StateChangeCause.EQUAL_ADVERTISEMENT, "equal advertisement from " + who(peer)
+                        + (self == null ? "" : ": lower address wins (ucarp order)"), true);
             } else {
                 effects.announceAddresses();
             }
@@ -295,6 +362,7 @@ final class CarpStateMachine {
             lastHeard = Long.MIN_VALUE; // as enterBackup: the time spent as MASTER is no lost advert
             transition(CarpState.BACKUP, StateChangeCause.FORCED, "forced: " + reason);
             deadline = now + CarpTiming.ticksToNanos(masterDownTicks());
+            publishWait(masterDownTicks());
         }
     }
 
@@ -331,7 +399,9 @@ final class CarpStateMachine {
         }
         advertsUntilAnnounce = -1;
         lastHeard = Long.MIN_VALUE;
-        deadline = now + CarpTiming.ticksToNanos(waitTicks());
+        int wait = waitTicks();
+        deadline = now + CarpTiming.ticksToNanos(wait);
+        publishWait(wait);
         transition(CarpState.BACKUP, cause, reason);
     }
 
@@ -359,6 +429,13 @@ final class CarpStateMachine {
         effects.sendAdvertisement(advbase, advertisedSkew(), demoteByte());
         if (advertsUntilAnnounce > 0 && --advertsUntilAnnounce == 0) {
             effects.announceAddresses();
+        }
+    }
+
+    private void publishWait(int ticks) {
+        if (ticks != reportedWaitTicks) {
+            reportedWaitTicks = ticks;
+            effects.masterDownChanged(ticks);
         }
     }
 

@@ -14,11 +14,14 @@ import io.carp.internal.protocol.CarpAdvertisement;
 import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.time.CarpTiming;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
 import io.carp.spi.RuntimeBinding;
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -86,6 +89,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
                 spec.healthCheckExecutor() != null ? spec.healthCheckExecutor() : DefaultCallbackExecutor.get());
         this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
                 config.demotion(), config.adaptToLoss(), this);
+        // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
+        this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet4Address)
+                && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
         CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
                 config.virtualAddresses());
         this.advertiser = new Advertiser(label, config, authenticator, stats);
@@ -332,8 +338,36 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         CarpClock clock = loop.clock();
         CarpStateEvent event = new CarpStateEvent(config.vhid(), config.interfaceLabel(), from, to, cause, reason,
                 clock.nanoTime(), clock.wallTime());
-        LOG.log(Level.INFO, event.toString());
+        if (from == CarpState.BACKUP && to == CarpState.MASTER) {
+            LOG.log(Level.INFO, event + masterDownNote());
+        } else {
+            LOG.log(Level.INFO, event.toString());
+        }
         events.publish(event);
+    }
+
+    @Override
+    public void masterDownChanged(int ticks) {
+        stats.masterDown(CarpTiming.ticksToNanos(ticks));
+    }
+
+    /**
+     * For the takeover log line: the master-down interval in force, and, when loss adaptation lengthened it, the
+     * configured one and the measured loss.
+     */
+    private String masterDownNote() {
+        int inForce = machine.reportedWaitTicks() >= 0 ? machine.reportedWaitTicks() : machine.waitTicks();
+        int configured = machine.masterDownTicks();
+        String note = " [master-down in force " + seconds(inForce) + " s";
+        if (inForce != configured) {
+            note += ", lengthened from " + seconds(configured) + " s by the measured advert loss of "
+                    + Math.round(machine.lossEstimate() * 100) + "% (adaptToLoss)";
+        }
+        return note + "]";
+    }
+
+    private static String seconds(int ticks) {
+        return String.format(java.util.Locale.ROOT, "%.3f", ticks / 256.0);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

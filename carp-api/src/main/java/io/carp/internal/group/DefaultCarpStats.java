@@ -23,6 +23,7 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong claims = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
+    private volatile long currentMasterDownNanos = -1;
     private volatile CarpClock clock;
 
     void clock(CarpClock groupClock) {
@@ -32,6 +33,10 @@ final class DefaultCarpStats implements CarpStats {
     void claimed(long durationNanos) {
         claims.incrementAndGet();
         lastClaimDurationNanos = durationNanos;
+    }
+
+    void masterDown(long nanos) {
+        currentMasterDownNanos = nanos;
     }
 
     void received(IpFamily family, long now) {
@@ -128,6 +133,11 @@ final class DefaultCarpStats implements CarpStats {
     @Override
     public long lastClaimDurationNanos() {
         return lastClaimDurationNanos;
+    }
+
+    @Override
+    public long currentMasterDownNanos() {
+        return currentMasterDownNanos;
     }
 
     @Override

@@ -187,6 +187,82 @@ class CarpGroupUnitTest {
         assertEquals(0, lan.demotion());
     }
 
+    // ------------------------------------------------------------------------------------------------ failures
+
+    /** A third member, DMZ (vhid 3), on a loop of its own that the test can shut down. */
+    private final ManualLoop dmzLoop = new ManualLoop(1_000_000_000L);
+    private final FakeRuntime dmzRuntime = new FakeRuntime(dmzLoop, new CarpDispatcher(), of("198.18.2.1"), null);
+
+    private CarpGroup threeMasters(List<CarpGroup> order) {
+        CarpGroup dmz = order.get(1);
+        CarpGroupUnit unit = CarpGroupUnit.of("firewall", order.toArray(new CarpGroup[0]));
+        order.forEach(CarpGroup::start);
+        loop.advanceBy(MASTER_DOWN_NANOS);
+        dmzLoop.advanceBy(MASTER_DOWN_NANOS);
+        for (CarpGroup g : order) {
+            assertEquals(CarpState.MASTER, g.state(), g.toString());
+        }
+        transitions.clear();
+        assertEquals(order, unit.members());
+        return dmz;
+    }
+
+    @Test
+    void shouldMoveEveryOtherMemberAndReportTheOneItCouldNotWhenAMemberFails() {
+        // Rule: one member that cannot be moved (its event loop was shut down) does not leave the members after it
+        // MASTER; the failure is reported (counted as a callback failure of the member whose transition triggered
+        // it, and logged).
+        CarpGroup dmz = group(dmzRuntime, 3, "198.18.2.100");
+        threeMasters(List.of(wan, dmz, lan));
+        dmzLoop.shutDown();
+
+        wan.forceBackup("operator");
+
+        assertEquals(CarpState.BACKUP, wan.state());
+        assertEquals(CarpState.BACKUP, lan.state(), "LAN, after the failing DMZ, was moved too");
+        assertEquals(CarpState.MASTER, dmz.state(), "DMZ could not be moved");
+        assertEquals(1, wan.stats().callbackFailures(), "the unit's failure is reported through WAN's callback");
+    }
+
+    @Test
+    void shouldThrowNamingEveryMemberItCouldNotMoveWhenForcedAsAUnit() {
+        // Rule: forceBackup on the unit tries every MASTER member, then throws one exception naming the failures.
+        CarpGroup dmz = group(dmzRuntime, 3, "198.18.2.100");
+        CarpGroupUnit unit = CarpGroupUnit.of("firewall", wan, dmz, lan);
+        wan.start();
+        dmz.start();
+        lan.start();
+        loop.advanceBy(MASTER_DOWN_NANOS);
+        dmzLoop.advanceBy(MASTER_DOWN_NANOS);
+        dmzLoop.shutDown();
+
+        CarpGroupUnit.UnitException e = assertThrows(CarpGroupUnit.UnitException.class,
+                () -> unit.forceBackup("maintenance"));
+
+        assertEquals(List.of(dmz), e.failures());
+        assertTrue(e.getMessage().startsWith("unit firewall: could not force BACKUP on vhid 3@- ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; every other member was moved"), e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals(CarpState.BACKUP, wan.state());
+        assertEquals(CarpState.BACKUP, lan.state());
+    }
+
+    @Test
+    void shouldForceEveryMemberToMasterWhenForcedAsAUnit() {
+        // Rule: forceMaster on the unit makes every member that is not MASTER take over.
+        CarpGroupUnit unit = CarpGroupUnit.of("firewall", wan, lan);
+        wan.start();
+        lan.start();
+        loop.runPending();
+        assertEquals(CarpState.BACKUP, wan.state());
+
+        unit.forceMaster("operator");
+        loop.runPending();
+
+        assertEquals(CarpState.MASTER, wan.state());
+        assertEquals(CarpState.MASTER, lan.state());
+    }
+
     @Test
     void shouldListTheMembersInOrder() {
         assertEquals(List.of(wan, lan), CarpGroupUnit.of("firewall", wan, lan).members());

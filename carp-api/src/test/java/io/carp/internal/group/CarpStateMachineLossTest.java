@@ -31,7 +31,14 @@ class CarpStateMachineLossTest {
     private static final int[] THIRTY_PERCENT = {1, 1, 1, 1, 2, 2, 2};
 
     private final List<String> transitions = new ArrayList<>();
+    /** Every master-down interval the machine reported through {@code masterDownChanged}, in ticks. */
+    private final List<Integer> reportedWaits = new ArrayList<>();
     private final CarpStateMachine.Effects effects = new CarpStateMachine.Effects() {
+        @Override
+        public void masterDownChanged(int ticks) {
+            reportedWaits.add(ticks);
+        }
+
         @Override
         public void sendAdvertisement(int advbase, int advskew, int demote) {
         }
@@ -211,6 +218,39 @@ class CarpStateMachineLossTest {
         assertEquals(3, m.effectiveDeadRatio());
         assertEquals(868, m.waitTicks());
         assertEquals(now + CarpTiming.ticksToNanos(868), m.nextDeadline());
+    }
+
+    @Test
+    void shouldReportTheWaitInForceWhenItChanges() {
+        // Rule: the machine reports the master-down interval in force at start and on every change (stats, metrics
+        // and the takeover log show it), and never reports a value that did not change.
+        CarpStateMachine m = backup(3, true);
+        assertEquals(List.of(868), reportedWaits, "at start: the configured master-down");
+        hearNow(m);
+        hearGaps(m, 15, 2);
+        assertEquals(List.of(868), reportedWaits, "15 gaps: not trusted yet, nothing changed");
+
+        hearGaps(m, 1, 2);
+
+        assertEquals(List.of(868, waitTicks(12)), reportedWaits);
+        assertEquals(waitTicks(12), m.reportedWaitTicks());
+        assertEquals(m.waitTicks(), m.reportedWaitTicks());
+        hearGaps(m, 300, 1);
+        assertEquals(868, m.reportedWaitTicks(), "back to deadRatio once the loss is over");
+        assertEquals(868, reportedWaits.get(reportedWaits.size() - 1));
+        for (int i = 1; i < reportedWaits.size(); i++) {
+            assertTrue(!reportedWaits.get(i).equals(reportedWaits.get(i - 1)), "reported only on change: "
+                    + reportedWaits);
+        }
+    }
+
+    @Test
+    void shouldReportOnlyTheConfiguredWaitWhenAdaptToLossIsFalse() {
+        // Rule: without adaptation the wait in force is always the configured master-down.
+        CarpStateMachine m = backup(3, false);
+        hearNow(m);
+        hearGaps(m, 100, 2);
+        assertEquals(List.of(868), reportedWaits);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.carp.InetAddressLiterals;
 
 import static io.carp.internal.group.CarpStateMachine.NO_DEADLINE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.internal.time.CarpTiming;
 import java.net.InetAddress;
@@ -383,13 +384,14 @@ class CarpStateMachineTest {
 
     @Test
     void shouldStepDownOnTieWhenPeerAddressIsLower() {
-        // Tie rule: equal interval and demotion, two masters: the lower source address wins.
+        // Tie rule: equal interval and demotion, two masters: the lower source address (ucarp order) wins.
         CarpStateMachine m = master();
 
         m.onAdvertisement(T_MASTER + 1, 1, 100, 0, LOWER, SELF);
 
         assertEquals(List.of("send 1/100/0", "release",
-                "MASTER->BACKUP (equal advertisement from 198.18.0.1: lower address wins)"), effects.take());
+                "MASTER->BACKUP (equal advertisement from 198.18.0.1: lower address wins (ucarp order))"),
+                effects.take());
     }
 
     @Test
@@ -402,15 +404,98 @@ class CarpStateMachineTest {
     }
 
     @Test
-    void shouldCompareTieAddressesAsUnsignedBytes() {
-        // Tie rule: unsigned network-order bytes: 192.168.0.1 is higher than 10.0.0.5 (signed, 192 would be -64).
-        CarpStateMachine m = master();
-        m.onAdvertisement(T_MASTER + 1, 1, 100, 0, InetAddressLiterals.of("192.168.0.1"),
-                InetAddressLiterals.of("10.0.0.5"));
+    void shouldBreakTiesInUcarpOrderWhenTheByteOrdersDisagree() {
+        // Tie rule: ucarp compares s_addr as a little-endian host integer, i.e. from the last byte to the first.
+        // 198.18.1.0 is lower than 198.18.0.1 in that order (0 < 1 in the last byte), although higher in network
+        // order: 198.18.1.0 wins, as it does on ucarp, so a mixed group keeps exactly one master.
+        InetAddress lastByteZero = InetAddressLiterals.of("198.18.1.0");
+        InetAddress lastByteOne = InetAddressLiterals.of("198.18.0.1");
+        CarpStateMachine winner = master();
+        winner.onAdvertisement(T_MASTER + 1, 1, 100, 0, lastByteOne, lastByteZero);
+        assertEquals(List.of("announce"), effects.take(), "198.18.1.0 keeps MASTER and re-announces");
+
+        CarpStateMachine loser = master();
+        effects.take();
+        loser.onAdvertisement(T_MASTER + 1, 1, 100, 0, lastByteZero, lastByteOne);
+        assertEquals(CarpState.BACKUP, loser.state(), "198.18.0.1 yields to 198.18.1.0");
+    }
+
+    @Test
+    void shouldCompareTieAddressesAsUnsignedBytesFromTheLast() {
+        // Tie rule: unsigned bytes: 10.0.0.200 is higher than 10.0.0.5 (signed, 200 would be -56); the last byte
+        // decides before the first: 192.168.0.1 is lower than 10.0.0.5.
+        assertTrue(CarpStateMachine.tieOrder(InetAddressLiterals.of("10.0.0.5"),
+                InetAddressLiterals.of("10.0.0.200")) < 0);
+        assertTrue(CarpStateMachine.tieOrder(InetAddressLiterals.of("192.168.0.1"),
+                InetAddressLiterals.of("10.0.0.5")) < 0);
+        assertTrue(CarpStateMachine.tieOrder(InetAddressLiterals.of("198.18.1.0"),
+                InetAddressLiterals.of("198.18.0.1")) < 0);
+        assertEquals(0, CarpStateMachine.tieOrder(SELF, InetAddressLiterals.of("198.18.0.5")));
+        assertTrue(CarpStateMachine.tieOrder(InetAddressLiterals.of("fe80::1:0"),
+                InetAddressLiterals.of("fe80::1")) < 0, "IPv6: last byte first as well");
+    }
+
+    @Test
+    void shouldAgreeWithUcarpsLittleEndianComparisonForEveryPair() {
+        // Tie rule, cross-checked: for random pairs, tieOrder agrees with ucarp's `ip_src.s_addr < srcip.s_addr`
+        // computed as ucarp's little-endian host computes it (the network-order bytes read as a little-endian
+        // unsigned 32-bit integer).
+        java.util.Random random = new java.util.Random(12);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] a = new byte[4];
+            byte[] b = new byte[4];
+            random.nextBytes(a);
+            random.nextBytes(b);
+            if (i % 3 == 0) {
+                System.arraycopy(a, 0, b, 0, 2); // same subnet start, as on a LAN
+            }
+            long ucarpA = java.nio.ByteBuffer.wrap(a).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            long ucarpB = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            int expected = Long.compare(ucarpA, ucarpB);
+            int actual = CarpStateMachine.tieOrder(addr(a), addr(b));
+            assertEquals(Integer.signum(expected), Integer.signum(actual), addr(a) + " vs " + addr(b));
+        }
+    }
+
+    @Test
+    void shouldLetOnlyIpv4AdvertsDecideATieWhenTheGroupIsDualStack() {
+        // Tie rule, dual stack: the IPv4 and IPv6 source addresses of two nodes can be in opposite orders; only the
+        // IPv4 advert decides, so the two families never disagree. An equal IPv6 advert changes nothing.
+        CarpStateMachine m = new CarpStateMachine(1, 100, 3, false, 0, effects);
+        m.decideTiesByIpv4Only(true);
+        m.start(T0, true);
+        m.onTimer(T0 + ticks(MASTER_DOWN));
+        assertEquals(CarpState.MASTER, m.state());
+        effects.take();
+
+        // Our IPv6 address is higher than the peer's (we would lose on IPv6), our IPv4 address is lower (we win).
+        m.onAdvertisement(T_MASTER + 1, 1, 100, 0, InetAddressLiterals.of("fe80::1"),
+                InetAddressLiterals.of("fe80::9"));
+        assertEquals(List.of(), effects.take(), "an equal IPv6 advert decides nothing");
+        assertEquals(CarpState.MASTER, m.state());
+        m.onAdvertisement(T_MASTER + 1, 1, 100, 0, HIGHER, SELF);
         assertEquals(List.of("announce"), effects.take());
-        m.onAdvertisement(T_MASTER + 2, 1, 100, 0, InetAddressLiterals.of("10.0.0.5"),
-                InetAddressLiterals.of("192.168.0.1"));
+        assertEquals(CarpState.MASTER, m.state());
+
+        m.onAdvertisement(T_MASTER + 2, 1, 100, 0, LOWER, SELF);
+        assertEquals(CarpState.BACKUP, m.state(), "the IPv4 advert of a lower peer decides");
+    }
+
+    @Test
+    void shouldDecideATieByIpv6WhenTheGroupIsIpv6Only() {
+        // Tie rule: an IPv6-only group compares its IPv6 source addresses, last byte first.
+        CarpStateMachine m = master();
+        m.onAdvertisement(T_MASTER + 1, 1, 100, 0, InetAddressLiterals.of("fe80::1"),
+                InetAddressLiterals.of("fe80::9"));
         assertEquals(CarpState.BACKUP, m.state());
+    }
+
+    private static InetAddress addr(byte[] b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -415,6 +415,25 @@ class DefaultCarpGroupTest {
     }
 
     @Test
+    void shouldCloseWhenTheRuntimesLoopWasShutDownFirst() {
+        // Rule: close() works when the application shut the event loop down first (an EventLoopGroup it owns): no
+        // exception, the group ends in INIT, releases its addresses and detaches, on the calling thread, since no
+        // loop thread runs the group any more.
+        master();
+        runtime.clear();
+        runtime.loop.shutDown();
+
+        group.close();
+
+        assertEquals(CarpState.INIT, group.state());
+        assertEquals(List.of("release"), runtime.addresses.calls);
+        assertEquals(1, runtime.detachCount);
+        assertEquals("MASTER->INIT", transitions(events).get(events.size() - 1));
+        group.close(); // idempotent
+        assertEquals(1, runtime.detachCount);
+    }
+
+    @Test
     void shouldCloseGroupThatWasNeverStarted() {
         group = builder().build();
         group.close();

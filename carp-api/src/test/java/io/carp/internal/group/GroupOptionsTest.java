@@ -74,7 +74,7 @@ class GroupOptionsTest {
     void shouldShowUnicastPeersInToStringWhenSet() {
         // Rule: toString shows the peers (only when there are some) and never the password.
         String s = valid().unicastPeer("198.18.0.2").unicastPeer("2001:db8::2").buildConfig().toString();
-        assertTrue(s.endsWith(", adaptToLoss=true, unicastPeers=[198.18.0.2, 2001:db8:0:0:0:0:0:2]}"), s);
+        assertTrue(s.endsWith(", adaptToLoss=false, unicastPeers=[198.18.0.2, 2001:db8:0:0:0:0:0:2]}"), s);
         assertFalse(s.contains("secret"), s);
     }
 
@@ -123,14 +123,14 @@ class GroupOptionsTest {
     // ------------------------------------------------------------------------------------------------ adaptToLoss
 
     @Test
-    void shouldAdaptToLossByDefaultAndShowItInToString() {
-        // Rule: adaptToLoss defaults to true; false is plain CARP.
-        CarpConfig adaptive = valid().buildConfig();
-        assertTrue(adaptive.adaptToLoss());
-        assertTrue(adaptive.toString().contains("adaptToLoss=true"), adaptive.toString());
-        CarpConfig plain = valid().adaptToLoss(false).buildConfig();
+    void shouldNotAdaptToLossByDefaultAndShowItInToString() {
+        // Rule: adaptToLoss defaults to false (plain CARP, as ucarp and the BSD kernels); true opts in.
+        CarpConfig plain = valid().buildConfig();
         assertFalse(plain.adaptToLoss());
         assertTrue(plain.toString().contains("adaptToLoss=false"), plain.toString());
+        CarpConfig adaptive = valid().adaptToLoss(true).buildConfig();
+        assertTrue(adaptive.adaptToLoss());
+        assertTrue(adaptive.toString().contains("adaptToLoss=true"), adaptive.toString());
     }
 
     // ------------------------------------------------------------------------------------------------ addressManager

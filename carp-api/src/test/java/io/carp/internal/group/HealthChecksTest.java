@@ -4,6 +4,7 @@ import io.carp.CarpState;
 import io.carp.HealthCheck;
 
 import io.carp.CarpGroup;
+import io.carp.CarpConfig;
 import io.carp.CarpGroupBuilder;
 
 import static io.carp.InetAddressLiterals.of;
@@ -228,6 +229,89 @@ class HealthChecksTest {
         assertEquals(timers, runtime.loop.timerCount(), "no next run scheduled");
         runtime.loop.advanceBy(10 * INTERVAL_NANOS);
         assertEquals(1, held.size());
+    }
+
+    @Test
+    void shouldCountAHungCheckAsFailingAfterItsTimeoutAndRecoverWhenItReturns() {
+        // Rule: a run that has not answered after its timeout counts as failing; no second run starts while it
+        // hangs; when it returns its result applies and the next run follows one interval later.
+        java.util.List<Runnable> held = new java.util.ArrayList<>();
+        start(builder().healthCheck("app", () -> true, INTERVAL, Duration.ofMillis(500), 50)
+                .healthCheckExecutor(held::add));
+        assertEquals(1, held.size(), "the first run is 'running' (held by the executor)");
+        assertEquals(0, group.demotion());
+
+        runtime.loop.advanceBy(Duration.ofMillis(500).toNanos() - 1);
+        assertEquals(0, group.demotion(), "not before the timeout");
+        runtime.loop.advanceBy(1);
+        assertEquals(50, group.demotion(), "hung for 500 ms: failing");
+
+        runtime.loop.advanceBy(10 * INTERVAL_NANOS);
+        assertEquals(1, held.size(), "no second run while the first one hangs");
+        assertEquals(50, group.demotion());
+
+        held.get(0).run();           // the check finally answers: healthy
+        runtime.loop.runPending();
+        assertEquals(0, group.demotion());
+        runtime.loop.advanceBy(INTERVAL_NANOS);
+        assertEquals(2, held.size(), "the next run, one interval after the result");
+    }
+
+    @Test
+    void shouldUseTheDefaultTimeoutOfFiveSecondsWhenNoneIsGiven() {
+        // Rule: the 4-argument healthCheck uses CarpConfig.DEFAULT_HEALTH_CHECK_TIMEOUT, 5 s.
+        assertEquals(Duration.ofSeconds(5), CarpConfig.DEFAULT_HEALTH_CHECK_TIMEOUT);
+        java.util.List<Runnable> held = new java.util.ArrayList<>();
+        start(builder().healthCheck("app", () -> true, INTERVAL, 50).healthCheckExecutor(held::add));
+        runtime.loop.advanceBy(Duration.ofSeconds(5).toNanos() - 1);
+        assertEquals(0, group.demotion());
+        runtime.loop.advanceBy(1);
+        assertEquals(50, group.demotion());
+    }
+
+    @Test
+    void shouldInterruptAHungCheckOnceWhenItTimesOut() throws Exception {
+        // Rule: at the timeout the check's thread is interrupted, so a check blocked in an interruptible call ends
+        // (as a failure); the interrupt does not leak into the executor's next task.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
+            start(builder().healthCheck("app", () -> {
+                entered.countDown();
+                try {
+                    Thread.sleep(60_000);
+                    ended.complete("slept");
+                } catch (InterruptedException e) {
+                    ended.complete("interrupted");
+                    throw e;
+                }
+                return true;
+            }, INTERVAL, Duration.ofMillis(100), 40).healthCheckExecutor(pool));
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+
+            runtime.loop.advanceBy(Duration.ofMillis(100).toNanos());
+
+            assertEquals(40, group.demotion());
+            assertEquals("interrupted", ended.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(Boolean.FALSE, pool.submit(() -> Thread.currentThread().isInterrupted())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS), "the pool thread's interrupt flag was cleared");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldRefuseATimeoutWhenItIsBelow10MillisecondsOrAboveOneHour() {
+        // Rule: the health-check timeout is 10 ms to 1 hour; the message names the field, the value and the range.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder().healthCheck("app", () -> true, INTERVAL, Duration.ofMillis(9), 1));
+        assertEquals("healthCheck timeout: PT0.009S (expected: 10 ms to 1 hour)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> builder().healthCheck("app", () -> true, INTERVAL, Duration.ofHours(2), 1));
+        assertEquals("healthCheck timeout: PT2H (expected: 10 ms to 1 hour)", e.getMessage());
+        assertEquals("timeout", assertThrows(NullPointerException.class,
+                () -> builder().healthCheck("x", () -> true, INTERVAL, null, 1)).getMessage());
     }
 
     @Test

@@ -19,6 +19,7 @@ final class ManualLoop implements ProtocolLoop, CarpClock {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long now;
     private long sequence;
+    private volatile boolean shutDown;
 
     ManualLoop(long startNanos) {
         this.now = startNanos;
@@ -69,16 +70,32 @@ final class ManualLoop implements ProtocolLoop, CarpClock {
 
     @Override
     public boolean inLoop() {
-        return Thread.currentThread() == owner;
+        return !shutDown && Thread.currentThread() == owner;
     }
 
     @Override
     public synchronized void execute(Runnable task) {
+        if (shutDown) {
+            throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+        }
         pending.add(task);
+    }
+
+    /**
+     * Shuts the loop down as Netty's does: from now on no thread is "in" it, and execute and schedule throw
+     * {@link java.util.concurrent.RejectedExecutionException}; queued tasks and timers are dropped.
+     */
+    synchronized void shutDown() {
+        shutDown = true;
+        pending.clear();
+        timers.clear();
     }
 
     @Override
     public synchronized Cancellable schedule(Runnable task, long deadlineNanos) {
+        if (shutDown) {
+            throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+        }
         Timer t = new Timer(deadlineNanos, task);
         timers.add(t);
         return t;
@@ -127,6 +144,11 @@ final class ManualLoop implements ProtocolLoop, CarpClock {
         runPending();
     }
 
+    /** Whether {@link #shutDown()} was called. */
+    boolean isShutDown() {
+        return shutDown;
+    }
+
     /** The earliest armed deadline, or {@link Long#MAX_VALUE}. */
     synchronized long nextDeadline() {
         Timer t = timers.peek();
@@ -139,6 +161,9 @@ final class ManualLoop implements ProtocolLoop, CarpClock {
     }
 
     private void checkOwner() {
+        if (shutDown) {
+            return;
+        }
         if (!inLoop()) {
             throw new IllegalStateException("drive the ManualLoop from the thread that created it");
         }

@@ -90,6 +90,11 @@ final class FamilySocket {
         pinned = source;
     }
 
+    /** The source pinned by a group's configuration, or {@code null}. */
+    InetAddress pinnedSource() {
+        return pinned;
+    }
+
     /** Under the runtime lock: no remaining group pins a source; forget it (and unpin the socket if it stays open). */
     void unpin() {
         FamilyTransport t = transport;

@@ -26,15 +26,21 @@ import java.util.concurrent.TimeUnit;
  * needing it attaches and closed when the last one detaches; it is a member of its multicast group only while some
  * group on the interface advertises to it, not for groups that all use unicast peers.
  *
+ * <p>An interface deleted and created again under the same name (a VM's NIC hot-plugged, a bond or veth rebuilt)
+ * has a new ifindex: the {@link LinkMonitor} follows it, and the context opens its family sockets again on the new
+ * interface (joining the multicast groups again, with the same pinned sources) before the groups hear that the link
+ * is back ({@link #onReplaced}).
+ *
  * <p>Threads: {@link #attach} and {@link #detach} run under the runtime's lock; packets, link events, sends and
- * address changes run on the event loop.
+ * address changes run on the event loop; re-opening after a re-creation runs on the loop under the runtime's lock.
  */
 final class InterfaceContext {
     private static final System.Logger LOG = System.getLogger(InterfaceContext.class.getName());
     private static final long REGISTER_TIMEOUT_MILLIS = 5_000;
 
     final String name;
-    final int ifindex;
+    /** Changes when the interface is deleted and created again under the same name. */
+    volatile int ifindex;
     final RtNetlink netlink;
     final NettyProtocolLoop protocolLoop;
     private final NetworkNamespace namespace;
@@ -46,10 +52,15 @@ final class InterfaceContext {
     private final List<NettyBinding> bindings = new CopyOnWriteArrayList<>();
     private volatile boolean linkUp;
     private volatile byte[] mac;
+    /** The runtime's lock, under which the family sockets change. */
+    private final Object runtimeLock;
+    /** Loop thread: the interface was re-created and its sockets could not be opened again yet. */
+    private boolean stale;
 
     private InterfaceContext(String name, LinkInfo link, RtNetlink netlink, NetworkNamespace namespace,
-                             IoEventLoop loop, CarpClock clock) {
+                             IoEventLoop loop, CarpClock clock, Object runtimeLock) {
         this.name = name;
+        this.runtimeLock = runtimeLock;
         this.ifindex = link.ifindex();
         this.mac = link.hardwareAddress();
         this.netlink = netlink;
@@ -61,7 +72,8 @@ final class InterfaceContext {
         this.ipv6 = new FamilySocket(IpFamily.IPV6, name, () -> netlink.addresses(ifindex), this::isVirtual,
                 CarpClock.system());
         this.families = List.of(ipv4, ipv6);
-        this.linkMonitor = namespace.call(() -> LinkMonitor.open(name, ifindex, netlink, this::onLink, loop));
+        this.linkMonitor = namespace.call(() -> LinkMonitor.open(name, ifindex, netlink, this::onLink,
+                this::onReplaced, loop));
         try {
             LinkInfo now = netlink.link(ifindex); // after subscribing: no change can fall in between
             this.linkUp = now != null && now.usable();
@@ -77,9 +89,11 @@ final class InterfaceContext {
     /**
      * Opens the interface's netlink sockets.
      *
+     * @param runtimeLock the lock under which the runtime attaches and detaches groups
      * @throws IllegalStateException if there is no such interface
      */
-    static InterfaceContext open(String name, NetworkNamespace namespace, IoEventLoop loop, CarpClock clock) {
+    static InterfaceContext open(String name, NetworkNamespace namespace, IoEventLoop loop, CarpClock clock,
+                                 Object runtimeLock) {
         RtNetlink netlink = namespace.call(RtNetlink::open);
         try {
             LinkInfo link = netlink.link(name);
@@ -87,7 +101,7 @@ final class InterfaceContext {
                 throw new IllegalStateException("network interface '" + name + "' does not exist"
                         + (namespace.isCurrent() ? "" : " in " + namespace) + " (see `ip link`)");
             }
-            return new InterfaceContext(name, link, netlink, namespace, loop, clock);
+            return new InterfaceContext(name, link, netlink, namespace, loop, clock, runtimeLock);
         } catch (RuntimeException e) {
             netlink.close();
             throw e;
@@ -274,9 +288,58 @@ final class InterfaceContext {
         return linkUp;
     }
 
+    /**
+     * On the loop, from the link monitor: the interface was created again under our name (new ifindex). Closes the
+     * family sockets bound to the old interface and opens them again on the new one, for the groups still attached.
+     * The link monitor then passes the new link's state to {@link #onLink}.
+     */
+    private void onReplaced(LinkInfo link) {
+        ifindex = link.ifindex();
+        if (link.hardwareAddress().length > 0) {
+            mac = link.hardwareAddress();
+        }
+        stale = true;
+        reopen();
+    }
+
+    /** On the loop: (re)opens the family sockets on the current ifindex; clears {@link #stale} on success. */
+    private void reopen() {
+        synchronized (runtimeLock) {
+            for (FamilySocket f : families) {
+                FamilyTransport old = f.detachAll();
+                if (old != null) {
+                    try {
+                        old.close();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.DEBUG, "{0}: closing the old {1} socket: {2}", name, f.label(), e.toString());
+                    }
+                }
+                f.invalidateSource();
+            }
+            for (FamilySocket f : families) {
+                if (f.router.isEmpty()) {
+                    continue;
+                }
+                boolean join = f.router.hasMulticastGroup();
+                f.ensureOpen(pinned -> openTransport(f.family, pinned, join), f.pinnedSource());
+            }
+            stale = false;
+        }
+        LOG.log(Level.INFO, "{0}: CARP sockets opened again on the new interface (ifindex {1})", name, ifindex);
+    }
+
     private void onLink(LinkInfo link) {
         if (link.hardwareAddress().length > 0) {
             mac = link.hardwareAddress();
+        }
+        if (stale && !link.deleted()) {
+            try {
+                reopen(); // the first attempt, when the interface appeared, failed: try again on each event
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "{0}: could not open the CARP sockets on the new interface: {1}", name,
+                        e.getMessage());
+                return;
+            }
         }
         boolean up = link.usable();
         if (up == linkUp) {

@@ -17,6 +17,11 @@ import java.util.Map;
  * that the kernel removes them by itself if the process dies; announces them with gratuitous ARP / unsolicited NA.
  * With {@link CarpConfig#manageAddresses()} off it only announces (as ucarp does), and the application moves the
  * addresses. Confined to the interface's event loop.
+ *
+ * <p>It never touches an address the group does not own. It removes or replaces only addresses it added itself
+ * ({@link #held}) or, at start, stale copies that carry the group's own kernel lifetime (left by an earlier run that
+ * was killed). A virtual address already on the interface as one of the host's own addresses (no lifetime, or a
+ * longer one than the group gives) makes {@link #removeStale} refuse the start, and {@link #claim} leave it alone.
  */
 final class KernelAddressManager implements AddressManager {
     private static final System.Logger LOG = System.getLogger(KernelAddressManager.class.getName());
@@ -43,6 +48,11 @@ final class KernelAddressManager implements AddressManager {
         if (manage) {
             List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
             for (InetAddress a : addresses) {
+                AddressInfo present = find(existing, a);
+                if (present != null && !held.containsKey(a) && !carriesOurLifetime(present)) {
+                    failures.add(new IllegalStateException(notOurs(present) + "; left alone, not claimed"));
+                    continue;
+                }
                 int prefix = AddressPolicy.prefixLength(a, existing, virtualAddresses);
                 try {
                     context.netlink.addAddress(context.name, context.ifindex, a, prefix, lifetimeSeconds);
@@ -67,7 +77,8 @@ final class KernelAddressManager implements AddressManager {
             try {
                 context.netlink.deleteAddress(context.name, context.ifindex, a, prefix);
             } catch (NativeException e) {
-                if (e.errno() != Errno.EADDRNOTAVAIL) { // already gone (expired, or removed by hand): fine
+                // Already gone (expired, removed by hand, or the interface itself was deleted): fine.
+                if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENODEV) {
                     failures.add(e);
                 }
             } catch (RuntimeException e) {
@@ -105,20 +116,56 @@ final class KernelAddressManager implements AddressManager {
     }
 
     /**
-     * On attach: removes copies of our virtual addresses that a previous run left on the interface (a crash before
-     * their lifetime ran out, or an address added by hand).
+     * On attach: removes copies of our virtual addresses that a previous run left on the interface (killed before
+     * their lifetime ran out): only copies that carry the group's own lifetime.
+     *
+     * @throws IllegalStateException in one line naming the address and the interface, if a virtual address is one of
+     *                               the host's own addresses (no lifetime, or a longer one): the group would remove
+     *                               it, so it refuses to start
      */
     void removeStale() {
         if (!manage) {
             return;
         }
-        for (AddressInfo a : context.netlink.addresses(context.ifindex)) {
+        List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
+        for (AddressInfo a : existing) {
+            if (virtualAddresses.contains(a.address()) && !carriesOurLifetime(a)) {
+                throw new IllegalStateException(label + ": " + notOurs(a) + "; refusing to start, since the group"
+                        + " would remove it (remove it from the interface or from the group's virtual addresses)");
+            }
+        }
+        for (AddressInfo a : existing) {
             if (virtualAddresses.contains(a.address())) {
                 context.netlink.deleteAddress(context.name, context.ifindex, a.address(), a.prefixLength());
                 LOG.log(Level.INFO, "{0}: removed {1}/{2} left on the interface by an earlier run", label,
                         a.address().getHostAddress(), a.prefixLength());
             }
         }
+    }
+
+    /**
+     * Whether an address on the interface looks like one this group adds: a finite valid and preferred lifetime no
+     * longer than the one the group gives ({@link AddressPolicy#lifetimeSeconds}), so it expires by itself.
+     */
+    boolean carriesOurLifetime(AddressInfo a) {
+        return a.validSeconds() != AddressInfo.FOREVER && a.validSeconds() <= lifetimeSeconds
+                && a.preferredSeconds() <= lifetimeSeconds;
+    }
+
+    private String notOurs(AddressInfo a) {
+        return "virtual address " + a.address().getHostAddress() + " is already on " + context.name + " as "
+                + (a.validSeconds() == AddressInfo.FOREVER ? "a permanent address (no lifetime)"
+                : "an address with a lifetime of " + a.validSeconds() + " s, longer than this group's "
+                + lifetimeSeconds + " s") + ", not one this group added";
+    }
+
+    private static AddressInfo find(List<AddressInfo> existing, InetAddress address) {
+        for (AddressInfo a : existing) {
+            if (a.address().equals(address)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** The kernel lifetime given to held addresses, in seconds. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,17 +52,33 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
      *
      * @param eventLoopGroup the application's epoll group, or {@code null} for one daemon thread of its own
      * @param namespace      where sockets are opened
-     * @param shutdownHook   whether a JVM shutdown hook closes the runtime
+     * @param installShutdownHook whether a JVM shutdown hook closes the runtime (bow-outs on JVM shutdown)
      */
     public LinuxRuntime(EventLoopGroup eventLoopGroup, NetworkNamespace namespace, boolean installShutdownHook) {
         this.sharedGroup = eventLoopGroup;
         this.namespace = Objects.requireNonNull(namespace, "namespace");
+        Thread hook = null;
         if (installShutdownHook) {
-            shutdownHook = new Thread(this::close, name + "-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } else {
-            shutdownHook = null;
+            hook = new Thread(this::closeAtShutdown, name + "-shutdown");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                hook = null; // the JVM is already shutting down: nothing to hook into
+            }
         }
+        this.shutdownHook = hook;
+    }
+
+    /** The shutdown hook: closes the runtime (bow-outs first) and says so. */
+    private void closeAtShutdown() {
+        boolean any;
+        synchronized (lock) {
+            any = !closed && !bindings.isEmpty();
+        }
+        if (any) {
+            LOG.log(Level.INFO, "{0}: the JVM is shutting down; closing the CARP groups (a MASTER bows out)", name);
+        }
+        close();
     }
 
     /**
@@ -91,7 +108,7 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
                 context = interfaces.get(interfaceName);
                 boolean fresh = context == null;
                 if (fresh) {
-                    context = InterfaceContext.open(interfaceName, namespace, loopFor(), CarpClock.system());
+                    context = InterfaceContext.open(interfaceName, namespace, loopFor(), CarpClock.system(), lock);
                     interfaces.put(interfaceName, context);
                 }
                 try {
@@ -237,6 +254,20 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
                     done.complete(null);
                 }
             });
+        } catch (RejectedExecutionException e) {
+            // The event loop was shut down first (an application's EventLoopGroup): no thread runs the group any
+            // more, so this one may. Its sockets are closed: no bow-out can be sent, but the addresses go.
+            LOG.log(Level.WARNING, "{0}: the event loop of {1} was shut down before the runtime was closed; closing"
+                    + " it without a bow-out", name, binding);
+            try {
+                group.onLinkStateChanged(false);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.DEBUG, "{0}: {1}: {2}", name, binding, ex.toString());
+            }
+            binding.detach();
+            return;
+        }
+        try {
             done.get(SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "{0}: detaching {1} did not finish: {2}", name, binding, e.toString());

@@ -9,8 +9,8 @@ import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
-import io.carp.netty.testing.LiveLab.Host;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
 import io.carp.netty.testing.LiveNodeMain;
 import io.carp.netty.testing.LiveProcess;
 import io.carp.netty.testing.Measured;
@@ -108,7 +108,7 @@ class ProcessFaultsRootTest {
 
         long kill = System.nanoTime();
         master.signal("KILL");
-        assertTrue(master.awaitExit(5_000) != -1, "the master did not die");
+        assertTrue(master.awaitExit(5_000), "the master did not die");
         long expiryMillis = Await.await("the kernel removes the dead master's VIP", 10_000,
                 () -> !a.holds(VIP), () -> "addresses of a: " + a.addresses());
         CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, kill, 8_000);

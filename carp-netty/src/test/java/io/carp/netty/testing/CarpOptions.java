@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * The settings shared by ucarp and the library's node main, in ucarp's terms. Defaults: vhid 60, password
- * {@value #DEFAULT_PASSWORD}, virtual address 198.18.60.100, advbase 1 s, advskew 0, no preempt.
+ * {@value #DEFAULT_PASSWORD}, virtual address 198.18.60.100, advbase 1 s, advskew 0, no preempt, the host's own address
+ * as the source ({@code srcip} null).
  */
 public record CarpOptions(int vhid, String password, List<String> virtualAddresses, int advbase, int advskew,
-                   boolean preempt) {
+                          boolean preempt, String srcip) {
     public static final String DEFAULT_PASSWORD = "cit-secret";
     /** The /24 of the segment (inside 198.18.0.0/15, RFC 2544 benchmarking space). */
     public static final String SUBNET = "198.18.60.";
@@ -21,19 +22,24 @@ public record CarpOptions(int vhid, String password, List<String> virtualAddress
     }
 
     public static CarpOptions defaults() {
-        return new CarpOptions(60, DEFAULT_PASSWORD, List.of(VIP), 1, 0, false);
+        return new CarpOptions(60, DEFAULT_PASSWORD, List.of(VIP), 1, 0, false, null);
     }
 
     public CarpOptions advskew(int skew) {
-        return new CarpOptions(vhid, password, virtualAddresses, advbase, skew, preempt);
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, skew, preempt, srcip);
     }
 
     public CarpOptions preempt(boolean on) {
-        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, on);
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, on, srcip);
     }
 
     public CarpOptions password(String pass) {
-        return new CarpOptions(vhid, pass, virtualAddresses, advbase, advskew, preempt);
+        return new CarpOptions(vhid, pass, virtualAddresses, advbase, advskew, preempt, srcip);
+    }
+
+    /** Sends from {@code address} (an address the test added to the host) instead of the host's own. */
+    public CarpOptions srcip(String address) {
+        return new CarpOptions(vhid, password, virtualAddresses, advbase, advskew, preempt, address);
     }
 
     /** The first virtual address (ucarp takes exactly one). */
@@ -66,7 +72,8 @@ public record CarpOptions(int vhid, String password, List<String> virtualAddress
     /** The ucarp-style arguments both programs accept. */
     public List<String> commonArgs(Host host) {
         List<String> args = new ArrayList<>(List.of(
-                "--interface=" + host.ifname(), "--srcip=" + host.address(), "--vhid=" + vhid,
+                "--interface=" + host.ifname(), "--srcip=" + (srcip != null ? srcip : host.address()),
+                "--vhid=" + vhid,
                 "--pass=" + password, "--advbase=" + advbase, "--advskew=" + advskew));
         for (String vip : virtualAddresses) {
             args.add("--addr=" + vip);

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * LiveNodeMain --interface|-i IF --vhid|-v VHID --pass|-p PASS --addr|-a VIP [--addr ...] [--srcip|-s IP]
  *      [--advbase|-b S] [--advskew|-k N] [--deadratio|-r N] [--preempt|-P] [--peer IP ...] [--no-manage] [--hook]
- *      [--netns NAME] [--runtime-shutdown-hook] [--stats-interval-ms MS]
+ *      [--netns NAME] [--runtime-shutdown-hook | --no-bow-out-on-shutdown] [--stats-interval-ms MS]
  * </pre>
  *
  * <p>{@code --peer} adds a unicast peer; {@code --hook} replaces the kernel address manager with one that only prints
@@ -33,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * line flushed at once (callbacks run on the protocol loop: in order, none lost at exit). On SIGTERM/SIGINT it closes
  * the group (a MASTER bows out and removes its addresses) and the runtime, prints the last {@code STATS} (if asked)
  * and {@code STOPPED <vhid>}; the JVM's exit status after SIGTERM is 143, as for any Java program stopped by a signal.
- * With {@code --runtime-shutdown-hook} the node relies on {@link NettyCarpRuntime.Builder#shutdownHook(boolean)}
- * instead of its own hook (no {@code STOPPED} line). A bad argument prints {@code ERROR <message>} and exits 2; a
+ * With {@code --runtime-shutdown-hook} the node is an application that embeds the library and installs no hook of its
+ * own: the runtime's {@link NettyCarpRuntime.Builder#bowOutOnShutdown(boolean) bow-out on shutdown} closes the group
+ * (no {@code STATS} or {@code STOPPED} line); with {@code --no-bow-out-on-shutdown} nothing closes it (the JVM exits
+ * without a word, the backup waits for the master-down interval). A bad argument prints {@code ERROR <message>} and exits 2; a
  * failed start prints {@code ERROR <message>} and exits 1.
  */
 public final class LiveNodeMain {
@@ -55,6 +57,7 @@ public final class LiveNodeMain {
         int vhid = -1;
         boolean hook = false;
         boolean runtimeHook = false;
+        boolean noHook = false;
         long statsInterval = 0;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -69,6 +72,7 @@ public final class LiveNodeMain {
                     case "--no-manage" -> builder.manageAddresses(false);
                     case "--hook" -> hook = true;
                     case "--runtime-shutdown-hook" -> runtimeHook = true;
+                    case "--no-bow-out-on-shutdown" -> noHook = true;
                     default -> {
                         if (value == null) {
                             if (++i >= args.length) {
@@ -104,7 +108,7 @@ public final class LiveNodeMain {
             System.exit(2);
             return;
         }
-        NettyCarpRuntime runtime = runtimeBuilder.shutdownHook(runtimeHook).build();
+        NettyCarpRuntime runtime = runtimeBuilder.bowOutOnShutdown(runtimeHook).build();
         CarpGroup group;
         try {
             group = builder.runtime(runtime).onStateChange(e -> print("STATE " + e.vhid() + " " + e.from() + " "
@@ -133,8 +137,8 @@ public final class LiveNodeMain {
         if (stats) {
             ticker.scheduleAtFixedRate(() -> printStats(group), statsInterval, statsInterval, TimeUnit.MILLISECONDS);
         }
-        if (runtimeHook) {
-            Thread.currentThread().join(); // the runtime's own hook closes the group at exit
+        if (runtimeHook || noHook) {
+            Thread.currentThread().join(); // the runtime's hook closes the group at exit, or nothing does
         }
         CountDownLatch stopped = new CountDownLatch(1);
         int finalVhid = vhid;

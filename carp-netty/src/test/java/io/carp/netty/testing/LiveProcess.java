@@ -339,7 +339,7 @@ public final class LiveProcess implements AutoCloseable {
         awaitExit(10_000);
     }
 
-    /** SIGTERM (the graceful stop); does not wait. */
+    /** SIGTERM (a clean stop: the JVM runs its shutdown hooks) and returns at once. */
     public void terminate() {
         signal("TERM");
     }
@@ -352,7 +352,7 @@ public final class LiveProcess implements AutoCloseable {
      */
     public boolean terminate(long timeoutMillis) {
         signal("TERM");
-        return awaitExit(timeoutMillis) != -1;
+        return awaitExit(timeoutMillis);
     }
 
     /** SIGSTOP: the process freezes without exiting (its sockets stay open). */
@@ -382,21 +382,31 @@ public final class LiveProcess implements AutoCloseable {
      * Waits for the process to end and for its output to be read to the end.
      *
      * @param timeoutMillis how long to wait
-     * @return its exit code, or -1 if it is still running
+     * @return whether it ended in time
      */
-    public int awaitExit(long timeoutMillis) {
+    public boolean awaitExit(long timeoutMillis) {
         try {
             if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                return -1;
+                return false;
             }
             for (Thread reader : readers) {
                 reader.join(2000);
             }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return false;
         }
-        return process.exitValue();
+    }
+
+    /**
+     * Waits for the process to end (see {@link #awaitExit}) and returns its exit code.
+     *
+     * @param timeoutMillis how long to wait
+     * @return the exit code, or -1 if it is still running
+     */
+    public int exitCode(long timeoutMillis) {
+        return awaitExit(timeoutMillis) ? process.exitValue() : -1;
     }
 
     /** SIGKILLs the process if it is alive (SIGCONT first, in case it was stopped) and waits up to 5 s. */

@@ -1,0 +1,335 @@
+package io.carp.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.carp.CarpConfig;
+import io.carp.CarpState;
+import io.carp.StateChangeCause;
+import io.carp.micrometer.CarpMeterBinder;
+import io.carp.micrometer.CarpMetricNames;
+import io.carp.netty.NettyCarpRuntime;
+import io.carp.CarpRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The auto-configuration in {@link ApplicationContextRunner}s, on the simulated runtime (no root): switching on and
+ * off, binding, validation messages, events, health, info, metrics, and backing off for the application's own
+ * runtime. Runs on Spring Boot 3.5 here and on 4.0 in carp-spring-boot-boot4-tests (same sources). Simulated time runs
+ * 50 times faster than the wall clock, so a master-down interval of 3 s takes about 60 ms.
+ */
+class CarpAutoConfigurationTest {
+    private static final long WAIT_MILLIS = 5_000;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(CarpAutoConfiguration.class,
+                    BootGeneration.healthAutoConfiguration(), CarpInfoAutoConfiguration.class,
+                    CarpMetricsAutoConfiguration.class))
+            .withPropertyValues("carp.runtime=simulated", "carp.simulated.time-scale=50");
+
+    private static String[] web(String network, String... more) {
+        List<String> p = new java.util.ArrayList<>(List.of(
+                "carp.simulated.network=" + network,
+                "carp.groups.web.vhid=10",
+                "carp.groups.web.password=s3cret",
+                "carp.groups.web.virtual-addresses=198.18.10.100,2001:db8::100",
+                "carp.groups.web.advskew=20"));
+        p.addAll(List.of(more));
+        return p.toArray(new String[0]);
+    }
+
+    @Test
+    void shouldRunOnTheBootGenerationThisModuleTargets() {
+        // carp-spring-boot-autoconfigure runs these tests on 3, carp-spring-boot-boot4-tests on 4 (set in its pom).
+        assertEquals(Integer.getInteger("carp.expectedBootMajor", 3), BootGeneration.major());
+        runner.withPropertyValues(web("generation")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBeansOfType(BootGeneration.healthIndicatorType())).containsOnlyKeys(
+                    "carpHealthIndicator");
+        });
+    }
+
+    @Test
+    void shouldConfigureNothingWhenDisabled() {
+        runner.withPropertyValues(web("off", "carp.enabled=false")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(CarpGroups.class);
+            assertThat(context).doesNotHaveBean(SimulatedCarpNetwork.class);
+            assertThat(context).doesNotHaveBean(CarpMeterBinder.class);
+        });
+    }
+
+    @Test
+    void shouldBindEveryGroupProperty() {
+        runner.withPropertyValues(web("binding", "carp.interface-name=eth7", "carp.groups.web.advbase=2",
+                        "carp.groups.web.preempt=true", "carp.groups.web.dead-ratio=4", "carp.groups.web.demotion=5",
+                        "carp.groups.web.manage-addresses=false", "carp.groups.web.unicast-peers[0]=198.18.10.2",
+                        "carp.groups.web.unicast-peers[1]=198.18.10.3", "carp.groups.db.vhid=11",
+                        "carp.groups.db.password=other", "carp.groups.db.virtual-addresses[0]=198.18.11.100",
+                        "carp.groups.db.interface-name=eth8"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CarpGroups groups = context.getBean(CarpGroups.class);
+                    assertEquals(List.of("web", "db"), List.copyOf(groups.names()));
+                    CarpConfig web = groups.group("web").config();
+                    assertEquals(10, web.vhid());
+                    assertEquals("eth7", web.interfaceName().orElseThrow());
+                    assertEquals(List.of(InetAddress.getByName("198.18.10.100"), InetAddress.getByName("2001:db8::100")),
+                            web.virtualAddresses());
+                    assertEquals(2, web.advbase());
+                    assertEquals(20, web.advskew());
+                    assertTrue(web.preempt());
+                    assertEquals(4, web.deadRatio());
+                    assertEquals(5, web.demotion());
+                    assertEquals(false, web.manageAddresses());
+                    assertEquals(List.of(InetAddress.getByName("198.18.10.2"), InetAddress.getByName("198.18.10.3")),
+                            web.unicastPeers());
+                    CarpConfig db = groups.group("db").config();
+                    assertEquals("eth8", db.interfaceName().orElseThrow());
+                    assertEquals(CarpConfig.DEFAULT_ADVSKEW, db.advskew());
+                    assertEquals(CarpConfig.DEFAULT_ADVBASE, db.advbase());
+                    assertEquals(true, db.manageAddresses());
+                });
+    }
+
+    @Test
+    void shouldFailTheStartNamingTheProperty() {
+        assertStartFails(web("bad-vhid", "carp.groups.web.vhid=300"),
+                "carp.groups.web.vhid: 300 is out of range 1-255");
+        assertStartFails(web("bad-skew", "carp.groups.web.advskew=255"),
+                "carp.groups.web.advskew: 255 is out of range 0-254");
+        assertStartFails(web("bad-address", "carp.groups.web.virtual-addresses=198.18.10.100,198.18.10.300"),
+                "carp.groups.web.virtual-addresses[1]: \"198.18.10.300\"");
+        assertStartFails(new String[] {"carp.simulated.network=no-vhid", "carp.groups.web.password=x",
+            "carp.groups.web.virtual-addresses=198.18.10.100"}, "carp.groups.web.vhid: not set (expected: 1-255)");
+        assertStartFails(web("bad-interface", "carp.interface-name=this-name-is-too-long"),
+                "carp.interface-name: \"this-name-is-too-long\" (expected: 1-15 characters");
+        assertStartFails(web("dup", "carp.groups.api.vhid=10", "carp.groups.api.password=x",
+                "carp.groups.api.virtual-addresses=198.18.10.101"),
+                "carp.groups.api.vhid: 10 is already used by carp.groups.web");
+        // The Linux runtime needs an interface: said before anything is opened (no root needed to see it).
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(CarpAutoConfiguration.class))
+                .withPropertyValues(web("linux"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(rootMessage(context.getStartupFailure())).contains(
+                            "carp.groups.web.interface-name: not set (expected: the network interface");
+                });
+    }
+
+    private void assertStartFails(String[] properties, String message) {
+        runner.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            Throwable failure = context.getStartupFailure();
+            assertThat(rootMessage(failure)).startsWith(message);
+            CarpConfigurationException e = find(failure, CarpConfigurationException.class);
+            assertThat(new CarpConfigurationFailureAnalyzer().analyze(failure).getDescription()).isEqualTo(e.getMessage());
+        });
+    }
+
+    @Test
+    void shouldPublishStateChangesAsApplicationEvents() {
+        List<CarpStateChangedEvent> events = new CopyOnWriteArrayList<>();
+        ConfigurableApplicationContext[] holder = new ConfigurableApplicationContext[1];
+        runner.withPropertyValues(web("events"))
+                .withInitializer(ctx -> ctx.addApplicationListener(
+                        (ApplicationListener<CarpStateChangedEvent>) events::add))
+                .run(context -> {
+                    holder[0] = context;
+                    // Alone on its network: BACKUP, then MASTER after the master-down interval.
+                    await("MASTER event", () -> events.stream().anyMatch(CarpStateChangedEvent::becameMaster));
+                    CarpStateChangedEvent init = events.get(0);
+                    assertEquals("web", init.groupName());
+                    assertEquals(10, init.vhid());
+                    assertEquals(CarpState.INIT, init.from());
+                    assertEquals(CarpState.BACKUP, init.to());
+                    CarpStateChangedEvent master = events.get(1);
+                    assertEquals(CarpState.BACKUP, master.from());
+                    assertEquals(CarpState.MASTER, master.to());
+                    assertEquals(StateChangeCause.MASTER_TIMED_OUT, master.cause());
+                    assertEquals("master timed out", master.reason());
+                    assertThat(master.toString()).startsWith("carp.groups.web: vhid 10");
+                    assertTrue(context.getBean(CarpGroups.class).isMaster("web"));
+                });
+        // Closing the context stopped the group (bow-out): MASTER -> INIT, published while the context still ran.
+        await("INIT event on close", () -> events.stream().anyMatch(CarpStateChangedEvent::leftMaster));
+        CarpStateChangedEvent last = events.get(events.size() - 1);
+        assertEquals(CarpState.MASTER, last.from());
+        assertEquals(CarpState.INIT, last.to());
+        assertEquals(StateChangeCause.STOPPED, last.cause());
+    }
+
+    @Test
+    void shouldReportHealthUpWithStatesAndOutOfServiceInInit() {
+        runner.withPropertyValues(web("health")).run(context -> {
+            assertThat(context).hasNotFailed();
+            Object indicator = context.getBean("carpHealthIndicator");
+            assertThat(indicator).isInstanceOf(BootGeneration.healthIndicatorType());
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            await("MASTER", () -> groups.isMaster("web"));
+            BootGeneration.Reading up = BootGeneration.health(indicator);
+            assertEquals("UP", up.status());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> web = (Map<String, Object>) up.details().get("web");
+            assertEquals("MASTER", web.get("state"));
+            assertEquals(10, web.get("vhid"));
+            assertEquals(List.of("198.18.10.100", "2001:db8::100"), web.get("virtualAddresses"));
+
+            // The link goes down: the group waits in INIT, the node is out of service.
+            SimulatedCarpNetwork sim = context.getBean(SimulatedCarpNetwork.class);
+            sim.call(net -> {
+                sim.node().linkDown();
+                return null;
+            });
+            await("INIT", () -> groups.state("web") == CarpState.INIT);
+            BootGeneration.Reading down = BootGeneration.health(indicator);
+            assertEquals("OUT_OF_SERVICE", down.status());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> webDown = (Map<String, Object>) down.details().get("web");
+            assertEquals("INIT", webDown.get("state"));
+        });
+        runner.withPropertyValues(web("health-off", "management.health.carp.enabled=false")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean("carpHealthIndicator");
+        });
+    }
+
+    @Test
+    void shouldAppearAsCarpInTheHealthEndpoint() {
+        runner.withConfiguration(BootGeneration.healthEndpoint()).withPropertyValues(web("endpoint",
+                "spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=health")).run(context -> {
+            assertThat(context).hasNotFailed();
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            await("MASTER", () -> groups.isMaster("web"));
+            assertEquals("UP", BootGeneration.endpointStatus(context.getBean("healthEndpoint"), "carp"));
+        });
+    }
+
+    @Test
+    void shouldContributeInfo() {
+        runner.withPropertyValues(web("info", "carp.simulated.node-name=alpha")).run(context -> {
+            InfoContributor contributor = context.getBean("carpInfoContributor", InfoContributor.class);
+            Info.Builder builder = new Info.Builder();
+            contributor.contribute(builder);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> carp = (Map<String, Object>) builder.build().getDetails().get("carp");
+            assertEquals("simulated (network info, node alpha)", carp.get("runtime"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> web = (Map<String, Object>) ((Map<String, Object>) carp.get("groups")).get("web");
+            assertEquals(10, web.get("vhid"));
+            assertEquals(20, web.get("advskew"));
+            assertEquals(3078L, web.get("masterDownMillis")); // 3 * 1 s + 20/256 s
+        });
+    }
+
+    @Test
+    void shouldBindTheMeterBinderWhenAMeterRegistryExists() {
+        runner.withConfiguration(BootGeneration.metrics()).withPropertyValues(web("metrics")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(CarpMeterBinder.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            await("MASTER", () -> groups.isMaster("web"));
+            assertEquals(1.0, registry.get(CarpMetricNames.STATE).tag("vhid", "10").tag("state", "master")
+                    .gauge().value());
+            assertThat(registry.get(CarpMetricNames.PACKETS_SENT).functionCounters()).isNotEmpty();
+        });
+        // Without a registry the binder bean exists but is bound nowhere.
+        runner.withPropertyValues(web("no-registry")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(MeterRegistry.class);
+        });
+    }
+
+    @Test
+    void shouldBackOffWhenTheApplicationDefinesItsRuntime() {
+        NettyCarpRuntime own = NettyCarpRuntime.builder().build(); // nothing opened until a group starts
+        try {
+            runner.withBean("myRuntime", CarpRuntime.class, () -> own)
+                    .withPropertyValues("carp.simulated.network=own") // no groups: nothing starts
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context).hasSingleBean(CarpRuntime.class);
+                        assertThat(context.getBean(CarpRuntime.class)).isSameAs(own);
+                        assertThat(context).doesNotHaveBean(SimulatedCarpNetwork.class);
+                        assertEquals("linux", context.getBean(CarpGroups.class).runtimeDescription());
+                    });
+            // carp.runtime=linux backs off too: the application's runtime is the only one.
+            new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CarpAutoConfiguration.class))
+                    .withBean("myRuntime", CarpRuntime.class, () -> own)
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        assertThat(context.getBeansOfType(CarpRuntime.class)).containsOnlyKeys("myRuntime");
+                    });
+        } finally {
+            own.close();
+        }
+        // Without one, carp.runtime=linux makes the Linux runtime.
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CarpAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(CarpRuntime.class)).isInstanceOf(NettyCarpRuntime.class);
+                });
+    }
+
+    @Test
+    void shouldGenerateConfigurationMetadata() throws Exception {
+        try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("generated by spring-boot-configuration-processor").isNotNull();
+            String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(json).contains("\"carp.runtime\"", "\"carp.interface-name\"", "\"carp.groups\"",
+                    "\"carp.simulated.time-scale\"", "\"management.health.carp.enabled\"");
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        CarpConfigurationException c = find(t, CarpConfigurationException.class);
+        if (c != null) {
+            return c.getMessage();
+        }
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}
