@@ -49,7 +49,7 @@ public record CarpOptions(int vhid, String password, List<String> virtualAddress
 
     /**
      * A lab with one segment in {@link #SUBNET}: hosts {@code n1..nN} with addresses .1 to .N and a client {@code cl}
-     * (.50), which only pings and looks at its neighbour table.
+     * (.50), which only pings and looks at its neighbour table; each joined to the segment by its {@code eth0}.
      *
      * @param hostCount 1-9
      * @return the lab; close it
@@ -59,9 +59,9 @@ public record CarpOptions(int vhid, String password, List<String> virtualAddress
         try {
             lab.segment(SUBNET);
             for (int i = 1; i <= hostCount; i++) {
-                lab.host("n" + i, i);
+                lab.host("n" + i, i, "eth0");
             }
-            lab.host("cl", 50);
+            lab.host("cl", 50, "eth0");
             return lab;
         } catch (RuntimeException | Error e) {
             lab.close();

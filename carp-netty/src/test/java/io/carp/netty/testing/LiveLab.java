@@ -363,19 +363,21 @@ public final class LiveLab implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ segment
 
     /**
-     * A host of the lab's segment: its namespace, its interface on the segment ({@code e-NAME}), that interface's
-     * bridge port ({@code p-NAME}) and its IPv4 address; and what a test asks about it.
+     * A host of the lab's segment: its namespace, its interface on the segment (by default {@code e-NAME}), that
+     * interface's bridge port ({@code p-NAME}) and its IPv4 address; and what a test asks about it.
      */
     public static final class Host {
         private final LiveLab lab;
         private final String name;
         private final String ns;
+        private final String ifname;
         private final String address;
 
-        private Host(LiveLab lab, String name, String ns, String address) {
+        private Host(LiveLab lab, String name, String ns, String ifname, String address) {
             this.lab = lab;
             this.name = name;
             this.ns = ns;
+            this.ifname = ifname;
             this.address = address;
         }
 
@@ -391,7 +393,7 @@ public final class LiveLab implements AutoCloseable {
 
         /** Its interface on the segment. */
         public String ifname() {
-            return "e-" + name;
+            return ifname;
         }
 
         /** The bridge port of {@link #ifname()}. */
@@ -471,6 +473,16 @@ public final class LiveLab implements AutoCloseable {
             return false;
         }
 
+        /** Runs {@code ip -n NS ARGS...}; a non-zero exit throws. */
+        public String ip(String... args) {
+            return lab.ip(ns, args);
+        }
+
+        /** Runs a command in its namespace; a non-zero exit throws. */
+        public String exec(String... command) {
+            return lab.in(ns, command);
+        }
+
         /** Starts a program in its namespace, named {@code label@name}; the lab kills it on close. */
         public LiveProcess start(String label, List<String> command) {
             return lab.start(label + "@" + name, name, command);
@@ -508,12 +520,24 @@ public final class LiveLab implements AutoCloseable {
      * @param lastOctet 1-254
      * @return the host
      */
-    public synchronized Host host(String name, int lastOctet) {
+    public Host host(String name, int lastOctet) {
+        return host(name, lastOctet, "e-" + name);
+    }
+
+    /**
+     * Adds a host to the segment, with the address {@code SUBNET.lastOctet/24} on an interface of a given name.
+     *
+     * @param name      one to ten lower-case letters or digits, unique in the lab
+     * @param lastOctet 1-254
+     * @param ifname    the interface's name in the host's namespace, e.g. {@code eth0}
+     * @return the host
+     */
+    public synchronized Host host(String name, int lastOctet, String ifname) {
         if (subnet == null || !name.matches("[a-z0-9]{1,10}") || hosts.containsKey(name)) {
             throw new IllegalArgumentException("host: " + name + " (expected: 1-10 lower-case letters or digits, "
                     + "unique, after segment())");
         }
-        Host host = new Host(this, name, namespace(name), subnet + lastOctet);
+        Host host = new Host(this, name, namespace(name), ifname, subnet + lastOctet);
         plug(name, host.ifname(), host.address() + "/24", SEGMENT_NS, SEGMENT_BRIDGE, host.port());
         hosts.put(name, host);
         return host;
