@@ -103,7 +103,7 @@ class CliNextToUcarpRootTest {
         net.in(NS_UCARP, "ip", "addr", "del", VIP + "/24", "dev", IF_UCARP);
         await("carp-cli MASTER holding the VIP itself", () -> "MASTER".equals(state(managing, CLI_STATE))
                 && net.has(NS_CLI, IF_CLI, VIP), managing, ucarp);
-        assertTrue(managing.last(l -> CLI_STATE.matcher(l).find()).endsWith("(master timed out)"),
+        assertTrue(managing.last(l -> CLI_STATE.matcher(l).find()).contains("(master timed out)"),
                 managing.output());
         assertEquals(0, managing.count(l -> l.contains("Spawning")), "no scripts given: none run");
     }

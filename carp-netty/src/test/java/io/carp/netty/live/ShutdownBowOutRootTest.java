@@ -104,7 +104,9 @@ class ShutdownBowOutRootTest {
 
         long sigterm = System.nanoTime();
         a.terminate();
-        await("B takes over", () -> backup.state() == CarpState.MASTER, 10_000, a);
+        // the state turns MASTER just before the callback records the event: wait for both
+        await("B takes over", () -> backup.state() == CarpState.MASTER && !events.isEmpty()
+                && events.get(events.size() - 1).to() == CarpState.MASTER, 10_000, a);
         CarpStateEvent takeover = events.get(events.size() - 1);
         assertEquals(CarpState.MASTER, takeover.to());
         assertTrue(takeover.reason().startsWith(expectedReason), takeover + "\n" + a.output());

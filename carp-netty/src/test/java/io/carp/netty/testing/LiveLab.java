@@ -3,6 +3,7 @@ package io.carp.netty.testing;
 import io.carp.netty.NettyCarpRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -833,19 +834,44 @@ public final class LiveLab implements AutoCloseable {
         return o.output();
     }
 
-    private record Outcome(int exitCode, String output) {
+    /**
+     * The outcome of a short command.
+     *
+     * @param exitCode its exit code
+     * @param output   its standard output and error
+     */
+    public record Outcome(int exitCode, String output) {
+        /** Whether it exited with 0. */
+        public boolean ok() {
+            return exitCode == 0;
+        }
     }
 
-    private static Outcome execute(String... command) {
+    /**
+     * Runs a short command and returns its exit code and output; a non-zero exit does not throw.
+     *
+     * @param command the command
+     * @return the outcome
+     */
+    public static Outcome execute(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            p.getInputStream().transferTo(out);
+            Thread reader = new Thread(() -> {
+                try (InputStream in = p.getInputStream()) {
+                    in.transferTo(out);
+                } catch (IOException e) {
+                    // the process was killed: what was read is the output
+                }
+            }, "lab-command");
+            reader.setDaemon(true);
+            reader.start();
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + String.join(" ", command));
             }
+            reader.join(2000);
             return new Outcome(p.exitValue(), out.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + String.join(" ", command), e);

@@ -320,10 +320,9 @@ public final class LiveProcess implements AutoCloseable {
         return sb.toString();
     }
 
-    /** The output so far, for failure messages. */
+    /** The output so far, for failure messages: {@code NAME output:} then each line, indented by two spaces. */
     public String output() {
-        return name + " (pid " + process.pid() + ", " + (isAlive() ? "alive" : "exited") + ") output:\n"
-                + transcript();
+        return name + " output:\n  " + String.join("\n  ", texts());
     }
 
     // ------------------------------------------------------------------------------------------------ signals
@@ -453,8 +452,13 @@ public final class LiveProcess implements AutoCloseable {
         t.start();
     }
 
-    /** Prints a time-stamped line to the test output. */
-    static void log(String who, String text) {
+    /**
+     * Prints a time-stamped line to the test output, as the output of the processes is echoed.
+     *
+     * @param who  a name, e.g. the process's
+     * @param text the line
+     */
+    public static void log(String who, String text) {
         System.out.printf("%tT.%<tL %-12s %s%n", System.currentTimeMillis(), who, text);
     }
 }
