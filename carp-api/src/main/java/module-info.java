@@ -11,7 +11,9 @@ module io.carp {
 
     exports io.carp.spi to io.carp.netty, io.carp.testkit;
     exports io.carp.internal.protocol to io.carp.netty, io.carp.testkit;
+    exports io.carp.internal.crypto to io.carp.netty, io.carp.testkit;
     exports io.carp.internal.group to io.carp.netty, io.carp.testkit;
     exports io.carp.internal.time to io.carp.netty, io.carp.testkit;
     exports io.carp.internal.util to io.carp.netty, io.carp.testkit;
+    exports io.carp.internal.vrrp to io.carp.netty, io.carp.testkit;
 }

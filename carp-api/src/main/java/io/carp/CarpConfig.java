@@ -1,15 +1,20 @@
 package io.carp;
 
+import io.carp.internal.crypto.Secrets;
 import io.carp.internal.time.CarpTiming;
+import io.carp.internal.time.VrrpTiming;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The immutable, validated configuration of one CARP group, produced by {@link CarpGroupBuilder#build()}.
+ * The immutable, validated configuration of one CARP or VRRP group, produced by {@link CarpGroupBuilder#build()}.
+ * The CARP fields ({@link #advbase()}, {@link #advskew()}, {@link #deadRatio()}, {@link #adaptToLoss()}) are 0 or
+ * {@code false} for VRRP; the VRRP fields ({@link #priority()}, {@link #vrrpIntervalCentis()}) are 0 for CARP.
  *
- * <p>{@link #toString()} never shows the password.
+ * <p>There is no getter for the password, and {@link #toString()} shows only the authentication mode. The group
+ * zeroes this object's copy of the password when it closes.
  */
 public final class CarpConfig {
     /** Default advertisement base interval: {@value} s (BSD {@code CARP_DFLTINTV}). */
@@ -23,10 +28,36 @@ public final class CarpConfig {
      * {@link CarpGroupBuilder#healthCheck(String, HealthCheck, Duration, Duration, int)}).
      */
     public static final Duration DEFAULT_HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
+    /** Default VRRP priority: {@value} (RFC 9568 §6.1, keepalived). */
+    public static final int DEFAULT_PRIORITY = 100;
+    /** Default VRRP advertisement interval: 1 s (RFC 9568 §6.1). */
+    public static final Duration DEFAULT_VRRP_INTERVAL = Duration.ofSeconds(1);
+
+    private final Protocol protocol;
+    private final int priority;
+    private final int vrrpIntervalCentis;
+    private final boolean acceptMode;
+
+    /** Length of the CARP HMAC-SHA1 key buffer: {@code noPassword()} is this many zero bytes (BSD {@code CARP_KEY_LEN}). */
+    static final int KEY_LENGTH = 20;
+
+    static {
+        Secrets.installConfigAccess(config -> {
+            byte[] p = ((CarpConfig) config).password;
+            return p == null ? null : p.clone();
+        }, config -> {
+            byte[] p = ((CarpConfig) config).password;
+            if (p != null) {
+                java.util.Arrays.fill(p, (byte) 0);
+            }
+        });
+    }
 
     private final String interfaceName;
     private final int vhid;
     private final byte[] password;
+    private final Authentication authentication;
+    private final boolean noPassword;
     private final List<InetAddress> virtualAddresses;
     private final int advbase;
     private final int advskew;
@@ -39,13 +70,20 @@ public final class CarpConfig {
     private final boolean adaptToLoss;
     private final boolean ignoreLinkState;
 
-    CarpConfig(String interfaceName, int vhid, byte[] password, List<InetAddress> virtualAddresses, int advbase,
+    CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
+               List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
-               boolean ignoreLinkState) {
+               boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode) {
+        this.protocol = protocol;
+        this.priority = priority;
+        this.vrrpIntervalCentis = vrrpIntervalCentis;
+        this.acceptMode = acceptMode;
         this.interfaceName = interfaceName;
         this.vhid = vhid;
-        this.password = password.clone();
+        this.password = password == null ? null : password.clone();
+        this.authentication = authentication;
+        this.noPassword = password != null && !protocol.isVrrp() && isAllZero(password);
         this.virtualAddresses = List.copyOf(virtualAddresses);
         this.advbase = advbase;
         this.advskew = advskew;
@@ -100,14 +138,58 @@ public final class CarpConfig {
         return interfaceName == null ? "-" : interfaceName;
     }
 
-    /** Virtual host id, 1-255. */
+    /** The protocol: {@link Protocol#CARP} unless the builder chose a VRRP version. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** VRRP: this router's configured priority, 1-255 (255 = address owner); 0 for CARP. */
+    public int priority() {
+        return priority;
+    }
+
+    /** VRRP: the advertisement interval in centiseconds (VRRPv2: a multiple of 100); 0 for CARP. */
+    public int vrrpIntervalCentis() {
+        return vrrpIntervalCentis;
+    }
+
+    /** VRRP: Accept_Mode (always {@code true} but for an owner; see {@link CarpGroupBuilder#acceptMode}). */
+    public boolean acceptMode() {
+        return acceptMode;
+    }
+
+    /** Virtual host id, 1-255 (for VRRP, the VRID). */
     public int vhid() {
         return vhid;
     }
 
-    /** A copy of the password bytes (1-19 bytes): the HMAC-SHA1 key. */
-    public byte[] password() {
-        return password.clone();
+    /** The replay-protected mode, if the group was built with {@link CarpGroupBuilder#authentication}. */
+    public Optional<Authentication> authentication() {
+        return Optional.ofNullable(authentication);
+    }
+
+    /**
+     * How adverts are authenticated, for logs and stats: {@code hmac-sha1 (password)}, {@code hmac-sha1 (no password,
+     * all-zero key)}, or the replay-protected mode with its group id and key ids, e.g.
+     * {@code replay-protected(group "web-vip", sends key 1, accepts keys [1])}. Never a password or key.
+     */
+    public String authenticationMode() {
+        if (protocol.isVrrp()) {
+            return password != null ? "vrrp2 simple text password" : "none";
+        }
+        if (authentication != null) {
+            return authentication.toString();
+        }
+        return noPassword ? "hmac-sha1 (no password, all-zero key)" : "hmac-sha1 (password)";
+    }
+
+    private static boolean isAllZero(byte[] password) {
+        for (byte b : password) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The virtual addresses (IPv4 and/or IPv6) that move together with this group, in configuration order. */
@@ -135,7 +217,7 @@ public final class CarpConfig {
         return deadRatio;
     }
 
-    /** The initial demotion (0-240) added to the advertised advskew. */
+    /** The initial demotion (0-240) added to the advertised advskew (VRRP: subtracted from the priority). */
     public int demotion() {
         return demotion;
     }
@@ -150,24 +232,46 @@ public final class CarpConfig {
         return manageAddresses;
     }
 
-    /** The master's advertisement interval, {@code advbase + advskew/256} s (without demotion). */
+    /**
+     * The master's advertisement interval: {@code advbase + advskew/256} s for CARP (without demotion), the configured
+     * interval for VRRP.
+     */
     public Duration advertisementInterval() {
+        if (protocol.isVrrp()) {
+            return Duration.ofNanos(VrrpTiming.centisToNanos(vrrpIntervalCentis));
+        }
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.intervalTicks(advbase, advskew)));
     }
 
     /**
-     * How long a backup waits without adverts before taking over, {@code deadRatio*advbase + advskew/256} s, as
-     * configured. With {@link #adaptToLoss()} the wait in force may be longer: see
-     * {@link CarpStats#currentMasterDownNanos()}.
+     * How long a backup waits without adverts before taking over: {@code deadRatio*advbase + advskew/256} s for CARP,
+     * as configured (with {@link #adaptToLoss()} the wait in force may be longer: see
+     * {@link CarpStats#currentMasterDownNanos()}); for VRRP {@code 3 * interval + skew} with this node's priority and
+     * its own interval (RFC 9568 §6.1; a VRRPv3 backup uses the interval it learns from the master instead).
      */
     public Duration masterDownInterval() {
+        if (protocol.isVrrp()) {
+            return Duration.ofNanos(VrrpTiming.masterDownNanos(protocol == Protocol.VRRP_V2 ? 2 : 3,
+                    Math.max(1, priority - demotion), vrrpIntervalCentis));
+        }
         return Duration.ofNanos(CarpTiming.ticksToNanos(CarpTiming.masterDownTicks(advbase, advskew, deadRatio)));
     }
 
     @Override
     public String toString() {
-        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", password=<" + password.length
-                + " bytes, redacted>, addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
+        if (protocol.isVrrp()) {
+            return "CarpConfig{protocol=" + protocol + ", interface=" + interfaceLabel() + ", vrid=" + vhid
+                    + ", priority=" + priority + ", interval=" + vrrpIntervalCentis + "cs, auth=" + authenticationMode()
+                    + ", addresses="
+                    + virtualAddresses.stream().map(InetAddress::getHostAddress).toList() + ", preempt=" + preempt
+                    + ", demotion=" + demotion + ", source="
+                    + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
+                    + ", manageAddresses=" + manageAddresses + (ignoreLinkState ? ", ignoreLinkState=true" : "")
+                    + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
+                    + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
+        }
+        return "CarpConfig{interface=" + interfaceLabel() + ", vhid=" + vhid + ", auth=" + authenticationMode()
+                + ", addresses=" + virtualAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", advbase=" + advbase + ", advskew=" + advskew + ", preempt=" + preempt + ", deadRatio="
                 + deadRatio + ", demotion=" + demotion + ", source="
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())

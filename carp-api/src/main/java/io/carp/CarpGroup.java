@@ -149,4 +149,14 @@ public interface CarpGroup extends AutoCloseable {
      * @param reason why, for the log
      */
     void forceBackup(String reason);
+
+    /**
+     * Changes the keys of a replay-protected group (built with {@link CarpGroupBuilder#authentication}), one step of a
+     * key change; see {@link Authentication} for the three steps that change a key without a flap. The replay state
+     * is kept. Safe from any thread; on a running group the change is made on the protocol thread.
+     *
+     * @param authentication the new keys; the group id may differ (it is part of the keys)
+     * @throws IllegalStateException if the group runs plain CARP (a password or {@code noPassword()}), or is closed
+     */
+    void setAuthentication(Authentication authentication);
 }

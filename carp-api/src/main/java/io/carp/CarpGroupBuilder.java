@@ -3,6 +3,7 @@ package io.carp;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +17,11 @@ import java.util.regex.Pattern;
  * Builds a {@link CarpGroup}. Each setter checks its own field and throws {@link IllegalArgumentException} naming the
  * field, the value and what is allowed; {@link #build()} checks the rules across fields. Every {@code build()} returns
  * a new group. Not thread-safe.
+ *
+ * <p>One builder serves CARP (the default) and VRRP ({@link #protocol(Protocol)}): {@link #vhid(int)} is then the
+ * VRID, the election is by {@link #priority(int)} and {@link #advertisementInterval(Duration)} instead of
+ * {@code advbase}/{@code advskew}, and preemption is on by default. Options of one protocol are refused for the other
+ * at {@code build()}, naming the option.
  */
 public final class CarpGroupBuilder {
     private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -29,13 +35,24 @@ public final class CarpGroupBuilder {
     private static final int MAX_INTERFACE_NAME = 15;
 
     private String interfaceName;
+    private Protocol protocol = Protocol.CARP;
     private int vhid = -1;
     private byte[] password;
+    private boolean noPassword;
+    private Authentication authentication;
     private final List<InetAddress> virtualAddresses = new ArrayList<>();
     private int advbase = CarpConfig.DEFAULT_ADVBASE;
     private int advskew = CarpConfig.DEFAULT_ADVSKEW;
-    private boolean preempt;
+    private Boolean preempt;
     private int deadRatio = CarpConfig.DEFAULT_DEAD_RATIO;
+    /** CARP-only options set explicitly, refused for VRRP. */
+    private final java.util.Set<String> carpOptions = new java.util.LinkedHashSet<>();
+    /** VRRP-only options set explicitly, refused for CARP. */
+    private final java.util.Set<String> vrrpOptions = new java.util.LinkedHashSet<>();
+    private int priority = CarpConfig.DEFAULT_PRIORITY;
+    private Duration advertisementInterval = CarpConfig.DEFAULT_VRRP_INTERVAL;
+    private boolean acceptMode = true;
+    private int vrrpAuthType = -1;
     private int demotion;
     private InetAddress sourceAddress;
     private boolean manageAddresses = true;
@@ -73,7 +90,89 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * The virtual host id shared by every node of the group. Required.
+     * The protocol the group speaks. Default {@link Protocol#CARP}.
+     *
+     * @param protocol CARP, VRRPv2 or VRRPv3
+     * @return this builder
+     */
+    public CarpGroupBuilder protocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        return this;
+    }
+
+    /**
+     * VRRP only: this router's priority. The highest priority becomes master; with equal priorities the higher
+     * primary address wins. 255 marks the address owner, which becomes master at once on start (RFC 9568 §6.1).
+     * Default {@value CarpConfig#DEFAULT_PRIORITY}. A demotion ({@link CarpGroup#demote}, health checks) lowers the
+     * priority used and advertised, to no less than 1.
+     *
+     * @param priority 1-255
+     * @return this builder
+     */
+    public CarpGroupBuilder priority(int priority) {
+        this.priority = CarpChecks.inRange("priority", priority, 1, 255);
+        vrrpOptions.add("priority");
+        return this;
+    }
+
+    /**
+     * VRRP only: how often the master advertises. VRRPv3: 10 ms to 40.95 s in steps of 10 ms (the field counts
+     * centiseconds, RFC 9568 §5.2.7); VRRPv2: 1-255 whole seconds (RFC 3768 §5.3.7). A VRRPv3 backup waits
+     * {@code 3 * interval + skew} of the master's interval, learned from its adverts; a VRRPv2 group drops adverts
+     * with another interval. Default 1 s.
+     *
+     * @param interval the interval; checked against the version at {@link #build()}
+     * @return this builder
+     */
+    public CarpGroupBuilder advertisementInterval(Duration interval) {
+        Objects.requireNonNull(interval, "advertisementInterval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("advertisementInterval: " + interval
+                    + " (expected: 10 ms to 40.95 s for VRRPv3, 1-255 s for VRRPv2)");
+        }
+        this.advertisementInterval = interval;
+        vrrpOptions.add("advertisementInterval");
+        return this;
+    }
+
+    /**
+     * VRRP only: Accept_Mode (RFC 9568 §6.1), whether the master accepts packets sent to the virtual addresses when it
+     * is not their owner. Only {@code true}, the default, is supported: the runtime adds the addresses to the
+     * interface, so the kernel accepts such packets, as keepalived does unless {@code vrrp_strict} is set.
+     * {@code false} would need a packet filter that this library does not install; it is refused at
+     * {@link #build()} unless the priority is 255 (an owner accepts anyway).
+     *
+     * @param accept whether the master accepts packets to the virtual addresses
+     * @return this builder
+     */
+    public CarpGroupBuilder acceptMode(boolean accept) {
+        this.acceptMode = accept;
+        vrrpOptions.add("acceptMode");
+        return this;
+    }
+
+    /**
+     * VRRPv2 only: the authentication type (RFC 2338 §5.3.6, kept by keepalived's {@code auth_type}). Default: 1 if
+     * a {@link #password(String) password} is set, else 0.
+     *
+     * @param type 0 (none) or 1 (simple text password, keepalived {@code auth_type PASS})
+     * @return this builder
+     * @throws IllegalArgumentException for 2, the IP Authentication Header (keepalived {@code auth_type AH}), which
+     *                                  is not supported, and for any other value
+     */
+    public CarpGroupBuilder vrrpAuthType(int type) {
+        if (type == 2) {
+            throw new IllegalArgumentException("vrrpAuthType: 2 (expected: 0 (none) or 1 (simple text password);"
+                    + " 2, the IP Authentication Header of RFC 2338, is not supported: RFC 3768 removed it; use no"
+                    + " authentication or a password)");
+        }
+        this.vrrpAuthType = CarpChecks.inRange("vrrpAuthType", type, 0, 1);
+        vrrpOptions.add("vrrpAuthType");
+        return this;
+    }
+
+    /**
+     * The virtual host id shared by every node of the group (for VRRP, the virtual router id, VRID). Required.
      *
      * @param vhid 1-255
      * @return this builder
@@ -84,23 +183,35 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * The shared password, as UTF-8 bytes. Required.
+     * The shared password, as UTF-8 bytes. For CARP, one of {@code password}, {@link #noPassword()} and
+     * {@link #authentication(Authentication)} is required. VRRPv2: the simple text password (1-8 bytes, sent in clear
+     * in every advert; it guards against misconfiguration, not attackers). Refused for VRRPv3, which has no
+     * authentication (RFC 9568 §9).
      *
-     * @param password 1-19 bytes in UTF-8
+     * @param password 1-19 bytes in UTF-8, without NUL characters
      * @return this builder
-     * @throws IllegalArgumentException if empty or longer than 19 bytes; the message never contains the password
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing NUL; the message never contains
+     *                                  the password
      */
     public CarpGroupBuilder password(String password) {
         Objects.requireNonNull(password, "password");
-        return password(password.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return password(bytes);
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     /**
-     * The shared password as raw bytes. Required.
+     * The shared password as raw bytes, the HMAC-SHA1 key of plain CARP. One of {@code password},
+     * {@link #noPassword()} and {@link #authentication(Authentication)} is required.
      *
-     * @param password 1-19 bytes: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer ending in NUL, so a
-     *                 longer password is refused by ucarp and silently cut to 19 bytes by the kernels
+     * @param password 1-19 bytes without a NUL byte: ucarp and the BSD kernels key HMAC-SHA1 with a 20-byte buffer
+     *                 ending in NUL and read the password as a C string, so a longer password is refused by ucarp and
+     *                 silently cut to 19 bytes by the kernels, and a NUL would end it early; copied
      * @return this builder
+     * @throws IllegalArgumentException if empty, longer than 19 bytes or containing a NUL byte
      */
     public CarpGroupBuilder password(byte[] password) {
         Objects.requireNonNull(password, "password");
@@ -108,8 +219,49 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("password: " + password.length
                     + " bytes (expected: 1-19 bytes; ucarp and the BSD kernels key HMAC-SHA1 with at most 19 bytes)");
         }
+        for (int i = 0; i < password.length; i++) {
+            if (password[i] == 0) {
+                throw new IllegalArgumentException("password: a NUL byte at index " + i + " (expected: no NUL; BSD"
+                        + " and ucarp read the password as a C string; for BSD's all-zero key use noPassword())");
+            }
+        }
+        clearPassword();
         this.password = password.clone();
+        this.noPassword = false;
         return this;
+    }
+
+    /**
+     * No password: plain CARP with the all-zero HMAC-SHA1 key, as FreeBSD and OpenBSD use when {@code ifconfig carp}
+     * is given no {@code pass}. Anybody can compute that HMAC, so it only guards against accidents (another group
+     * on the same vhid); ucarp refuses to run without a password and cannot join such a group. See
+     * {@code docs/SECURITY.md}.
+     *
+     * @return this builder
+     */
+    public CarpGroupBuilder noPassword() {
+        clearPassword();
+        this.noPassword = true;
+        return this;
+    }
+
+    /**
+     * The replay-protected mode instead of a CARP password, for groups whose members all run this library: see
+     * {@link Authentication}. Plain CARP peers and these never accept each other's adverts.
+     *
+     * @param authentication e.g. {@code Authentication.replayProtected("web-vip", 1, secret)}
+     * @return this builder
+     */
+    public CarpGroupBuilder authentication(Authentication authentication) {
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
+        return this;
+    }
+
+    private void clearPassword() {
+        if (password != null) {
+            java.util.Arrays.fill(password, (byte) 0);
+            password = null;
+        }
     }
 
     /**
@@ -162,6 +314,7 @@ public final class CarpGroupBuilder {
      */
     public CarpGroupBuilder advbase(int seconds) {
         this.advbase = CarpChecks.inRange("advbase", seconds, 0, 255);
+        carpOptions.add("advbase");
         return this;
     }
 
@@ -174,12 +327,15 @@ public final class CarpGroupBuilder {
      */
     public CarpGroupBuilder advskew(int skew) {
         this.advskew = CarpChecks.inRange("advskew", skew, 0, 254);
+        carpOptions.add("advskew");
         return this;
     }
 
     /**
      * Whether this node, as a backup, takes over from a master that advertises slower than itself. Default
-     * {@code false} (as in ucarp and the BSD kernels): the first node up stays master.
+     * {@code false} for CARP (as in ucarp and the BSD kernels): the first node up stays master. For VRRP,
+     * Preempt_Mode: whether a backup takes over from a master of lower priority; default {@code true} (RFC 9568
+     * §6.1, keepalived), {@code false} as keepalived's {@code nopreempt}.
      *
      * @param preempt whether to preempt
      * @return this builder
@@ -198,11 +354,12 @@ public final class CarpGroupBuilder {
      */
     public CarpGroupBuilder deadRatio(int ratio) {
         this.deadRatio = CarpChecks.inRange("deadRatio", ratio, 1, 255);
+        carpOptions.add("deadRatio");
         return this;
     }
 
     /**
-     * The initial demotion, added to the advertised advskew. Default 0.
+     * The initial demotion, added to the advertised advskew (VRRP: subtracted from the priority). Default 0.
      *
      * @param demotion 0-240
      * @return this builder
@@ -264,6 +421,7 @@ public final class CarpGroupBuilder {
      */
     public CarpGroupBuilder adaptToLoss(boolean adapt) {
         this.adaptToLoss = adapt;
+        carpOptions.add("adaptToLoss");
         return this;
     }
 
@@ -281,10 +439,10 @@ public final class CarpGroupBuilder {
     }
 
     /**
-     * Adds a unicast peer (FreeBSD 14 {@code peer} semantics), for networks without multicast (clouds, some
-     * hypervisors): adverts are sent to every peer instead of the multicast group, and the TTL-255 check is off for
-     * adverts from these peers. Every node may list every node (its own address is skipped). ucarp cannot take part
-     * (it accepts multicast only).
+     * Adds a unicast peer (FreeBSD 14 {@code peer} semantics, keepalived {@code unicast_peer} for VRRP), for networks
+     * without multicast (clouds, some hypervisors): adverts are sent to every peer instead of the multicast group,
+     * and the TTL-255 check is off for adverts from these peers. Every node may list every node (its own address is
+     * skipped). ucarp cannot take part (it accepts multicast only).
      *
      * @param peer a literal IPv4 or IPv6 address of another node
      * @return this builder
@@ -466,8 +624,22 @@ public final class CarpGroupBuilder {
         if (vhid < 0) {
             throw new IllegalArgumentException("vhid: not set (expected: 1-255)");
         }
-        if (password == null) {
-            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes)");
+        if (protocol.isVrrp()) {
+            return buildVrrpConfig();
+        }
+        if (!vrrpOptions.isEmpty()) {
+            String option = vrrpOptions.iterator().next();
+            throw new IllegalArgumentException(option + ": set for protocol CARP (expected: only with protocol"
+                    + " VRRP_V2 or VRRP_V3; CARP elects by advbase and advskew)");
+        }
+        if (authentication != null && (password != null || noPassword)) {
+            throw new IllegalArgumentException("authentication: set together with " + (noPassword ? "noPassword()"
+                    : "password(...)") + " (expected: one of password(...), noPassword() and authentication(...);"
+                    + " a replay-protected group has no CARP password)");
+        }
+        if (password == null && !noPassword && authentication == null) {
+            throw new IllegalArgumentException("password: not set (expected: 1-19 bytes; or noPassword() for BSD's"
+                    + " all-zero key; or authentication(Authentication.replayProtected(...)))");
         }
         if (virtualAddresses.isEmpty()) {
             throw new IllegalArgumentException("virtualAddress: none set (expected: at least one IPv4 or IPv6 address)");
@@ -476,8 +648,89 @@ public final class CarpGroupBuilder {
             throw new IllegalArgumentException("advbase: 0 with advskew: 0 (expected: advskew 1-254 when advbase is 0,"
                     + " as ucarp requires; the interval would be 0 s)");
         }
-        return new CarpConfig(interfaceName, vhid, password, virtualAddresses, advbase, advskew, preempt, deadRatio,
-                demotion, sourceAddress, manageAddresses, unicastPeers, adaptToLoss, ignoreLinkState);
+        return new CarpConfig(Protocol.CARP, interfaceName, vhid,
+                noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
+                advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false);
+    }
+
+
+    private CarpConfig buildVrrpConfig() {
+        String name = protocol.name();
+        if (noPassword || authentication != null) {
+            throw new IllegalArgumentException((noPassword ? "noPassword" : "authentication") + ": set for protocol "
+                    + name + " (expected: only with protocol CARP; VRRPv2 takes password(...), VRRPv3 none)");
+        }
+        if (!carpOptions.isEmpty()) {
+            String option = carpOptions.iterator().next();
+            throw new IllegalArgumentException(option + ": set for protocol " + name + " (expected: only with protocol"
+                    + " CARP; VRRP elects by priority and advertisementInterval)");
+        }
+        if (virtualAddresses.isEmpty()) {
+            throw new IllegalArgumentException("virtualAddress: none set (expected: at least one address)");
+        }
+        IpFamily family = IpFamily.of(virtualAddresses.get(0));
+        for (InetAddress a : virtualAddresses) {
+            if (IpFamily.of(a) != family) {
+                throw new IllegalArgumentException("virtualAddress: " + a.getHostAddress() + " is " + IpFamily.of(a)
+                        + " but " + virtualAddresses.get(0).getHostAddress() + " is " + family + " (expected: one"
+                        + " family per VRRP group; IPv4 and IPv6 virtual routers are separate, RFC 9568 §1: build"
+                        + " one group per family)");
+            }
+        }
+        long nanos = advertisementInterval.toNanos();
+        int centis;
+        if (protocol == Protocol.VRRP_V2) {
+            if (family != IpFamily.IPV4) {
+                throw new IllegalArgumentException("virtualAddress: " + virtualAddresses.get(0).getHostAddress()
+                        + " (expected: IPv4 with VRRP_V2, RFC 3768; use VRRP_V3 for IPv6)");
+            }
+            if (nanos % 1_000_000_000L != 0 || nanos < 1_000_000_000L || nanos > 255_000_000_000L) {
+                throw new IllegalArgumentException("advertisementInterval: " + advertisementInterval
+                        + " (expected: 1-255 whole seconds with VRRP_V2, RFC 3768 §5.3.7)");
+            }
+            centis = (int) (nanos / 10_000_000L);
+            int type = vrrpAuthType >= 0 ? vrrpAuthType : password != null ? 1 : 0;
+            if (type == 1 && password == null) {
+                throw new IllegalArgumentException("password: not set with vrrpAuthType 1 (expected: 1-8 bytes)");
+            }
+            if (type == 0 && password != null) {
+                throw new IllegalArgumentException("password: set with vrrpAuthType 0 (expected: no password, or"
+                        + " vrrpAuthType 1)");
+            }
+            if (password != null && password.length > 8) {
+                throw new IllegalArgumentException("password: " + password.length + " bytes (expected: 1-8 bytes"
+                        + " with VRRP_V2: the simple text password has 8 bytes, RFC 2338 §5.3.6.1)");
+            }
+        } else {
+            if (nanos % 10_000_000L != 0 || nanos < 10_000_000L || nanos > 40_950_000_000L) {
+                throw new IllegalArgumentException("advertisementInterval: " + advertisementInterval
+                        + " (expected: 10 ms to 40.95 s in steps of 10 ms with VRRP_V3, RFC 9568 §5.2.7)");
+            }
+            centis = (int) (nanos / 10_000_000L);
+            if (password != null) {
+                throw new IllegalArgumentException("password: set for protocol VRRP_V3 (expected: none; VRRPv3 has no"
+                        + " authentication, RFC 9568 §9; the simple text password exists in VRRP_V2 only)");
+            }
+            if (vrrpAuthType > 0) {
+                throw new IllegalArgumentException("vrrpAuthType: " + vrrpAuthType + " for protocol VRRP_V3"
+                        + " (expected: 0 or unset; VRRPv3 has no authentication)");
+            }
+        }
+        if (!acceptMode && priority != 255) {
+            throw new IllegalArgumentException("acceptMode: false (expected: true unless priority is 255; a master"
+                    + " that is not the owner would have to drop packets to the virtual addresses with a packet"
+                    + " filter, which this library does not install)");
+        }
+        for (InetAddress peer : unicastPeers) {
+            if (IpFamily.of(peer) != family) {
+                throw new IllegalArgumentException("unicastPeer: " + peer.getHostAddress() + " (expected: " + family
+                        + ", the family of this VRRP group's addresses)");
+            }
+        }
+        return new CarpConfig(protocol, interfaceName, vhid, password, null,
+                virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
+                sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

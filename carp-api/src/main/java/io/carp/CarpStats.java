@@ -58,10 +58,25 @@ public interface CarpStats {
     long lastClaimDurationNanos();
 
     /**
+     * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
+     * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
+     */
+    String authenticationMode();
+
+    /**
      * The master-down interval in force, in nanoseconds: how long this node, as a backup, waits without hearing the
      * master before it takes over. It equals {@link CarpConfig#masterDownInterval()} unless
      * {@link CarpGroupBuilder#adaptToLoss adaptToLoss} is on and the node measured heavy loss, in which case it is up
      * to 4 x deadRatio intervals. -1 before the group starts. Not monotonic.
      */
     long currentMasterDownNanos();
+
+    /**
+     * VRRPv3 only: advertisements processed although their address list differs from this group's (RFC 9568 §7.1
+     * asks to report the misconfiguration; they are logged at most once a minute). Always 0 for CARP and VRRPv2 (a
+     * VRRPv2 group drops them as {@link DropReason#BAD_ADDRESS_LIST}).
+     */
+    default long addressListMismatches() {
+        return 0;
+    }
 }

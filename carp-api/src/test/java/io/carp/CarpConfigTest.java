@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.internal.crypto.Secrets;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class CarpConfigTest {
         assertEquals(Optional.empty(), config.sourceAddress());
         assertEquals(Duration.ofSeconds(1), config.advertisementInterval());
         assertEquals(Duration.ofSeconds(3), config.masterDownInterval());
-        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), config.password());
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), Secrets.password(config));
     }
 
     @Test
@@ -92,7 +93,7 @@ class CarpConfigTest {
         assertEquals(Duration.ofNanos(3_906_250), low.advertisementInterval());
         CarpConfig high = valid().vhid(255).advbase(255).advskew(254).deadRatio(255).demotion(240)
                 .password("1234567890123456789").interfaceName("a23456789012345").buildConfig();
-        assertEquals(19, high.password().length);
+        assertEquals(19, Secrets.password(high).length);
     }
 
     @Test
@@ -110,8 +111,18 @@ class CarpConfigTest {
         byte[] password = "secret".getBytes(StandardCharsets.UTF_8);
         CarpConfig config = valid().password(password).buildConfig();
         password[0] = 'X';
-        config.password()[1] = 'X';
-        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), config.password());
+        Secrets.password(config)[1] = 'X';
+        assertArrayEquals("secret".getBytes(StandardCharsets.UTF_8), Secrets.password(config));
+    }
+
+    @Test
+    void shouldHaveNoPublicMethodReturningBytes() {
+        for (java.lang.reflect.Method m : CarpConfig.class.getMethods()) {
+            assertFalse(m.getReturnType() == byte[].class, "public getter of bytes: " + m);
+        }
+        for (java.lang.reflect.Method m : Authentication.class.getMethods()) {
+            assertFalse(m.getReturnType() == byte[].class, "public getter of bytes: " + m);
+        }
     }
 
     @Test
@@ -120,9 +131,62 @@ class CarpConfigTest {
         String s = config.toString();
         assertFalse(s.contains("hunter2"), s);
         assertFalse(s.contains("Sup3r"), s);
-        assertTrue(s.contains("password=<19 bytes, redacted>"), s);
+        assertTrue(s.contains("auth=hmac-sha1 (password)"), s);
+        assertFalse(s.contains("19 bytes") || s.contains("<"), "not even the length: " + s);
         assertTrue(s.contains("vhid=1"), s);
         assertTrue(s.contains("198.18.0.100"), s);
+    }
+
+    @Test
+    void shouldRefusePasswordWithNulAndPointToNoPassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> valid().password(new byte[] {'a', 0, 'b'}));
+        assertEquals("password: a NUL byte at index 1 (expected: no NUL; BSD and ucarp read the password as a C string;"
+                + " for BSD's all-zero key use noPassword())", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> valid().password(new byte[] {0}));
+    }
+
+    @Test
+    void shouldNameNoPasswordModeAndKeyWithTwentyZeroBytes() {
+        CarpConfig config = CarpGroup.builder().vhid(1).virtualAddress("198.18.0.100").noPassword().buildConfig();
+        assertEquals("hmac-sha1 (no password, all-zero key)", config.authenticationMode());
+        assertTrue(config.toString().contains("auth=hmac-sha1 (no password, all-zero key)"), config.toString());
+        CarpConfig later = CarpGroup.builder().vhid(1).virtualAddress("198.18.0.100").noPassword().password("pw")
+                .buildConfig();
+        assertEquals("hmac-sha1 (password)", later.authenticationMode(), "the last of password/noPassword wins");
+    }
+
+    @Test
+    void shouldRequireExactlyOneAuthenticationChoice() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> CarpGroup.builder().vhid(1).virtualAddress("198.18.0.100").buildConfig());
+        assertEquals("password: not set (expected: 1-19 bytes; or noPassword() for BSD's all-zero key; or"
+                + " authentication(Authentication.replayProtected(...)))", none.getMessage());
+        Authentication auth = Authentication.replayProtected("cfg-test", 1, "a secret for tests");
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> valid().authentication(auth).buildConfig());
+        assertTrue(both.getMessage().startsWith("authentication: set together with password(...)"),
+                both.getMessage());
+        CarpConfig config = CarpGroup.builder().vhid(1).virtualAddress("198.18.0.100").authentication(auth)
+                .buildConfig();
+        assertEquals("replay-protected(group \"cfg-test\", sends key 1, accepts keys [1])",
+                config.authenticationMode());
+        assertEquals(auth, config.authentication().orElseThrow());
+    }
+
+    @Test
+    void shouldCheckReplayProtectedSecretGroupIdAndKeyIdWithoutShowingSecret() {
+        IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
+                () -> Authentication.replayProtected("g", 1, "seven77"));
+        assertEquals("secret: 7 bytes (expected: 8-1024 bytes; prefer 16 or more random bytes)",
+                shortSecret.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Authentication.replayProtected("", 1, "long enough"));
+        assertThrows(IllegalArgumentException.class, () -> Authentication.replayProtected("g", 256, "long enough"));
+        Authentication two = Authentication.replayProtected("g", 1, "long enough").alsoAccepting(2, "another one");
+        assertEquals(java.util.Set.of(1, 2), two.acceptedKeyIds());
+        assertEquals(1, two.sendKeyId());
+        assertThrows(IllegalStateException.class, () -> two.alsoAccepting(3, "a third one"));
+        assertFalse(two.toString().contains("long enough"), two.toString());
     }
 
     // ------------------------------------------------------------------------------------------------ vhid
@@ -299,7 +363,8 @@ class CarpConfigTest {
 
     @Test
     void shouldRejectMissingPassword() {
-        assertMessage("password: not set (expected: 1-19 bytes)",
+        assertMessage("password: not set (expected: 1-19 bytes; or noPassword() for BSD's all-zero key; or"
+                + " authentication(Authentication.replayProtected(...)))",
                 () -> CarpGroup.builder().vhid(1).virtualAddress("198.18.0.100").buildConfig());
     }
 

@@ -7,6 +7,8 @@ import io.carp.DropReason;
 import io.carp.internal.protocol.CarpCodec;
 import io.carp.internal.protocol.InboundPacket;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpPacket;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -16,8 +18,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * that one socket serves every vhid on the interface. Used by every runtime, so the simulated and the real network
  * take the same path.
  *
- * <p>Drops that can be attributed to a registered group (by the vhid byte) go to that group; the others (no readable
- * vhid, a vhid nobody here runs, VRRP traffic) are counted here, see {@link #unmatchedDrops(DropReason)}. Never
+ * <p>CARP and VRRP groups share the socket (protocol 112, 224.0.0.18 / ff02::12) and one id space per interface: the
+ * id byte (CARP's vhid, VRRP's VRID, both at offset 1) names the group, whose protocol chooses the decoder; a packet
+ * of the other protocol is dropped as {@link DropReason#FOREIGN}.
+ *
+ * <p>Drops that can be attributed to a registered group (by the id byte) go to that group; the others (no readable
+ * id, an id nobody here runs) are counted here, see {@link #unmatchedDrops(DropReason)}. Never
  * throws on bad bytes. Registration may happen on any thread; {@code receive*} must be called on the groups'
  * protocol loop.
  */
@@ -55,7 +61,8 @@ public final class CarpDispatcher {
         int vhid = group.config().vhid();
         if (groups[vhid] != null && groups[vhid] != group) {
             throw new IllegalStateException("vhid " + vhid + " is already running on "
-                    + group.config().interfaceLabel() + " in this process");
+                    + group.config().interfaceLabel() + " in this process (" + groups[vhid].config().protocol()
+                    + "; CARP vhids and VRRP VRIDs share one id space per interface and family)");
         }
         if (groups[vhid] == null) {
             groups[vhid] = group;
@@ -104,7 +111,16 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv4(ByteBuffer packet) {
-        dispatch(CarpCodec.decodeIpv4(packet, checkTtl));
+        int p = packet.position();
+        int length = packet.remaining();
+        int ihl = length > 0 ? (packet.get(p) & 0x0f) * 4 : 0;
+        int total = length >= 4 ? packet.getShort(p + 2) & 0xffff : 0;
+        if (length >= 20 && ihl >= 20 && ihl <= length
+                && isVrrp(packet, p + ihl, Math.min(length, Math.max(total, ihl)) - ihl)) {
+            dispatch(VrrpCodec.decodeIpv4(packet, checkTtl));
+        } else {
+            dispatch(CarpCodec.decodeIpv4(packet, checkTtl));
+        }
     }
 
     /**
@@ -113,7 +129,13 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv6(ByteBuffer packet) {
-        dispatch(CarpCodec.decodeIpv6(packet, checkTtl));
+        int p = packet.position();
+        int length = packet.remaining();
+        if (length >= 40 && isVrrp(packet, p + 40, Math.min(length - 40, packet.getShort(p + 4) & 0xffff))) {
+            dispatch(VrrpCodec.decodeIpv6(packet, checkTtl));
+        } else {
+            dispatch(CarpCodec.decodeIpv6(packet, checkTtl));
+        }
     }
 
     /**
@@ -123,7 +145,36 @@ public final class CarpDispatcher {
      * @param payload  from position to limit
      */
     public void receive(IpEnvelope envelope, ByteBuffer payload) {
-        dispatch(CarpCodec.decode(envelope, payload, checkTtl));
+        if (isVrrp(payload, payload.position(), payload.remaining())) {
+            dispatch(VrrpCodec.decode(envelope, payload, checkTtl));
+        } else {
+            dispatch(CarpCodec.decode(envelope, payload, checkTtl));
+        }
+    }
+
+    /**
+     * Which decoder reads a protocol-112 payload: the protocol of the group registered for its id byte. With no group
+     * there, CARP's, as before VRRP groups existed: VRRP traffic for an id nobody here runs is counted as unmatched
+     * {@link DropReason#FOREIGN}. Decoding a packet of the other protocol drops it as {@link DropReason#FOREIGN}.
+     */
+    private boolean isVrrp(ByteBuffer b, int off, int len) {
+        GroupEndpoint group = len >= 2 ? groups[b.get(off + 1) & 0xff] : null;
+        return group != null && group.config().protocol().isVrrp();
+    }
+
+    private void dispatch(VrrpPacket packet) {
+        GroupEndpoint group = packet.vrid() >= 0 ? groups[packet.vrid()] : null;
+        if (!packet.isDropped()) {
+            if (group != null) {
+                group.onVrrpAdvertisement(packet.envelope(), packet.advertisement());
+            } else {
+                countUnmatched(DropReason.OTHER_VHID, packet);
+            }
+        } else if (group != null) {
+            group.onDropped(packet.dropReason(), packet.envelope());
+        } else {
+            countUnmatched(packet.dropReason(), packet);
+        }
     }
 
     private void dispatch(InboundPacket packet) {
@@ -141,7 +192,7 @@ public final class CarpDispatcher {
         }
     }
 
-    private void countUnmatched(DropReason reason, InboundPacket packet) {
+    private void countUnmatched(DropReason reason, Object packet) {
         unmatched.incrementAndGet(reason.ordinal());
         long now = CarpClock.system().nanoTime();
         if (LOG.isLoggable(Level.DEBUG)

@@ -4,6 +4,7 @@ import io.carp.CarpConfig;
 import io.carp.DropReason;
 import io.carp.internal.protocol.CarpAdvertisement;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.vrrp.VrrpAdvertisement;
 
 /** The side of a group that a runtime calls. Every method must be called on the group's {@link ProtocolLoop}. */
 public interface GroupEndpoint {
@@ -19,6 +20,18 @@ public interface GroupEndpoint {
      * @param advertisement the decoded header
      */
     void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement);
+
+    /**
+     * A well-formed VRRP advertisement carrying this group's id as its VRID (length, version, type and checksum
+     * verified). A VRRP group checks the rest (RFC 9568 §7.1); a CARP group drops it as
+     * {@link DropReason#FOREIGN}, which is what this default does.
+     *
+     * @param envelope      the IP envelope
+     * @param advertisement the decoded advertisement
+     */
+    default void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+        onDropped(DropReason.FOREIGN, envelope);
+    }
 
     /**
      * A packet meant for this group (by its vhid byte) was dropped before reaching it.

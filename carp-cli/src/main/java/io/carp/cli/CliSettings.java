@@ -111,6 +111,9 @@ final class CliSettings {
         }
         b.vhid = UcarpNumbers.parse("--vhid", o.vhid, 1, 255);
         b.password = password(o.password);
+        if (o.password != null && o.password.file() != null) {
+            PassFile.permissionWarning(o.password.file()).ifPresent(b.warnings::add);
+        }
         if (b.advbase == 0 && b.advskew == 0) {
             throw CliUsageException.invalid("--advbase", "0", "with --advskew 0 the interval would be 0 s",
                     "--advskew 1-254 when --advbase is 0, or --advbase 1-255");

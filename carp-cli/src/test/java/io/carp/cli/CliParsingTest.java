@@ -220,6 +220,25 @@ class CliParsingTest {
         assertArrayEquals(bytes("dos\r"), PassFile.read(passfile("dos\r\n").toString()));
     }
 
+    @Test
+    void shouldWarnWhenThePassfileIsReadableByGroupOrOthers() throws Exception {
+        Path file = passfile("filepass\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertEquals(Optional.empty(), PassFile.permissionWarning(file.toString()));
+        assertTrue(Cli.parseWith("-o", file.toString()).warnings().stream().noneMatch(w -> w.contains("--passfile")));
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        String group = PassFile.permissionWarning(file.toString()).orElseThrow();
+        assertTrue(group.contains("readable by its group of this host (mode 0640)"), group);
+
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String everyone = PassFile.permissionWarning(file.toString()).orElseThrow();
+        assertTrue(everyone.contains("readable by its group and every user of this host (mode 0644)"), everyone);
+        assertTrue(everyone.contains("chmod 600 " + file), everyone);
+        assertTrue(Cli.parseWith("-o", file.toString()).warnings().contains(everyone),
+                "the CLI prints it as a warning at start");
+    }
+
     // ------------------------------------------------------------------------------------------------ help
 
     @Test

@@ -5,7 +5,7 @@ package io.carp.micrometer;
  * form; a Prometheus registry renders {@code carp.packets.received} as {@code carp_packets_received_total} and the
  * time gauges with a {@code _seconds} suffix. {@code docs/METRICS.md} lists every meter with its type, tags and unit.
  *
- * <p>Every meter carries the tags {@link #TAG_VHID} and {@link #TAG_INTERFACE}.
+ * <p>Every meter carries the tags {@link #TAG_VHID}, {@link #TAG_INTERFACE} and {@link #TAG_PROTOCOL}.
  */
 public final class CarpMetricNames {
 
@@ -61,6 +61,11 @@ public final class CarpMetricNames {
     public static final String TAG_VHID = "vhid";
     /** Tag key: the interface name, or {@code "-"} if the group has none (testkit). */
     public static final String TAG_INTERFACE = "interface";
+    /**
+     * Tag key: the group's protocol, {@link io.carp.Protocol#tag()}: {@code carp}, {@code vrrp2} or {@code vrrp3}
+     * (for VRRP, {@link #TAG_VHID} is the VRID).
+     */
+    public static final String TAG_PROTOCOL = "protocol";
     /** Tag key: {@link #FAMILY_IPV4} or {@link #FAMILY_IPV6}. */
     public static final String TAG_FAMILY = "family";
     /** Tag key: a drop reason ({@link io.carp.DropReason#tag()}) or a transition's cause ({@link io.carp.StateChangeCause#tag()}). */

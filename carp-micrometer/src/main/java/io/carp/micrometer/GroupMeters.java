@@ -18,6 +18,7 @@ import static io.carp.micrometer.CarpMetricNames.STATE_ORDER;
 import static io.carp.micrometer.CarpMetricNames.TAG_FAMILY;
 import static io.carp.micrometer.CarpMetricNames.TAG_FROM;
 import static io.carp.micrometer.CarpMetricNames.TAG_INTERFACE;
+import static io.carp.micrometer.CarpMetricNames.TAG_PROTOCOL;
 import static io.carp.micrometer.CarpMetricNames.TAG_REASON;
 import static io.carp.micrometer.CarpMetricNames.TAG_STATE;
 import static io.carp.micrometer.CarpMetricNames.TAG_TO;
@@ -57,7 +58,7 @@ final class GroupMeters {
     GroupMeters(CarpGroup group) {
         this.group = group;
         this.tags = Tags.of(TAG_VHID, Integer.toString(group.config().vhid()),
-                TAG_INTERFACE, group.config().interfaceLabel());
+                TAG_INTERFACE, group.config().interfaceLabel(), TAG_PROTOCOL, group.config().protocol().tag());
         for (StateChangeCause reason : StateChangeCause.values()) {
             for (TransitionEdges.Edge edge : TransitionEdges.of(reason)) {
                 transitions.put(new TransitionKey(edge.from(), edge.to(), reason), new AtomicLong());

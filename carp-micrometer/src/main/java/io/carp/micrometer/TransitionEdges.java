@@ -22,6 +22,7 @@ final class TransitionEdges {
     private static final Edge MASTER_INIT = new Edge(CarpState.MASTER, CarpState.INIT);
     private static final Edge BACKUP_MASTER = new Edge(CarpState.BACKUP, CarpState.MASTER);
     private static final Edge MASTER_BACKUP = new Edge(CarpState.MASTER, CarpState.BACKUP);
+    private static final Edge INIT_MASTER = new Edge(CarpState.INIT, CarpState.MASTER);
 
     /** The transitions a cause can label. A new cause fails to compile here until its edges are listed. */
     static List<Edge> of(StateChangeCause cause) {
@@ -32,6 +33,7 @@ final class TransitionEdges {
                     List.of(BACKUP_MASTER);
             case PREEMPTED, DEMOTED, ADDRESS_CLAIM_FAILED, EQUAL_ADVERTISEMENT -> List.of(MASTER_BACKUP);
             case FORCED -> List.of(BACKUP_MASTER, MASTER_BACKUP);
+            case ADDRESS_OWNER -> List.of(INIT_MASTER);
         };
     }
 }

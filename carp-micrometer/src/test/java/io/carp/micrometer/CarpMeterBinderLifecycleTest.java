@@ -39,7 +39,7 @@ class CarpMeterBinderLifecycleTest {
         StubGroup b = new StubGroup(2, "eth0");
         CarpMeterBinder.of(a, b).bindTo(registry);
 
-        assertEquals(41, METERS_PER_GROUP, "documented in METRICS.md");
+        assertEquals(45, METERS_PER_GROUP, "documented in METRICS.md");
         assertEquals(2 * METERS_PER_GROUP, registry.getMeters().size());
         Set<String> vhids = new HashSet<>();
         for (Meter m : registry.getMeters()) {
@@ -47,6 +47,7 @@ class CarpMeterBinderLifecycleTest {
             assertTrue(id.getName().startsWith(CarpMetricNames.PREFIX), id.getName());
             assertNotNull(id.getDescription(), id.getName() + " has a description");
             assertEquals("eth0", id.getTag(CarpMetricNames.TAG_INTERFACE), id.toString());
+            assertEquals("carp", id.getTag(CarpMetricNames.TAG_PROTOCOL), id.toString());
             vhids.add(id.getTag(CarpMetricNames.TAG_VHID));
         }
         assertEquals(Set.of("1", "2"), vhids);

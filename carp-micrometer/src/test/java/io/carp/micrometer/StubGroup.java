@@ -121,6 +121,11 @@ final class StubGroup implements CarpGroup {
             }
 
             @Override
+            public String authenticationMode() {
+                return "hmac-sha1 (password)";
+            }
+
+            @Override
             public long currentMasterDownNanos() {
                 return -1;
             }
@@ -186,6 +191,11 @@ final class StubGroup implements CarpGroup {
 
     @Override
     public void forceBackup(String reason) {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    @Override
+    public void setAuthentication(io.carp.Authentication authentication) {
         throw new UnsupportedOperationException("stub");
     }
 }

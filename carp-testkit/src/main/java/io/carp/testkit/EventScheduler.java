@@ -12,6 +12,7 @@ final class EventScheduler {
     private final PriorityQueue<ScheduledEvent> queue = new PriorityQueue<>(ScheduledEvent.ORDER);
     private long nextSeq;
     private boolean running;
+    private int protocolDepth;
 
     EventScheduler(VirtualClock clock) {
         this.clock = clock;
@@ -83,8 +84,31 @@ final class EventScheduler {
             return;
         }
         if (event.owner == null || event.owner.admit(event)) {
-            event.task.run();
+            boolean protocol = event.owner instanceof NodeProcess;
+            if (protocol) {
+                protocolDepth++;
+            }
+            try {
+                event.task.run();
+            } finally {
+                if (protocol) {
+                    protocolDepth--;
+                }
+            }
         }
+    }
+
+    /** Whether a node's protocol work (a timer of its loop, or a packet being handled) is running now. */
+    boolean inProtocol() {
+        return protocolDepth > 0;
+    }
+
+    void enterProtocol() {
+        protocolDepth++;
+    }
+
+    void exitProtocol() {
+        protocolDepth--;
     }
 
     private void enter(String method) {

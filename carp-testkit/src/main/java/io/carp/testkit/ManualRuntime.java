@@ -8,6 +8,8 @@ import io.carp.GroupSpec;
 import io.carp.IpFamily;
 import io.carp.internal.group.DefaultCarpGroup;
 import io.carp.internal.protocol.CarpCodec;
+import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpConstants;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.InboundPacket;
 import io.carp.spi.CarpDispatcher;
@@ -271,14 +273,20 @@ public final class ManualRuntime implements CarpRuntime {
                 : CarpCodec.encodeIpv6((Inet6Address) src,
                 (Inet6Address) Addresses.of(CarpConstants.IN6ADDR_CARP_GROUP),
                 CarpConstants.CARP_DFLTTL, header);
-        ByteBuffer buffer = ByteBuffer.wrap(packet);
-        InboundPacket decoded = family == IpFamily.IPV4 ? CarpCodec.decodeIpv4(buffer, false)
-                : CarpCodec.decodeIpv6(buffer, false);
-        if (decoded.isDropped()) {
-            throw new IllegalStateException("the group sent an undecodable advertisement: " + decoded);
-        }
-        sent.add(new RecordedAdvertisement(sent.size(), clock.nanoTime(), "manual", family, src,
-                decoded.advertisement(), packet));
+        sent.add(RecordedAdvertisement.decode(sent.size(), clock.nanoTime(), "manual", family, src, packet));
+    }
+
+    private void recordVrrp(IpFamily family, RuntimeBinding.VrrpMessage message) {
+        InetAddress src = source(family);
+        boolean v4 = family == IpFamily.IPV4;
+        InetAddress group = Addresses.of(v4 ? CarpConstants.INADDR_CARP_GROUP : CarpConstants.IN6ADDR_CARP_GROUP);
+        ByteBuffer bytes = message.bytes(src, group);
+        byte[] vrrp = new byte[bytes.remaining()];
+        bytes.get(vrrp);
+        byte[] packet = v4 ? VrrpCodec.encodeIpv4((Inet4Address) src, (Inet4Address) group, VrrpConstants.VRRP_TTL,
+                (int) (++ipId & 0xffff), vrrp)
+                : VrrpCodec.encodeIpv6((Inet6Address) src, (Inet6Address) group, VrrpConstants.VRRP_TTL, vrrp);
+        sent.add(RecordedAdvertisement.decode(sent.size(), clock.nanoTime(), "manual", family, src, packet));
     }
 
     private static String names(List<InetAddress> addresses) {
@@ -345,6 +353,18 @@ public final class ManualRuntime implements CarpRuntime {
                 throw new UncheckedIOException(new IOException("ENOBUFS (scripted by the test)"));
             }
             record(family, carpHeader);
+        }
+
+        @Override
+        public void sendVrrp(IpFamily family, VrrpMessage message) {
+            if (!linkUp) {
+                throw new UncheckedIOException(new IOException("network is down (link down)"));
+            }
+            if (failingSends > 0) {
+                failingSends--;
+                throw new UncheckedIOException(new IOException("ENOBUFS (scripted by the test)"));
+            }
+            recordVrrp(family, message);
         }
 
         @Override

@@ -2,6 +2,9 @@ package io.carp.testkit;
 
 import io.carp.CarpClock;
 import io.carp.CarpGroup;
+import io.carp.CarpState;
+import io.carp.CarpStats;
+import io.carp.DropReason;
 import io.carp.IpFamily;
 import io.carp.spi.CarpDispatcher;
 import io.carp.spi.ProtocolLoop;
@@ -21,6 +24,7 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
     static final int MAX_QUEUED_PACKETS = 1024;
 
     private final SimulatedNetwork network;
+    private final String name;
     private final CarpDispatcher dispatcher = new CarpDispatcher();
     private final Map<Integer, CarpGroup> groups = new TreeMap<>();
     private final List<ScheduledEvent> deferred = new ArrayList<>();
@@ -28,9 +32,12 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
     private boolean frozen;
     private int queuedPackets;
     private long packetsDroppedWhileFrozen;
+    private PeerDaemon peer;
+    private boolean thawBacklog;
 
-    NodeProcess(SimulatedNetwork network) {
+    NodeProcess(SimulatedNetwork network, String name) {
         this.network = network;
+        this.name = name;
     }
 
     // ------------------------------------------------------------------------------------------------ ProtocolLoop
@@ -68,6 +75,11 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
         return true;
     }
 
+    /** A callback event of this process's callback thread: dropped when dead, kept for the thaw when frozen. */
+    boolean admitCallback(ScheduledEvent event) {
+        return admit(event);
+    }
+
     // ------------------------------------------------------------------------------------------------ packets
 
     /** A packet arrived on the wire; run now, queued while frozen, dropped if dead. */
@@ -88,21 +100,66 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
     }
 
     private void dispatch(IpFamily family, byte[] packet) {
-        ByteBuffer buffer = ByteBuffer.wrap(packet.clone());
-        if (family == IpFamily.IPV4) {
-            dispatcher.receiveIpv4(buffer);
-        } else {
-            dispatcher.receiveIpv6(buffer);
+        if (!alive) {
+            return;
+        }
+        network.scheduler().enterProtocol();
+        try {
+            if (peer != null) {
+                peer.receive(family, packet);
+                return;
+            }
+            long dropsBefore = drops();
+            Map<Integer, CarpState> before = states();
+            ByteBuffer buffer = ByteBuffer.wrap(packet.clone());
+            if (family == IpFamily.IPV4) {
+                dispatcher.receiveIpv4(buffer);
+            } else {
+                dispatcher.receiveIpv6(buffer);
+            }
+            if (drops() != dropsBefore) {
+                Map<Integer, CarpState> after = states();
+                if (!after.equals(before)) {
+                    network.droppedPacketChangedState(name + ": a " + family + " packet its group dropped changed"
+                            + " the state " + before + " -> " + after);
+                }
+            }
+        } finally {
+            network.scheduler().exitProtocol();
         }
     }
 
-    /** Runs work now, or keeps it for the thaw when frozen (a stalled JVM handles nothing). */
+    /** Every drop the groups of this process counted (the dispatcher's unmatched drops change no group). */
+    private long drops() {
+        long n = 0;
+        for (CarpGroup g : groups.values()) {
+            CarpStats s = g.stats();
+            for (DropReason r : DropReason.values()) {
+                n += s.dropped(r);
+            }
+        }
+        return n;
+    }
+
+    private Map<Integer, CarpState> states() {
+        Map<Integer, CarpState> m = new TreeMap<>();
+        groups.forEach((vhid, g) -> m.put(vhid, g.state()));
+        return m;
+    }
+
+    /**
+     * Runs work now, or keeps it for the thaw when frozen (a stalled JVM handles nothing). Right after a thaw, while
+     * the work that waited has not run yet, it is queued behind that work instead: a link change must not overtake
+     * an older one still waiting.
+     */
     void runOrDefer(Runnable task) {
         if (!alive) {
             return;
         }
         if (frozen) {
             deferred.add(network.scheduler().unqueued(task, this));
+        } else if (thawBacklog) {
+            network.scheduler().schedule(network.scheduler().now(), task, this);
         } else {
             task.run();
         }
@@ -134,12 +191,16 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
         int others = -packets;
         for (ScheduledEvent e : deferred) {
             if (!e.isCancelled()) {
-                network.scheduler().schedule(e.time, e.task, this);
+                network.scheduler().schedule(e.time, e.task, e.owner);
                 others++;
             }
         }
         deferred.clear();
         queuedPackets = 0;
+        if (others + packets > 0) {
+            thawBacklog = true;
+            network.scheduler().schedule(network.scheduler().now(), () -> thawBacklog = false, this);
+        }
         return new int[] {packets, others};
     }
 
@@ -152,6 +213,14 @@ final class NodeProcess implements ProtocolLoop, EventOwner {
 
     long packetsDroppedWhileFrozen() {
         return packetsDroppedWhileFrozen;
+    }
+
+    PeerDaemon peer() {
+        return peer;
+    }
+
+    void peer(PeerDaemon daemon) {
+        this.peer = daemon;
     }
 
     CarpDispatcher dispatcher() {

@@ -24,14 +24,8 @@ final class Recorder {
     }
 
     void advertisement(String sender, IpFamily family, InetAddress source, byte[] packet) {
-        ByteBuffer buffer = ByteBuffer.wrap(packet);
-        InboundPacket decoded = family == IpFamily.IPV4 ? CarpCodec.decodeIpv4(buffer, false)
-                : CarpCodec.decodeIpv6(buffer, false);
-        if (decoded.isDropped()) {
-            throw new IllegalStateException("the group sent an undecodable advertisement: " + decoded);
-        }
-        advertisements.add(new RecordedAdvertisement(advertisements.size(), scheduler.now(), sender, family, source,
-                decoded.advertisement(), packet));
+        advertisements.add(RecordedAdvertisement.decode(advertisements.size(), scheduler.now(), sender, family,
+                source, packet));
     }
 
     void transition(String node, CarpStateEvent event) {

@@ -36,6 +36,13 @@ final class SimBinding implements RuntimeBinding {
     }
 
     @Override
+    public void sendVrrp(IpFamily family, VrrpMessage message) {
+        if (process.isAlive()) {
+            node.network().transmitVrrp(node, family, sourceAddress(family), message);
+        }
+    }
+
+    @Override
     public AddressManager addressManager() {
         return addresses;
     }

@@ -50,7 +50,11 @@ import java.util.stream.Collectors;
  *
  * <p><b>Threads.</b> Single-threaded and not thread-safe: use a network and its nodes and groups only from the thread
  * that created it (the test thread). That thread is every group's protocol thread ({@code ProtocolLoop.inLoop()} is
- * true on it), and group callbacks run inline on it while events run.
+ * true on it), and group callbacks run inline on it while events run (or as events of their own, see
+ * {@link #separateCallbackThread(boolean)}).
+ *
+ * <p><b>Other implementations.</b> {@link #peer(String, PeerModel)} adds a host whose group follows ucarp's,
+ * FreeBSD's or OpenBSD's election rules ({@link PeerModel}) next to the carp4j nodes.
  *
  * <p>The segment: packets go to every other node whose link is up and whose process runs, never back to the sender
  * (multicast loop off), after the delay of the {@link LinkModel} (default {@link PerfectLink#DEFAULT}, 100 µs);
@@ -71,6 +75,9 @@ public final class SimulatedNetwork implements AutoCloseable {
     private final Wire wire;
     private final Map<CarpGroupBuilder, SimulatedNode> builders = new IdentityHashMap<>();
     private final Thread owner = Thread.currentThread();
+    private final List<SimulatedPeer> peers = new ArrayList<>();
+    private final List<String> droppedPacketStateChanges = new ArrayList<>();
+    private boolean separateCallbackThread;
     private boolean closed;
 
     private SimulatedNetwork(long seed) {
@@ -137,6 +144,45 @@ public final class SimulatedNetwork implements AutoCloseable {
      * @throws IllegalArgumentException if the name or an address is taken or invalid
      */
     public SimulatedNode node(String name, String ipv4, String ipv6) {
+        return addNode(name, ipv4, ipv6, null);
+    }
+
+    /**
+     * Adds a host that runs another CARP implementation, following the rules of the given model, with automatic
+     * addresses (as {@link #node(String)}). Start its group with {@link SimulatedPeer#start}.
+     *
+     * @param name  unique, non-empty
+     * @param model e.g. {@link PeerModel#ucarp()}
+     * @return the peer; its host is {@link SimulatedPeer#node()}
+     */
+    public SimulatedPeer peer(String name, PeerModel model) {
+        return peer(name, null, model);
+    }
+
+    /**
+     * Adds a host that runs another CARP implementation with the given IPv4 address (the source of its
+     * advertisements, which decides ties) and the automatic IPv6 address.
+     *
+     * @param name  unique, non-empty
+     * @param ipv4  an IPv4 literal, or {@code null} for the automatic one
+     * @param model e.g. {@link PeerModel#ucarp()}
+     * @return the peer
+     * @throws IllegalArgumentException if the name or the address is taken or invalid
+     */
+    public SimulatedPeer peer(String name, String ipv4, PeerModel model) {
+        Objects.requireNonNull(model, "model");
+        SimulatedNode host = addNode(name, ipv4, null, model);
+        SimulatedPeer peer = new SimulatedPeer(host, model);
+        peers.add(peer);
+        return peer;
+    }
+
+    /** The peers ({@link #peer}), in the order they were added; their hosts are also in {@link #nodes()}. */
+    public List<SimulatedPeer> peers() {
+        return List.copyOf(peers);
+    }
+
+    private SimulatedNode addNode(String name, String ipv4, String ipv6, PeerModel model) {
         checkOpen("node()");
         Objects.requireNonNull(name, "name");
         if (name.isBlank() || nodes.stream().anyMatch(n -> n.name().equals(name))) {
@@ -157,7 +203,7 @@ public final class SimulatedNetwork implements AutoCloseable {
                         + " (expected: a unique address per node)");
             }
         }
-        SimulatedNode node = new SimulatedNode(this, name, v4, v6);
+        SimulatedNode node = new SimulatedNode(this, name, v4, v6, model);
         nodes.add(node);
         return node;
     }
@@ -192,6 +238,24 @@ public final class SimulatedNetwork implements AutoCloseable {
         checkOpen("inject()");
         byte[] packet = advertisement.toPacket();
         IpFamily family = advertisement.isIpv6() ? IpFamily.IPV6 : IpFamily.IPV4;
+        for (SimulatedNode node : List.copyOf(nodes)) {
+            scheduler.schedule(clock.nanoTime(), () -> node.receive(family, packet), null);
+        }
+    }
+
+    /**
+     * Sends a recorded advertisement again, byte for byte, as an attacker on the link who captured it would: every
+     * node whose link is up receives it now, with no link delay or loss, from the original sender's address. It is not
+     * recorded again. Plain CARP accepts such a copy (its counter is never checked); the replay-protected mode drops it
+     * as {@link io.carp.DropReason#REPLAY}. Run {@link #advanceBy} to let the nodes react.
+     *
+     * @param capture an advertisement from {@link #advertisements()} or {@link #takeAdvertisement()}
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void replay(RecordedAdvertisement capture) {
+        checkOpen("replay()");
+        byte[] packet = capture.bytes();
+        IpFamily family = capture.family();
         for (SimulatedNode node : List.copyOf(nodes)) {
             scheduler.schedule(clock.nanoTime(), () -> node.receive(family, packet), null);
         }
@@ -348,6 +412,54 @@ public final class SimulatedNetwork implements AutoCloseable {
         return recorder.tail(lines);
     }
 
+    // ------------------------------------------------------------------------------------------------ checks
+
+    /**
+     * Runs the callbacks of the groups started from now on on a "separate thread": each one becomes an event of its
+     * own at the same virtual instant, queued after the protocol work that raised it, as the default callback
+     * executor of a real runtime runs them off the protocol thread. Off by default: callbacks then run inline on the
+     * protocol work (deterministic, and what {@code callbackExecutor(Runnable::run)} gives in production). Either
+     * way the simulation stays single-threaded; see {@link #inProtocolEvent()}.
+     *
+     * @param separate whether callbacks run as events of their own
+     */
+    public void separateCallbackThread(boolean separate) {
+        this.separateCallbackThread = separate;
+    }
+
+    /** Whether groups started now get the separate callback thread ({@link #separateCallbackThread(boolean)}). */
+    public boolean separateCallbackThread() {
+        return separateCallbackThread;
+    }
+
+    /**
+     * Whether the code calling this runs inside a node's protocol work: one of its timers, a packet being handled,
+     * a link change or a group being started. A callback that sees {@code true} runs on the protocol thread, which
+     * with {@link #separateCallbackThread(boolean) separate callbacks} must never happen.
+     *
+     * @return whether protocol work is on the stack
+     */
+    public boolean inProtocolEvent() {
+        return scheduler.inProtocol();
+    }
+
+    /**
+     * Every packet that a carp4j group dropped (counted in its {@code stats().dropped(...)}) and whose handling
+     * nevertheless changed the state of a group of the receiving node, described in one line each. The network
+     * checks this on every packet it delivers; the list should stay empty.
+     *
+     * @return a snapshot, in order
+     */
+    public List<String> droppedPacketStateChanges() {
+        return List.copyOf(droppedPacketStateChanges);
+    }
+
+    void droppedPacketChangedState(String description) {
+        String line = "t=" + Times.format(clock.nanoTime()) + " " + description;
+        droppedPacketStateChanges.add(line);
+        recorder.event("network", "VIOLATION " + line);
+    }
+
     // ------------------------------------------------------------------------------------------------ close
 
     /**
@@ -382,6 +494,12 @@ public final class SimulatedNetwork implements AutoCloseable {
     /** A group on {@code sender} sends the 36 CARP bytes: see {@link Wire#transmit}. */
     void transmit(SimulatedNode sender, IpFamily family, InetAddress source, ByteBuffer carpHeader) {
         wire.transmit(sender, family, source, carpHeader);
+    }
+
+    /** A VRRP group on {@code sender} sends an advertisement: see {@link Wire#transmitVrrp}. */
+    void transmitVrrp(SimulatedNode sender, IpFamily family, InetAddress source,
+                      io.carp.spi.RuntimeBinding.VrrpMessage message) {
+        wire.transmitVrrp(sender, family, source, message);
     }
 
     EventScheduler scheduler() {

@@ -1,5 +1,6 @@
 package io.carp.testkit;
 
+import io.carp.CarpConfig;
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
@@ -15,6 +16,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * A host on a {@link SimulatedNetwork}: one process that runs any number of CARP groups (one per vhid), one interface
@@ -35,16 +38,19 @@ public final class SimulatedNode implements CarpRuntime {
     private final AddressTable addressTable = new AddressTable(this);
     private final AddressCounters counters = new AddressCounters();
     private final List<CarpGroupBuilder> builders = new ArrayList<>();
+    private final PeerModel peerModel;
+    private CarpConfig peerConfig;
     private NodeProcess process;
     private boolean linkUp = true;
     private int ipId;
 
-    SimulatedNode(SimulatedNetwork network, String name, Inet4Address ipv4, Inet6Address ipv6) {
+    SimulatedNode(SimulatedNetwork network, String name, Inet4Address ipv4, Inet6Address ipv6, PeerModel peerModel) {
         this.network = network;
         this.name = name;
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
-        this.process = new NodeProcess(network);
+        this.peerModel = peerModel;
+        this.process = new NodeProcess(network, name);
     }
 
     /** The node's name, as used in the timeline. */
@@ -96,6 +102,7 @@ public final class SimulatedNode implements CarpRuntime {
      */
     public CarpGroup start(CarpGroupBuilder builder) {
         Objects.requireNonNull(builder, "builder");
+        requireCarp4j("start()");
         network.checkOpen("start()");
         requireRunning("start()");
         if (process.isFrozen()) {
@@ -115,6 +122,7 @@ public final class SimulatedNode implements CarpRuntime {
      * @throws IllegalStateException if the node runs no group with that vhid
      */
     public CarpGroup group(int vhid) {
+        requireCarp4j("group()");
         CarpGroup group = process.groups().get(vhid);
         if (group == null) {
             throw new IllegalStateException("group(" + vhid + "): node " + name + " runs no group with vhid " + vhid
@@ -131,6 +139,10 @@ public final class SimulatedNode implements CarpRuntime {
      * @return the state
      */
     public CarpState state(int vhid) {
+        PeerDaemon peer = process.peer();
+        if (peerModel != null) {
+            return peer == null || peer.vhid() != vhid || !process.isAlive() ? CarpState.INIT : peer.state();
+        }
         CarpGroup group = process.groups().get(vhid);
         return group == null || !process.isAlive() ? CarpState.INIT : group.state();
     }
@@ -214,10 +226,13 @@ public final class SimulatedNode implements CarpRuntime {
         if (process.isAlive()) {
             throw new IllegalStateException("restart(): node " + name + " is running; kill() or close() it first");
         }
-        process = new NodeProcess(network);
+        process = new NodeProcess(network, name);
         network.recorder().event(name, "restarted");
         for (CarpGroupBuilder builder : builders) {
             launch(builder);
+        }
+        if (peerConfig != null) {
+            launchPeer();
         }
     }
 
@@ -294,6 +309,9 @@ public final class SimulatedNode implements CarpRuntime {
         for (CarpGroup group : process.groups().values()) {
             group.close();
         }
+        if (process.peer() != null) {
+            process.peer().stop();
+        }
         process.die();
         network.recorder().event(name, "closed");
     }
@@ -331,6 +349,16 @@ public final class SimulatedNode implements CarpRuntime {
     private RuntimeBinding attach(GroupEndpoint group) {
         requireRunning("attach()");
         process.dispatcher().register(group);
+        // As the Linux runtime does on attach: copies of our addresses that an earlier run left (a kill before their
+        // lifetime ran out) go, so that a new BACKUP never answers for them.
+        if (group.config().manageAddresses()) {
+            for (InetAddress a : group.config().virtualAddresses()) {
+                if (addressTable.holds(a)) {
+                    addressTable.remove(List.of(a));
+                    network.recorder().event(name, "removed " + a.getHostAddress() + " left by an earlier run");
+                }
+            }
+        }
         return new SimBinding(this, process, group);
     }
 
@@ -344,7 +372,9 @@ public final class SimulatedNode implements CarpRuntime {
     // ------------------------------------------------------------------------------------------------ internals
 
     private CarpGroup launch(CarpGroupBuilder builder) {
-        CarpGroup group = builder.runtime(this).callbackExecutor(Runnable::run).healthCheckExecutor(Runnable::run)
+        Executor callbacks = network.separateCallbackThread()
+                ? new CallbackThread(process, network.scheduler()) : Runnable::run;
+        CarpGroup group = builder.runtime(this).callbackExecutor(callbacks).healthCheckExecutor(Runnable::run)
                 .build();
         int vhid = group.config().vhid();
         if (process.groups().containsKey(vhid)) {
@@ -356,14 +386,87 @@ public final class SimulatedNode implements CarpRuntime {
                 network.recorder().transition(name, e);
             }
         });
-        group.start();
+        network.scheduler().enterProtocol(); // the loop runs the start: an INIT -> BACKUP callback runs inside it
+        try {
+            group.start();
+        } finally {
+            network.scheduler().exitProtocol();
+        }
         process.groups().put(vhid, group);
         return group;
     }
 
     private void notifyLink(boolean up) {
         NodeProcess p = process;
-        p.runOrDefer(() -> p.dispatcher().forEachGroup(g -> g.onLinkStateChanged(up)));
+        p.runOrDefer(() -> {
+            network.scheduler().enterProtocol();
+            try {
+                p.dispatcher().forEachGroup(g -> g.onLinkStateChanged(up));
+                if (p.peer() != null) {
+                    p.peer().link(up);
+                }
+            } finally {
+                network.scheduler().exitProtocol();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ peers
+
+    /** Starts the peer daemon of a peer host ({@link SimulatedPeer#start}). */
+    void startPeer(CarpConfig config) {
+        network.checkOpen("start()");
+        if (peerModel == null) {
+            throw new IllegalStateException("start(): node " + name + " runs carp4j groups, not a peer");
+        }
+        requireRunning("start()");
+        if (process.isFrozen()) {
+            throw new IllegalStateException("start(): node " + name + " is frozen; thaw() it first");
+        }
+        if (peerConfig != null) {
+            throw new IllegalStateException("start(): peer " + name + " already runs vhid " + peerConfig.vhid()
+                    + " (a peer runs one vhid)");
+        }
+        peerConfig = config;
+        launchPeer();
+    }
+
+    private void launchPeer() {
+        PeerDaemon daemon = new PeerDaemon(this, process, peerModel, peerConfig);
+        process.peer(daemon);
+        network.scheduler().enterProtocol();
+        try {
+            daemon.start();
+        } finally {
+            network.scheduler().exitProtocol();
+        }
+    }
+
+    Optional<CarpConfig> peerConfig() {
+        return Optional.ofNullable(peerConfig);
+    }
+
+    PeerDaemon peerDaemon() {
+        if (process.peer() == null || !process.isAlive()) {
+            throw new IllegalStateException("node " + name + ": the peer is not running");
+        }
+        return process.peer();
+    }
+
+    long peerDropped() {
+        return process.peer() == null ? 0 : process.peer().dropped();
+    }
+
+    /** The model of a peer host, or empty for a node that runs carp4j groups. */
+    public Optional<PeerModel> peerModel() {
+        return Optional.ofNullable(peerModel);
+    }
+
+    private void requireCarp4j(String method) {
+        if (peerModel != null) {
+            throw new IllegalStateException(method + ": node " + name + " runs a " + peerModel
+                    + " peer, not carp4j groups; use its SimulatedPeer");
+        }
     }
 
     void receive(IpFamily family, byte[] packet) {

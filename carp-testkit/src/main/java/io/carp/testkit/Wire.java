@@ -3,6 +3,9 @@ package io.carp.testkit;
 import io.carp.internal.protocol.CarpCodec;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.IpFamily;
+import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpConstants;
+import io.carp.spi.RuntimeBinding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -14,7 +17,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Puts one advertisement on the segment: wraps the CARP bytes in an IPv4/IPv6 header (TTL 255, to 224.0.0.18 or
+ * Puts one advertisement on the segment: wraps the CARP or VRRP bytes in an IPv4/IPv6 header (TTL 255, to 224.0.0.18 or
  * ff02::12) as the kernel would, records it, and schedules a delivery to every other connected node after the link
  * model's delay, with the injected faults applied. Never to the sender: multicast loop is off.
  */
@@ -56,6 +59,33 @@ final class Wire {
                 ? CarpCodec.encodeIpv4((Inet4Address) source, GROUP_V4, CarpConstants.CARP_DFLTTL, sender.nextIpId(),
                 header)
                 : CarpCodec.encodeIpv6((Inet6Address) source, GROUP_V6, CarpConstants.CARP_DFLTTL, header);
+        deliver(sender, family, source, packet);
+    }
+
+    /**
+     * Sends a VRRP advertisement to the family's multicast group, with the checksum computed for that source and
+     * destination, as the Linux runtime does; throws as {@link #transmit}.
+     */
+    void transmitVrrp(SimulatedNode sender, IpFamily family, InetAddress source, RuntimeBinding.VrrpMessage message) {
+        if (!sender.isLinkUp()) {
+            throw new UncheckedIOException(new IOException("network is down (node " + sender.name()
+                    + ": link down)"));
+        }
+        if (source == null) {
+            throw new UncheckedIOException(new IOException("node " + sender.name() + " has no " + family
+                    + " address"));
+        }
+        boolean v4 = family == IpFamily.IPV4;
+        ByteBuffer bytes = message.bytes(source, v4 ? GROUP_V4 : GROUP_V6);
+        byte[] vrrp = new byte[bytes.remaining()];
+        bytes.get(vrrp);
+        byte[] packet = v4
+                ? VrrpCodec.encodeIpv4((Inet4Address) source, GROUP_V4, VrrpConstants.VRRP_TTL, sender.nextIpId(), vrrp)
+                : VrrpCodec.encodeIpv6((Inet6Address) source, GROUP_V6, VrrpConstants.VRRP_TTL, vrrp);
+        deliver(sender, family, source, packet);
+    }
+
+    private void deliver(SimulatedNode sender, IpFamily family, InetAddress source, byte[] packet) {
         recorder.advertisement(sender.name(), family, source, packet);
         long now = scheduler.now();
         for (SimulatedNode receiver : nodes) {

@@ -8,10 +8,15 @@
  *       {@link io.carp.testkit.SimulatedNetwork#runUntil}; all times reported are since the network was created.</li>
  *   <li>Runs are deterministic: one event queue ordered by time then insertion, one seeded random generator.</li>
  *   <li>Single-threaded, not thread-safe: use a network from the thread that created it. Group callbacks run inline
- *       on that thread.</li>
+ *       on that thread, or as events of their own with
+ *       {@link io.carp.testkit.SimulatedNetwork#separateCallbackThread(boolean)}.</li>
  *   <li>Packets are real: the groups' adverts are wrapped in IPv4/IPv6 headers and decoded, authenticated and counted
  *       by the receivers exactly as on a real network.</li>
  * </ul>
+ *
+ * <p>Other implementations: {@link io.carp.testkit.SimulatedNetwork#peer} adds a host whose group follows ucarp's,
+ * FreeBSD's or OpenBSD's election rules ({@link io.carp.testkit.PeerModel}) next to the carp4j nodes, on the same
+ * wire format.
  *
  * <p>Faults: {@link io.carp.testkit.SimulatedNode#kill()}, {@code restart()}, {@code freeze()}, {@code thaw()},
  * {@code linkDown()}, {@code close()}; {@link io.carp.testkit.SimulatedNetwork#partition},

@@ -59,6 +59,15 @@ final class AuthDiagnosis {
         return candidates;
     }
 
+    /** Zeroes the password copy and the prepared candidates; not used afterwards. */
+    void destroy() {
+        java.util.Arrays.fill(password, (byte) 0);
+        if (candidates != null) {
+            candidates.values().forEach(CarpAuthenticator::destroy);
+            candidates.clear();
+        }
+    }
+
     private static String format(List<InetAddress> list) {
         return list.stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ", "[", "]"));
     }

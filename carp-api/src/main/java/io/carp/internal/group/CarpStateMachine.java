@@ -62,7 +62,7 @@ import java.net.InetAddress;
  *       {@link Effects#masterDownChanged} (stats and the takeover log line).</li>
  * </ul>
  */
-final class CarpStateMachine {
+final class CarpStateMachine implements Election {
     /** {@link #nextDeadline()} when no timer is armed. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
     /** Adverts after a takeover before the addresses are announced again (OpenBSD and ucarp {@code sc_delayed_arp}). */
@@ -140,7 +140,8 @@ final class CarpStateMachine {
         this.effects = effects;
     }
 
-    CarpState state() {
+    @Override
+    public CarpState state() {
         return state;
     }
 
@@ -175,11 +176,13 @@ final class CarpStateMachine {
     }
 
     /** The next time {@link #onTimer} has something to do, or {@link #NO_DEADLINE}. */
-    long nextDeadline() {
+    @Override
+    public long nextDeadline() {
         return deadline;
     }
 
-    int demotion() {
+    @Override
+    public int demotion() {
         return demotion;
     }
 
@@ -245,7 +248,8 @@ final class CarpStateMachine {
     // ------------------------------------------------------------------------------------------------ events
 
     /** Joins the group: INIT -> BACKUP with the master-down timer armed (INIT -> MASTER was removed in ucarp 1.3). */
-    void start(long now, boolean linkIsUp) {
+    @Override
+    public void start(long now, boolean linkIsUp) {
         if (running) {
             return;
         }
@@ -307,7 +311,8 @@ final class CarpStateMachine {
     }
 
     /** A timer deadline passed: BACKUP takes over, MASTER advertises. Early or spurious calls do nothing. */
-    void onTimer(long now) {
+    @Override
+    public void onTimer(long now) {
         if (now < deadline) {
             return;
         }
@@ -322,7 +327,8 @@ final class CarpStateMachine {
     }
 
     /** Link down or no carrier: INIT, addresses released. Link up again: rejoin as BACKUP. */
-    void onLinkStateChanged(long now, boolean up) {
+    @Override
+    public void onLinkStateChanged(long now, boolean up) {
         linkUp = up;
         if (!running) {
             return;
@@ -335,7 +341,8 @@ final class CarpStateMachine {
     }
 
     /** Leaves the group; a MASTER sends the bow-out advertisement first. */
-    void stop(long now) {
+    @Override
+    public void stop(long now) {
         if (!running) {
             return;
         }
@@ -344,14 +351,16 @@ final class CarpStateMachine {
     }
 
     /** Operator take-over. */
-    void forceMaster(long now, String reason) {
+    @Override
+    public void forceMaster(long now, String reason) {
         if (running && linkUp && state != CarpState.MASTER) {
             enterMaster(now, StateChangeCause.FORCED, "forced: " + reason);
         }
     }
 
     /** Operator step-down: bow out, become BACKUP, no preemption for one master-down interval. */
-    void forceBackup(long now, String reason) {
+    @Override
+    public void forceBackup(long now, String reason) {
         if (!running || !linkUp) {
             return;
         }
@@ -367,7 +376,8 @@ final class CarpStateMachine {
     }
 
     /** Changes the demotion; a MASTER advertises the change at once (FreeBSD {@code carp_demote_adj}). */
-    void setDemotion(long now, int newDemotion) {
+    @Override
+    public void setDemotion(long now, int newDemotion) {
         if (newDemotion == demotion) {
             return;
         }

@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.AddressManager;
 import io.carp.CarpClock;
 import io.carp.CarpConfig;
@@ -8,12 +10,13 @@ import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.CarpStats;
 import io.carp.DropReason;
+import io.carp.Authentication;
 import io.carp.GroupSpec;
 import io.carp.StateChangeCause;
 import io.carp.internal.protocol.CarpAdvertisement;
-import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.vrrp.VrrpAdvertisement;
 import io.carp.internal.time.CarpTiming;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
@@ -28,7 +31,8 @@ import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The CARP group engine: the lifecycle and public API of one group, wired to its {@link CarpStateMachine} and to the
+ * The group engine of CARP and VRRP: the lifecycle and public API of one group, wired to its {@link Election}
+ * (CARP's {@link CarpStateMachine}, or {@link VrrpElection} with its own advertisements and receive checks) and to the
  * parts that carry out the machine's effects ({@link Advertiser}, {@link AddressKeeper}, {@link GroupEvents}),
  * check what comes in ({@link InboundFilter}) and keep its deadline ({@link LoopTimer}). Everything that touches the
  * machine runs on the runtime's protocol loop; public methods hop onto it ({@link LoopHops}).
@@ -36,18 +40,25 @@ import java.util.function.IntUnaryOperator;
  * <p>Runtimes create it through {@link #create(GroupSpec, GroupAttacher)} from their
  * {@link io.carp.CarpRuntime#createGroup(GroupSpec)}.
  */
-public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachine.Effects {
+public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpStateMachine.Effects,
+        VrrpElection.Host {
     private static final System.Logger LOG = System.getLogger(CarpGroup.class.getName());
     private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private final CarpConfig config;
     private final String label;
     private final GroupAttacher attacher;
+    /** CARP's machine, or {@code null} in a VRRP group. */
     private final CarpStateMachine machine;
+    /** VRRP's election, or {@code null} in a CARP group. */
+    private final VrrpElection vrrp;
+    /** Whichever of the two runs. */
+    private final Election election;
     private final DefaultCarpStats stats = new DefaultCarpStats();
     private final DemotionSources demotions;
     private final HealthChecks healthChecks;
     private final GroupEvents events;
+    private final GroupAuthenticator authenticator;
     private final Advertiser advertiser;
     private final InboundFilter inbound;
     private final AddressKeeper addresses;
@@ -79,7 +90,8 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private DefaultCarpGroup(GroupSpec spec, GroupAttacher attacher) {
         this.config = spec.config();
         this.attacher = attacher;
-        this.label = "vhid " + config.vhid() + "@" + config.interfaceLabel();
+        this.label = (config.protocol().isVrrp() ? config.protocol().tag() + " vrid " : "vhid ") + config.vhid() + "@"
+                + config.interfaceLabel();
         this.addressManagerOverride = spec.addressManager();
         this.demotion = config.demotion();
         this.demotions = new DemotionSources(config.demotion());
@@ -87,16 +99,28 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
                 spec.callbackExecutor(), stats);
         this.healthChecks = new HealthChecks(this, spec.healthChecks(),
                 spec.healthCheckExecutor() != null ? spec.healthCheckExecutor() : DefaultCallbackExecutor.get());
-        this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(), config.preempt(),
-                config.demotion(), config.adaptToLoss(), this);
-        // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
-        this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet4Address)
-                && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
-        CarpAuthenticator authenticator = new CarpAuthenticator(config.password(), config.vhid(),
-                config.virtualAddresses());
-        this.advertiser = new Advertiser(label, config, authenticator, stats);
-        this.inbound = new InboundFilter(label, authenticator,
-                new AuthDiagnosis(config.password(), config.vhid(), config.virtualAddresses()), stats);
+        if (config.protocol().isVrrp()) {
+            this.machine = null;
+            this.advertiser = null;
+            this.authenticator = null; // VRRP checks its own way (VrrpReceiveCheck)
+            this.stats.authenticationMode(config.authenticationMode());
+            this.inbound = new InboundFilter(label, null, stats); // drops only
+            this.vrrp = new VrrpElection(label, config, stats, inbound, this);
+            this.election = vrrp;
+        } else {
+            this.vrrp = null;
+            this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(),
+                    config.preempt(), config.demotion(), config.adaptToLoss(), this);
+            this.election = machine;
+            // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
+            this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream()
+                    .anyMatch(a -> a instanceof Inet4Address)
+                    && config.virtualAddresses().stream().anyMatch(a -> a instanceof Inet6Address));
+            this.authenticator = GroupAuthenticator.of(config);
+            this.stats.authenticationMode(authenticator.mode());
+            this.advertiser = new Advertiser(label, config, authenticator, stats);
+            this.inbound = new InboundFilter(label, authenticator, stats);
+        }
         this.addresses = new AddressKeeper(label, config, this::addressManager, stats, this::setDemotionLater,
                 this::now);
     }
@@ -138,10 +162,20 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             stats.clock(loop.clock());
             started = true;
         }
+        if (config.authentication().isPresent()) {
+            LOG.log(Level.INFO, "{0}: adverts authenticated with {1}", label, authenticator.mode());
+        } else if (config.authenticationMode().contains("no password")) {
+            LOG.log(Level.WARNING, "{0}: no password (BSD''s all-zero key): anybody on the link can forge this group''s"
+                    + " advertisements", label);
+        }
         LoopHops.run(loop, () -> {
-            advertiser.bind(binding);
-            machine.start(now(), config.ignoreLinkState() || binding.linkUp());
-            if (machine.state() == CarpState.INIT) {
+            if (vrrp != null) {
+                vrrp.bind(binding);
+            } else {
+                advertiser.bind(binding);
+            }
+            election.start(now(), config.ignoreLinkState() || binding.linkUp());
+            if (election.state() == CarpState.INIT) {
                 LOG.log(Level.WARNING, "{0}: link is down; waiting in INIT", label);
                 setWaitingForLink(true); // no transition tells it: the group never left INIT
             }
@@ -158,16 +192,53 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             }
             closed = true;
             if (!started) {
+                destroyKeys();
                 return;
             }
         }
         LoopHops.runAndWait(loop, () -> {
             healthChecks.stop();
-            machine.stop(now());
+            election.stop(now());
             setWaitingForLink(false);
             timer.cancel();
             binding.detach();
+            destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
         }, CLOSE_TIMEOUT_MILLIS, label);
+    }
+
+    /** Zeroes the key material of the group and the config's copy of the password. */
+    private void destroyKeys() {
+        if (authenticator != null) {
+            authenticator.destroy();
+        }
+        Secrets.destroyPassword(config);
+    }
+
+    @Override
+    public void setAuthentication(Authentication authentication) {
+        Objects.requireNonNull(authentication, "authentication");
+        if (authenticator == null) {
+            throw new IllegalStateException("setAuthentication(): a " + config.protocol()
+                    + " group has no CARP authentication");
+        }
+        if (config.authentication().isEmpty()) {
+            authenticator.update(authentication); // throws: a plain CARP group
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("setAuthentication(): the group is closed");
+            }
+            if (!started) {
+                authenticator.update(authentication);
+                stats.authenticationMode(authenticator.mode());
+                return;
+            }
+        }
+        LoopHops.run(loop, () -> {
+            authenticator.update(authentication);
+            stats.authenticationMode(authenticator.mode());
+            LOG.log(Level.INFO, "{0}: adverts now authenticated with {1}", label, authenticator.mode());
+        });
     }
 
     @Override
@@ -229,7 +300,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         synchronized (lifecycle) {
             if (!started) {
                 demotions.set(source, update.applyAsInt(demotions.get(source)));
-                machine.setDemotion(0, demotions.total()); // INIT: only stored
+                election.setDemotion(0, demotions.total()); // INIT: only stored
                 demotion = demotions.total();
                 return;
             }
@@ -244,7 +315,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     public void forceMaster(String reason) {
         requireStarted("forceMaster()");
         LoopHops.run(loop, () -> {
-            machine.forceMaster(now(), reason);
+            election.forceMaster(now(), reason);
             reschedule();
         });
     }
@@ -253,7 +324,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     public void forceBackup(String reason) {
         requireStarted("forceBackup()");
         LoopHops.run(loop, () -> {
-            machine.forceBackup(now(), reason);
+            election.forceBackup(now(), reason);
             reschedule();
         });
     }
@@ -262,7 +333,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     @Override
     public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
-        if (machine.state() == CarpState.INIT && !started) {
+        if (election.state() == CarpState.INIT && !started) {
+            return;
+        }
+        if (machine == null) {
+            inbound.drop(DropReason.FOREIGN, envelope, now()); // a CARP advert, and this is a VRRP group
             return;
         }
         InetAddress self = binding.sourceAddress(envelope.family());
@@ -271,10 +346,28 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         stats.received(envelope.family(), now);
-        advertiser.continueAfter(advertisement.counter());
         machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
                 envelope.source(), self);
         reschedule();
+    }
+
+    @Override
+    public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+        if (election.state() == CarpState.INIT && !started) {
+            return;
+        }
+        if (vrrp == null) {
+            inbound.drop(DropReason.FOREIGN, envelope, now()); // a VRRP advert, and this is a CARP group
+            return;
+        }
+        if (vrrp.onAdvertisement(envelope, advertisement, now())) {
+            reschedule();
+        }
+    }
+
+    @Override
+    public void refreshAddresses() {
+        addresses.refresh();
     }
 
     @Override
@@ -288,7 +381,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             LOG.log(Level.INFO, "{0}: link {1}, ignored (ignoreLinkState)", label, up ? "up" : "down");
             return;
         }
-        machine.onLinkStateChanged(now(), up);
+        election.onLinkStateChanged(now(), up);
         setWaitingForLink(!up);
         reschedule();
     }
@@ -356,6 +449,10 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
      * configured one and the measured loss.
      */
     private String masterDownNote() {
+        if (vrrp != null) {
+            return " [master-down " + String.format(java.util.Locale.ROOT, "%.3f", vrrp.masterDownNanos() / 1e9)
+                    + " s: 3 x " + vrrp.masterIntervalCentis() + " cs + skew]";
+        }
         int inForce = machine.reportedWaitTicks() >= 0 ? machine.reportedWaitTicks() : machine.waitTicks();
         int configured = machine.masterDownTicks();
         String note = " [master-down in force " + seconds(inForce) + " s";
@@ -386,11 +483,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     private void applyDemotion(int newDemotion, String reason) {
-        int old = machine.demotion();
+        int old = election.demotion();
         if (old == newDemotion) {
             return;
         }
-        machine.setDemotion(now(), newDemotion);
+        election.setDemotion(now(), newDemotion);
         demotion = newDemotion;
         LOG.log(Level.INFO, "{0}: demotion {1} -> {2} ({3})", label, old, newDemotion, reason);
         reschedule();
@@ -405,11 +502,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     }
 
     private void reschedule() {
-        timer.scheduleAt(machine.nextDeadline());
+        timer.scheduleAt(election.nextDeadline());
     }
 
     private void onTimer() {
-        machine.onTimer(now());
+        election.onTimer(now());
         reschedule();
     }
 

@@ -20,11 +20,22 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong addressFailures = new AtomicLong();
+    private final AtomicLong addressListMismatches = new AtomicLong();
     private final AtomicLong claims = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
     private volatile long currentMasterDownNanos = -1;
     private volatile CarpClock clock;
+    private volatile String authenticationMode = "";
+
+    void authenticationMode(String mode) {
+        this.authenticationMode = mode;
+    }
+
+    @Override
+    public String authenticationMode() {
+        return authenticationMode;
+    }
 
     void clock(CarpClock groupClock) {
         this.clock = groupClock;
@@ -66,6 +77,15 @@ final class DefaultCarpStats implements CarpStats {
 
     void addressFailure() {
         addressFailures.incrementAndGet();
+    }
+
+    void addressListMismatch() {
+        addressListMismatches.incrementAndGet();
+    }
+
+    @Override
+    public long addressListMismatches() {
+        return addressListMismatches.get();
     }
 
     @Override

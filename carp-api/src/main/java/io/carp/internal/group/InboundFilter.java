@@ -2,16 +2,15 @@ package io.carp.internal.group;
 
 import io.carp.DropReason;
 import io.carp.internal.protocol.CarpAdvertisement;
-import io.carp.internal.protocol.CarpAuthenticator;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.internal.util.LogThrottle;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 
 /**
- * The group's own checks on an advertisement that carries its vhid: not our own packet, and authenticated. Counts and
- * logs what it drops (authentication failures at most once a minute with a diagnosis, other drops at DEBUG at most
- * once a second). Protocol thread only.
+ * The group's own checks on an advertisement that carries its vhid: not our own packet, authenticated, and (in the
+ * replay-protected mode) not a replay. Counts and logs what it drops (authentication failures and replays at most once
+ * a minute each, with a diagnosis; other drops at DEBUG at most once a second). Protocol thread only.
  */
 final class InboundFilter {
     private static final System.Logger LOG = System.getLogger(io.carp.CarpGroup.class.getName());
@@ -19,16 +18,15 @@ final class InboundFilter {
     private static final long DROP_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String label;
-    private final CarpAuthenticator authenticator;
-    private final AuthDiagnosis diagnosis;
+    private final GroupAuthenticator authenticator;
     private final DefaultCarpStats stats;
     private final LogThrottle authLog = new LogThrottle(AUTH_LOG_INTERVAL_NANOS);
+    private final LogThrottle replayLog = new LogThrottle(AUTH_LOG_INTERVAL_NANOS);
     private final LogThrottle dropLog = new LogThrottle(DROP_LOG_INTERVAL_NANOS);
 
-    InboundFilter(String label, CarpAuthenticator authenticator, AuthDiagnosis diagnosis, DefaultCarpStats stats) {
+    InboundFilter(String label, GroupAuthenticator authenticator, DefaultCarpStats stats) {
         this.label = label;
         this.authenticator = authenticator;
-        this.diagnosis = diagnosis;
         this.stats = stats;
     }
 
@@ -43,12 +41,16 @@ final class InboundFilter {
             drop(DropReason.OWN_PACKET, envelope, now);
             return false;
         }
-        if (!authenticator.verify(advertisement)) {
-            stats.countDrop(DropReason.BAD_AUTH);
-            if (authLog.tryAcquire(now)) {
-                LOG.log(Level.WARNING, "{0}: advertisement from {1} failed authentication ({2} so far): {3}"
-                                + " (logged at most once a minute)", label, envelope.source().getHostAddress(),
-                        String.valueOf(stats.dropped(DropReason.BAD_AUTH)), diagnosis.explain(advertisement));
+        DropReason refused = authenticator.open(envelope, advertisement);
+        if (refused != null) {
+            stats.countDrop(refused);
+            LogThrottle throttle = refused == DropReason.REPLAY ? replayLog : authLog;
+            if (throttle.tryAcquire(now)) {
+                LOG.log(Level.WARNING, "{0}: advertisement from {1} {2} ({3} so far): {4} (logged at most once a"
+                                + " minute)", label, envelope.source().getHostAddress(),
+                        refused == DropReason.REPLAY ? "dropped as a replay" : "failed authentication",
+                        String.valueOf(stats.dropped(refused)),
+                        authenticator.explain(envelope, advertisement, refused));
             }
             return false;
         }

@@ -37,6 +37,7 @@ public final class CarpAdvertisement {
     private final int checksum;
     private final long counter;
     private final byte[] md;
+    private final byte[] extension;
 
     /**
      * Creates a header value. Fields are taken as unsigned bytes; {@code md} is copied.
@@ -54,6 +55,27 @@ public final class CarpAdvertisement {
      */
     public CarpAdvertisement(int version, int type, int vhid, int advskew, int authlen, int demote, int advbase,
                              int checksum, long counter, byte[] md) {
+        this(version, type, vhid, advskew, authlen, demote, advbase, checksum, counter, md, NO_EXTENSION);
+    }
+
+    /**
+     * Creates a header value followed by extension bytes (the replay-protected mode's trailer; see
+     * {@code docs/SECURITY.md}). Fields are taken as unsigned bytes; {@code md} and {@code extension} are copied.
+     *
+     * @param version   CARP version (2)
+     * @param type      message type (1 = advertisement)
+     * @param vhid      virtual host id
+     * @param advskew   advertisement skew, in 1/256 s
+     * @param authlen   authentication length in 32-bit words (7)
+     * @param demote    OpenBSD demotion counter (0 from FreeBSD and ucarp)
+     * @param advbase   advertisement base interval, in seconds
+     * @param checksum  the Internet checksum as carried in the packet
+     * @param counter   the 64-bit counter
+     * @param md        the 20-byte HMAC-SHA1 digest
+     * @param extension the bytes after the 36-byte header, empty for a plain CARP advertisement
+     */
+    public CarpAdvertisement(int version, int type, int vhid, int advskew, int authlen, int demote, int advbase,
+                             int checksum, long counter, byte[] md, byte[] extension) {
         if (md.length != CarpConstants.CARP_MD_LEN) {
             throw new IllegalArgumentException("md: " + md.length + " bytes (expected: 20 bytes)");
         }
@@ -67,6 +89,22 @@ public final class CarpAdvertisement {
         this.checksum = checksum;
         this.counter = counter;
         this.md = md.clone();
+        this.extension = extension.length == 0 ? NO_EXTENSION : extension.clone();
+    }
+
+    private static final byte[] NO_EXTENSION = new byte[0];
+
+    /**
+     * A copy of the bytes that followed the 36-byte header in the packet: empty for plain CARP (BSD kernels, ucarp and
+     * this library send none), the 48-byte trailer of the replay-protected mode.
+     */
+    public byte[] extension() {
+        return extension.length == 0 ? NO_EXTENSION : extension.clone();
+    }
+
+    /** How many bytes followed the 36-byte header. */
+    public int extensionLength() {
+        return extension.length;
     }
 
     /** CARP version, 2. */
@@ -141,7 +179,8 @@ public final class CarpAdvertisement {
         CarpAdvertisement that = (CarpAdvertisement) o;
         return version == that.version && type == that.type && vhid == that.vhid && advskew == that.advskew
                 && authlen == that.authlen && demote == that.demote && advbase == that.advbase
-                && checksum == that.checksum && counter == that.counter && Arrays.equals(md, that.md);
+                && checksum == that.checksum && counter == that.counter && Arrays.equals(md, that.md)
+                && Arrays.equals(extension, that.extension);
     }
 
     @Override
@@ -153,6 +192,6 @@ public final class CarpAdvertisement {
     public String toString() {
         return "CarpAdvertisement{vhid=" + vhid + ", advbase=" + advbase + ", advskew=" + advskew + ", demote="
                 + demote + ", counter=" + String.format("%016x", counter) + ", md=" + HexFormat.of().formatHex(md)
-                + "}";
+                + (extension.length == 0 ? "" : ", extension=" + extension.length + " bytes") + "}";
     }
 }

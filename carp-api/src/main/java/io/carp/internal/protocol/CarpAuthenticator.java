@@ -170,4 +170,13 @@ public final class CarpAuthenticator {
         digest(advertisement.counter(), scratch, 0);
         return advertisement.mdEquals(scratch);
     }
+
+    /** Zeroes the padded keys (which are the password XOR a constant); the instance must not be used afterwards. */
+    public void destroy() {
+        Arrays.fill(ipad, (byte) 0);
+        Arrays.fill(opad, (byte) 0);
+        Arrays.fill(inner, (byte) 0);
+        Arrays.fill(scratch, (byte) 0);
+        sha1.reset();
+    }
 }

@@ -215,10 +215,16 @@ public final class CarpCodec {
         for (int i = 0; i < CARP_MD_LEN; i++) {
             md[i] = b.get(off + 16 + i);
         }
+        // Bytes after the header: none from plain CARP peers; the trailer of the replay-protected mode. BSD kernels
+        // and ucarp ignore them (FreeBSD includes them in its checksum, which the trailer keeps valid).
+        byte[] extension = new byte[len - CARP_HEADER_LEN];
+        for (int i = 0; i < extension.length; i++) {
+            extension[i] = b.get(off + CARP_HEADER_LEN + i);
+        }
         CarpAdvertisement advertisement = new CarpAdvertisement(
                 versionType >>> 4, versionType & 0x0f, vhid,
                 b.get(off + 2) & 0xff, b.get(off + 3) & 0xff, b.get(off + 4) & 0xff, b.get(off + 5) & 0xff,
-                b.getShort(off + 6) & 0xffff, b.getLong(off + 8), md);
+                b.getShort(off + 6) & 0xffff, b.getLong(off + 8), md, extension);
         return InboundPacket.accepted(envelope, advertisement);
     }
 

@@ -68,16 +68,16 @@ class CarpFuzzTest {
     private static final InetAddress VIP2 = InetAddressLiterals.of("198.18.0.200");
     private static final Set<DropReason> CODEC_REASONS = EnumSet.of(DropReason.SHORT, DropReason.BAD_TTL,
             DropReason.FOREIGN, DropReason.BAD_VERSION, DropReason.BAD_CHECKSUM);
-    /** The group's private advert counter (in its Advertiser): a dropped packet must not change it either. */
+    /** The group's private advert counter (in its GroupAuthenticator): a dropped packet must not change it either. */
     private static final VarHandle ADVERTISER;
     private static final VarHandle COUNTER;
 
     static {
         try {
             ADVERTISER = MethodHandles.privateLookupIn(DefaultCarpGroup.class, MethodHandles.lookup())
-                    .findVarHandle(DefaultCarpGroup.class, "advertiser", Advertiser.class);
-            COUNTER = MethodHandles.privateLookupIn(Advertiser.class, MethodHandles.lookup())
-                    .findVarHandle(Advertiser.class, "counter", long.class);
+                    .findVarHandle(DefaultCarpGroup.class, "authenticator", GroupAuthenticator.class);
+            COUNTER = MethodHandles.privateLookupIn(GroupAuthenticator.Plain.class, MethodHandles.lookup())
+                    .findVarHandle(GroupAuthenticator.Plain.class, "counter", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -521,6 +521,9 @@ class CarpFuzzTest {
 
         assertEquals(total, h.packets);
         for (DropReason r : DropReason.values()) {
+            if (r == DropReason.REPLAY || r == DropReason.BAD_INTERVAL || r == DropReason.BAD_ADDRESS_LIST) {
+                continue; // REPLAY: replay-protected groups only; the other two: VRRPv2 groups (VrrpGroupFuzzTest)
+            }
             assertTrue(h.outcomes[r.ordinal()] > 0, "the run never produced " + r + ": the fuzzer is too weak");
         }
         assertTrue(h.outcomes[ACCEPTED] > 0, "nothing was accepted");

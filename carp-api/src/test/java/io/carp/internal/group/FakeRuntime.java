@@ -1,5 +1,7 @@
 package io.carp.internal.group;
 
+import io.carp.internal.crypto.Secrets;
+
 import io.carp.CarpConfig;
 import io.carp.InetAddressLiterals;
 
@@ -51,6 +53,8 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
     final RecordingAddressManager addresses = new RecordingAddressManager();
     final CarpDispatcher dispatcher;
     final List<Sent> sent = new ArrayList<>();
+    /** VRRP adverts handed to {@link RuntimeBinding#sendVrrp}, decoded (for the multicast destination). */
+    final List<io.carp.internal.vrrp.VrrpAdvertisement> vrrpSent = new ArrayList<>();
     InetAddress source4;
     InetAddress source6;
     boolean linkUp = true;
@@ -85,7 +89,8 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
         dispatcher.register(group);
         endpoint = group;
         CarpConfig c = group.config();
-        authenticator = new CarpAuthenticator(c.password(), c.vhid(), c.virtualAddresses());
+        byte[] password = Secrets.password(c); // null for a replay-protected group: no plain peers then
+        authenticator = password == null || c.protocol().isVrrp() ? null : new CarpAuthenticator(password, c.vhid(), c.virtualAddresses());
         return new Binding(group);
     }
 
@@ -123,7 +128,29 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
                 throw new AssertionError("the group sent a packet that does not decode: " + p);
             }
             sent.add(new Sent(family, loop.nanoTime(), bytes, p.advertisement(),
-                    authenticator.verify(p.advertisement())));
+                    authenticator != null && authenticator.verify(p.advertisement())));
+        }
+
+        @Override
+        public void sendVrrp(IpFamily family, VrrpMessage message) {
+            if (!loop.inLoop()) {
+                throw new AssertionError("sendVrrp() called off the protocol loop");
+            }
+            sendCount++;
+            if (failSend) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("sendto: Network is unreachable"));
+            }
+            if (!recordSends) {
+                return;
+            }
+            InetAddress src = family == IpFamily.IPV4 ? source4 : source6;
+            InetAddress dst = family == IpFamily.IPV4 ? InetAddressLiterals.CARP_V4 : InetAddressLiterals.CARP_V6;
+            io.carp.internal.vrrp.VrrpPacket p = io.carp.internal.vrrp.VrrpCodec.decode(
+                    new IpEnvelope(family, src, dst, 255), message.bytes(src, dst), true);
+            if (p.isDropped()) {
+                throw new AssertionError("the group sent a VRRP packet that does not decode: " + p);
+            }
+            vrrpSent.add(p.advertisement());
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.carp.netty.internal;
 
+import io.carp.internal.protocol.CarpConstants;
+import io.carp.spi.RuntimeBinding;
+
 import io.carp.IpFamily;
 import io.carp.netty.internal.linux.AddressInfo;
 import io.carp.spi.GroupEndpoint;
@@ -21,6 +24,8 @@ import java.util.function.Supplier;
  * source look-up run on the event loop.
  */
 final class FamilySocket {
+    private static final InetAddress GROUP_V4 = group(CarpConstants.INADDR_CARP_GROUP);
+    private static final InetAddress GROUP_V6 = group(CarpConstants.IN6ADDR_CARP_GROUP);
     private static final System.Logger LOG = System.getLogger(InterfaceContext.class.getName());
     /** How long an interface's own source address is cached. */
     private static final long SOURCE_REFRESH_NANOS = 10_000_000_000L;
@@ -161,16 +166,37 @@ final class FamilySocket {
      * others; the first failure is thrown afterwards.
      */
     void send(ByteBuffer carpHeader, AdvertTargets targets) {
+        sendEach((self, destination) -> carpHeader, targets, false);
+    }
+
+    /**
+     * On the loop: sends one VRRP advert as {@link #send} does, asking {@code message} for the bytes of each
+     * destination, since VRRPv3's checksum covers the source and destination addresses (RFC 9568 §5.2.8). The source
+     * given to it is {@link #sourceAddress()}: the pinned address, else the one the kernel picks (IPv4: the first
+     * primary address; IPv6: the link-local one).
+     *
+     * @throws IllegalStateException if the interface has no usable address of the family yet
+     */
+    void sendVrrp(RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
+        sendEach(message::bytes, targets, true);
+    }
+
+    private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
+                          AdvertTargets targets, boolean needSource) {
         FamilyTransport t = transport;
         if (t == null) {
             throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
         }
         InetAddress source = pinned;
+        InetAddress self = sourceAddress();
+        if (needSource && self == null) {
+            throw new IllegalStateException("no usable " + label() + " address on " + interfaceName
+                    + " to send VRRP from");
+        }
         if (!targets.isUnicast(family)) {
-            t.sendMulticast(carpHeader, source);
+            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source);
             return;
         }
-        InetAddress self = sourceAddress();
         RuntimeException first = null;
         int failed = 0;
         for (InetAddress peer : targets.peers(family)) {
@@ -178,7 +204,7 @@ final class FamilySocket {
                 continue;
             }
             try {
-                t.sendUnicast(carpHeader, peer, source);
+                t.sendUnicast(bytes.apply(self, peer), peer, source);
             } catch (RuntimeException e) {
                 failed++;
                 if (first == null) {
@@ -242,5 +268,13 @@ final class FamilySocket {
             }
         }
         return fallback;
+    }
+
+    private static InetAddress group(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.carp.netty.internal;
 
+import io.carp.internal.vrrp.VrrpAdvertisement;
+import io.carp.internal.vrrp.VrrpConstants;
+
 import io.carp.CarpConfig;
 import io.carp.DropReason;
 import io.carp.internal.protocol.CarpAdvertisement;
@@ -191,6 +194,15 @@ final class InboundRouter {
                 return;
             }
             group.onAdvertisement(envelope, advertisement);
+        }
+
+        @Override
+        public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+            if (envelope.ttl() != VrrpConstants.VRRP_TTL && !targets.isPeer(family, envelope.source())) {
+                group.onDropped(DropReason.BAD_TTL, envelope);
+                return;
+            }
+            group.onVrrpAdvertisement(envelope, advertisement);
         }
 
         @Override

@@ -270,6 +270,11 @@ final class InterfaceContext {
         socket(family).send(carpHeader, targets);
     }
 
+    /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */
+    void sendVrrp(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
+        socket(family).sendVrrp(message, targets);
+    }
+
     /** Sends a gratuitous ARP (IPv4) or an unsolicited neighbour advertisement (IPv6) for a virtual address. */
     void announce(InetAddress address) {
         byte[] hw = mac;

@@ -4,8 +4,10 @@ import io.carp.CarpClock;
 import io.carp.CarpConfig;
 import io.carp.CarpGroup;
 import io.carp.netty.internal.linux.Capabilities;
+import io.carp.netty.internal.linux.LinkInfo;
 import io.carp.netty.internal.linux.NativeException;
 import io.carp.netty.internal.linux.NetworkNamespace;
+import io.carp.netty.internal.linux.RtNetlink;
 import io.carp.spi.GroupAttacher;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.RuntimeBinding;
@@ -96,6 +98,7 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
         String interfaceName = config.interfaceName().orElseThrow(() -> new IllegalStateException(
                 "vhid " + config.vhid() + ": NettyCarpRuntime needs the network interface; set"
                         + " CarpGroupBuilder.interfaceName(...)"));
+        requireInterface(interfaceName);
         Privileges.check(Capabilities.effective(), interfaceName, config.manageAddresses());
         NettyBinding binding;
         InterfaceContext context;
@@ -139,6 +142,26 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
         }
         LOG.log(Level.DEBUG, "{0}: attached vhid {1} on {2}", name, config.vhid(), context);
         return binding;
+    }
+
+    /**
+     * Fails if the interface does not exist, before privileges are checked: a typo in the name should not be answered
+     * with advice about capabilities. An {@code RTM_GETLINK} request needs no privilege. Checked only in the current
+     * namespace (entering another one needs privileges; {@code InterfaceContext.open} checks it there).
+     */
+    private void requireInterface(String interfaceName) {
+        if (!namespace.isCurrent()) {
+            return;
+        }
+        LinkInfo link;
+        try (RtNetlink netlink = RtNetlink.open()) {
+            link = netlink.link(interfaceName);
+        } catch (RuntimeException | LinkageError e) {
+            return; // cannot tell here: the privilege check and InterfaceContext.open report what is wrong
+        }
+        if (link == null) {
+            throw new IllegalStateException("network interface '" + interfaceName + "' does not exist (see `ip link`)");
+        }
     }
 
     private static IllegalStateException translate(String interfaceName, NativeException e) {

@@ -56,6 +56,11 @@ final class NettyBinding implements RuntimeBinding {
     }
 
     @Override
+    public void sendVrrp(IpFamily family, VrrpMessage message) {
+        context.sendVrrp(family, message, targets);
+    }
+
+    @Override
     public AddressManager addressManager() {
         return addresses;
     }

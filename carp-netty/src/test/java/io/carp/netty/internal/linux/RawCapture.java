@@ -158,4 +158,17 @@ public final class RawCapture {
         new Ipv6RawIo(s, ifindex).send(ByteBuffer.wrap(payload),
                 SocketAddresses.ipv6Address(CarpConstants.IN6ADDR_CARP_GROUP), (Inet6Address) null);
     }
+
+    /**
+     * Sends a CARP payload to 224.0.0.18 from an IPv4 socket of {@link #ipv4Capture}: the kernel adds the IP header
+     * (TTL 255, the interface's primary address as source).
+     *
+     * @param s       the socket
+     * @param payload the CARP bytes (header and whatever follows)
+     */
+    public static void sendIpv4(NativeSocket s, byte[] payload) {
+        s.sendTo(payload, payload.length,
+                SocketAddresses.ipv4((java.net.Inet4Address) SocketAddresses.address(CarpConstants.INADDR_CARP_GROUP)),
+                "sendto 224.0.0.18");
+    }
 }
