@@ -3,8 +3,10 @@
 #
 #   sudo scripts/bench/run-all.sh [--quick] [--impls "ucarp carp"] [--trials N] [--build] [--out DIR]
 #
-# Full (~15 min): 10 trials each of failover (advbase 1, host dies), graceful handover (SIGTERM), sub-second
-# failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s; JMH with -prof gc.
+# Full (~15 min, plus ~12 min of VRRP): 10 trials each of failover (advbase 1, host dies), graceful handover
+# (SIGTERM), sub-second failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s;
+# JMH with -prof gc; then VRRP next to keepalived (vrrp-failover.sh): SIGKILL failover at 1 s and 0.05 s and clean
+# stop, 10 trials each (keepalived runs whenever it is installed; the library's side when "carp" is among --impls).
 # --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
 # figures.
 # --build runs `mvn -o -q -pl carp-cli,carp-benchmarks -am package -DskipTests` first (never install); without it
@@ -88,6 +90,14 @@ if [[ " $IMPLS " == *" carp "* ]]; then
     echo; echo "== 5. JMH (-prof gc)"
     run "$BENCH_DIR/jmh.sh" $JMH
 fi
+VRRP_IMPLS="keepalived"
+[[ " $IMPLS " == *" carp "* ]] && VRRP_IMPLS+=" carp"
+echo; echo "== 6a. VRRPv3 failover: master host dies, advert-int 1 s, priorities 200/100, $TRIALS trials"
+run "$BENCH_DIR/vrrp-failover.sh" --mode kill --advert-int 100 --trials "$TRIALS" --impls "$VRRP_IMPLS"
+echo; echo "== 6b. VRRPv3 failover: master host dies, advert-int 0.05 s, $TRIALS trials"
+run "$BENCH_DIR/vrrp-failover.sh" --mode kill --advert-int 5 --trials "$TRIALS" --impls "$VRRP_IMPLS"
+echo; echo "== 6c. VRRPv3 clean stop (priority 0), advert-int 1 s, $TRIALS trials"
+run "$BENCH_DIR/vrrp-failover.sh" --mode term --advert-int 100 --trials "$TRIALS" --impls "$VRRP_IMPLS"
 
 echo
 echo "== results ($(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s; load now $(cut -d' ' -f1-3 /proc/loadavg)); seconds unless stated"

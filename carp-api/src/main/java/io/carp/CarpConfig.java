@@ -69,12 +69,15 @@ public final class CarpConfig {
     private final List<InetAddress> unicastPeers;
     private final boolean adaptToLoss;
     private final boolean ignoreLinkState;
+    private final boolean virtualMac;
+    private final Duration announceRefresh;
 
     CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
                List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
-               boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode) {
+               boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
+               boolean virtualMac, Duration announceRefresh) {
         this.protocol = protocol;
         this.priority = priority;
         this.vrrpIntervalCentis = vrrpIntervalCentis;
@@ -95,6 +98,25 @@ public final class CarpConfig {
         this.unicastPeers = List.copyOf(unicastPeers);
         this.adaptToLoss = adaptToLoss;
         this.ignoreLinkState = ignoreLinkState;
+        this.virtualMac = virtualMac;
+        this.announceRefresh = announceRefresh;
+    }
+
+    /**
+     * Whether the runtime gives the group a virtual MAC address: a macvlan interface it creates and removes, holding
+     * the virtual addresses, answering ARP / neighbour solicitations and sending the adverts with the MAC
+     * {@code 00:00:5e:00:01:<vhid>} (default {@code false}; see {@link CarpGroupBuilder#virtualMac}).
+     */
+    public boolean virtualMac() {
+        return virtualMac;
+    }
+
+    /**
+     * How often a MASTER announces its virtual addresses again (gratuitous ARP / unsolicited NA), or empty for only on
+     * becoming MASTER (the default; see {@link CarpGroupBuilder#announceRefresh}).
+     */
+    public Optional<Duration> announceRefresh() {
+        return Optional.ofNullable(announceRefresh);
     }
 
     /**
@@ -277,6 +299,8 @@ public final class CarpConfig {
                 + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
                 + ", manageAddresses=" + manageAddresses + ", adaptToLoss=" + adaptToLoss
                 + (ignoreLinkState ? ", ignoreLinkState=true" : "")
+                + (virtualMac ? ", virtualMac=true" : "")
+                + (announceRefresh == null ? "" : ", announceRefresh=" + announceRefresh.toMillis() + "ms")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }

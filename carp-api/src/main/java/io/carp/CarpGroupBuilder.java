@@ -60,6 +60,8 @@ public final class CarpGroupBuilder {
     private AddressManager addressManager;
     private boolean adaptToLoss;
     private boolean ignoreLinkState;
+    private boolean virtualMac;
+    private java.time.Duration announceRefresh;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
@@ -439,6 +441,47 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Gives the group a virtual MAC address, as keepalived's {@code use_vmac} does (an extension for CARP; VRRP's RFC
+     * 9568 section 7.3 address): the Linux runtime creates a macvlan interface {@code c4j-carp-<vhid>} (IPv6 groups:
+     * {@code c4j-carp6-<vhid>}) on the group's interface with the MAC {@code 00:00:5e:00:01:<vhid>} (FreeBSD's CARP
+     * MAC), puts the virtual addresses on it, sends the adverts and gratuitous ARPs from that MAC, and removes it when
+     * the group closes (or, after a crash, when the next run starts). On failover the switches learn the move from the
+     * new master's adverts and the clients' ARP caches stay valid. It sets the sysctls this needs ({@code arp_ignore},
+     * {@code arp_filter} on the interface, restored on close; see the runtime's documentation) and needs
+     * {@code CAP_NET_ADMIN}. Default {@code false}: adverts and ARP use the interface's own MAC, as ucarp does. The
+     * simulated runtime of the testkit ignores it.
+     *
+     * @param on whether to use a virtual MAC
+     * @return this builder
+     */
+    public CarpGroupBuilder virtualMac(boolean on) {
+        this.virtualMac = on;
+        return this;
+    }
+
+    /**
+     * Makes a MASTER announce its virtual addresses again (gratuitous ARP for IPv4, unsolicited neighbour
+     * advertisement for IPv6) every {@code interval}, for networks whose switches or hosts forget (keepalived's
+     * {@code garp_master_refresh}, kube-vip's ARP rate). The announcement goes out with the first advertisement at or
+     * after each interval, so the period is rounded up to the advertisement interval. Counted in
+     * {@link CarpStats#announcementRefreshes()}. Default: none, only on becoming MASTER (and when a weaker master is
+     * heard), as the BSDs and ucarp do.
+     *
+     * @param interval 100 ms to 1 hour, or {@code null} for none
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public CarpGroupBuilder announceRefresh(java.time.Duration interval) {
+        if (interval != null && (interval.compareTo(java.time.Duration.ofMillis(100)) < 0
+                || interval.compareTo(java.time.Duration.ofHours(1)) > 0)) {
+            throw new IllegalArgumentException("announceRefresh: " + interval
+                    + " (expected: 100 ms to 1 hour, or null for none)");
+        }
+        this.announceRefresh = interval;
+        return this;
+    }
+
+    /**
      * Adds a unicast peer (FreeBSD 14 {@code peer} semantics, keepalived {@code unicast_peer} for VRRP), for networks
      * without multicast (clouds, some hypervisors): adverts are sent to every peer instead of the multicast group,
      * and the TTL-255 check is off for adverts from these peers. Every node may list every node (its own address is
@@ -651,7 +694,7 @@ public final class CarpGroupBuilder {
         return new CarpConfig(Protocol.CARP, interfaceName, vhid,
                 noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
                 advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
-                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false);
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh);
     }
 
 
@@ -730,7 +773,8 @@ public final class CarpGroupBuilder {
         }
         return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
-                sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode);
+                sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode,
+                virtualMac, announceRefresh);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

@@ -58,6 +58,16 @@ public interface CarpStats {
     long lastClaimDurationNanos();
 
     /**
+     * How many times a MASTER announced its addresses again because of {@link CarpGroupBuilder#announceRefresh}
+     * (each time: one gratuitous ARP / unsolicited NA per address). 0 without that option.
+     *
+     * @return the count
+     */
+    default long announcementRefreshes() {
+        return 0;
+    }
+
+    /**
      * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
      * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
      */

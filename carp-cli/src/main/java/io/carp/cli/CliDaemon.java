@@ -47,14 +47,24 @@ final class CliDaemon implements SignalActions {
      * @throws RuntimeException if the runtime cannot carry the group (no privileges, unknown interface, ...)
      */
     void start() {
-        LOG.log(Level.INFO, "{0}: starting with addresses {1}, advbase {2} s, advskew {3}, deadratio {4}, preempt {5},"
-                        + " source {6}; {7}", label,
-                settings.parsedAddresses().stream().map(InetAddress::getHostAddress)
-                        .collect(Collectors.joining(", ", "[", "]")),
-                settings.advbase(), settings.advskew(), settings.deadRatio(), settings.preempt() ? "on" : "off",
-                settings.sourceAddress(), settings.manageAddresses()
-                        ? "carp-cli adds and removes the addresses itself (--manage-address)"
-                        : "the scripts move the addresses");
+        String addresses = settings.parsedAddresses().stream().map(InetAddress::getHostAddress)
+                .collect(Collectors.joining(", ", "[", "]"));
+        String how = settings.manageAddresses() ? "carp-cli adds and removes the addresses itself (--manage-address)"
+                : "the scripts move the addresses";
+        if (settings.vrrp()) {
+            LOG.log(Level.INFO, "{0}: VRRPv{1} with addresses {2}, priority {3}, advert-int {4} cs, preempt {5},"
+                            + " source {6}{7}{8}{9}; {10}", label, settings.vrrpVersion(), addresses,
+                    settings.priority(), settings.advertIntCentis(), settings.preempt() ? "on" : "off",
+                    settings.sourceAddress(), settings.password() == null ? "" : ", text password",
+                    settings.peers().isEmpty() ? "" : ", unicast peers " + settings.peers(),
+                    settings.virtualMac() ? ", virtual MAC" : "", how);
+        } else {
+            LOG.log(Level.INFO, "{0}: starting with addresses {1}, advbase {2} s, advskew {3}, deadratio {4}, preempt"
+                            + " {5}, source {6}{7}{8}; {9}", label, addresses, settings.advbase(), settings.advskew(),
+                    settings.deadRatio(), settings.preempt() ? "on" : "off", settings.sourceAddress(),
+                    settings.peers().isEmpty() ? "" : ", unicast peers " + settings.peers(),
+                    settings.virtualMac() ? ", virtual MAC" : "", how);
+        }
         group.start();
     }
 

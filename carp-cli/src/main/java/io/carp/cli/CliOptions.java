@@ -42,7 +42,8 @@ final class CliOptions {
     /** Long names of the options that ucarp accepts but that have no effect here. */
     static final Set<String> COMPATIBILITY_ONLY = Set.of("--daemonize", "--nomcast", "--facility");
     /** Long names of the options that ucarp does not have. */
-    static final Set<String> EXTENSIONS = Set.of("--manage-address", "--adapt-to-loss", "--version");
+    static final Set<String> EXTENSIONS = Set.of("--manage-address", "--adapt-to-loss", "--version", "--vrrp",
+            "--priority", "--advert-int", "--no-preempt", "--vmac", "--peer");
 
     @Option(order = 1, names = {"-i", "--interface"}, paramLabel = "<if>",
             description = "bind interface <if> (default: the first interface that is up and not loopback, as"
@@ -66,7 +67,8 @@ final class CliOptions {
     PasswordSource password;
 
     @Option(order = 5, names = {"-p", "--pass"}, paramLabel = "<pass>",
-            description = "password (1-19 bytes; required unless --passfile)")
+            description = "password (1-19 bytes; required unless --passfile). With --vrrp 2: VRRPv2's simple text"
+                    + " password (auth_type PASS, 1-8 bytes, optional); refused with --vrrp 3, which has none")
     void pass(String value) {
         password = new PasswordSource(value, null);
     }
@@ -161,6 +163,38 @@ final class CliOptions {
     @Option(order = 25, names = "--version", versionHelp = true,
             description = "print \"carp-cli <version>\" (the jar's Implementation-Version) and exit")
     boolean version;
+
+    @Option(order = 25, names = "--vrrp", paramLabel = "<version>",
+            description = "speak VRRP instead of CARP: 3 (RFC 9568, IPv4 and IPv6) or 2 (RFC 3768, IPv4 only,"
+                    + " keepalived's default); --vhid is then the VRID. Without it nothing changes: CARP as ucarp")
+    String vrrp;
+
+    @Option(order = 26, names = "--priority", paramLabel = "<n>",
+            description = "VRRP priority, 1-255 (default 100; 255 only for the address owner); the highest"
+                    + " priority is master")
+    String priority;
+
+    @Option(order = 27, names = "--advert-int", paramLabel = "<centiseconds>",
+            description = "VRRP advertisement interval in centiseconds: VRRPv3 1-4095 (default 100 = 1 s; 5 is"
+                    + " keepalived's advert_int 0.05), VRRPv2 a multiple of 100 up to 25500")
+    String advertInt;
+
+    @Option(order = 28, names = "--no-preempt",
+            description = "VRRP: do not take over from a lower-priority master (VRRP preempts by default;"
+                    + " --preempt keeps its meaning)")
+    boolean noPreempt;
+
+    @Option(order = 29, names = "--vmac",
+            description = "use a virtual MAC: a macvlan interface with the RFC's 00:00:5e:00:01:<vrid>"
+                    + " (IPv6: 00:00:5e:00:02:<vrid>; CARP: 00:00:5e:00:01:<vhid>) holds the addresses, as"
+                    + " keepalived's use_vmac")
+    boolean vmac;
+
+    @Option(order = 30, names = "--peer", paramLabel = "<ip>",
+            description = "a unicast peer (repeat for several, IPv4 or IPv6): adverts go to each peer instead of"
+                    + " the multicast group, for networks without multicast (CARP: FreeBSD's peer/peer6; VRRP:"
+                    + " keepalived's unicast_peer)")
+    List<String> peers = new ArrayList<>();
 
     /** Where the password comes from: exactly one of the two is set. */
     record PasswordSource(String text, String file) {

@@ -2,10 +2,12 @@ package io.carp.cli;
 
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
+import io.carp.Protocol;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +45,11 @@ final class CliSettings {
     private final boolean shutdown;
     private final boolean ignoreIfState;
     private final boolean manageAddresses;
+    private final int vrrpVersion;
+    private final int priority;
+    private final int advertIntCentis;
+    private final boolean virtualMac;
+    private final List<String> peers;
     private final boolean adaptToLoss;
     private final List<String> notices;
     private final List<String> warnings;
@@ -65,6 +72,11 @@ final class CliSettings {
         this.shutdown = b.shutdown;
         this.ignoreIfState = b.ignoreIfState;
         this.manageAddresses = b.manageAddresses;
+        this.vrrpVersion = b.vrrpVersion;
+        this.priority = b.priority;
+        this.advertIntCentis = b.advertIntCentis;
+        this.virtualMac = b.virtualMac;
+        this.peers = List.copyOf(b.peers);
         this.adaptToLoss = b.adaptToLoss;
         this.notices = List.copyOf(b.notices);
         this.warnings = List.copyOf(b.warnings);
@@ -93,6 +105,15 @@ final class CliSettings {
             throw CliUsageException.invalid("--facility", o.facility, "unknown syslog facility",
                     "one of daemon, user, auth, authpriv, local0-local7, ... or none");
         }
+        if (o.vrrp != null) {
+            vrrp(o, b);
+        } else {
+            carpOnly("--priority", o.priority);
+            carpOnly("--advert-int", o.advertInt);
+            if (o.noPreempt) {
+                carpOnly("--no-preempt", "");
+            }
+        }
         b.advbase = o.advbase == null ? 1 : UcarpNumbers.parse("--advbase", o.advbase, 0, 255);
         b.advskew = o.advskew == null ? 0 : UcarpNumbers.parse("--advskew", o.advskew, 0, 254);
         b.deadRatio = o.deadratio == null ? 3 : UcarpNumbers.parse("--deadratio", o.deadratio, 1, 255);
@@ -110,11 +131,11 @@ final class CliSettings {
             throw CliUsageException.missing("--vhid (-v)", "the virtual host id, 1-255, e.g. --vhid=1");
         }
         b.vhid = UcarpNumbers.parse("--vhid", o.vhid, 1, 255);
-        b.password = password(o.password);
+        b.password = b.vrrpVersion == 0 ? password(o.password) : vrrpPassword(o.password, b.vrrpVersion);
         if (o.password != null && o.password.file() != null) {
             PassFile.permissionWarning(o.password.file()).ifPresent(b.warnings::add);
         }
-        if (b.advbase == 0 && b.advskew == 0) {
+        if (b.vrrpVersion == 0 && b.advbase == 0 && b.advskew == 0) {
             throw CliUsageException.invalid("--advbase", "0", "with --advskew 0 the interval would be 0 s",
                     "--advskew 1-254 when --advbase is 0, or --advbase 1-255");
         }
@@ -129,8 +150,17 @@ final class CliSettings {
         }
         for (String a : o.addresses) {
             apply("--addr", a, () -> probe.virtualAddress(a));
+            if (b.vrrpVersion == 2 && a.contains(":")) {
+                throw CliUsageException.invalid("--addr", a, "VRRPv2 is IPv4 only",
+                        "an IPv4 address, or --vrrp 3 for IPv6");
+            }
         }
         b.addresses.addAll(o.addresses);
+        for (String peer : o.peers) {
+            apply("--peer", peer, () -> probe.unicastPeer(peer));
+        }
+        b.peers.addAll(o.peers);
+        b.virtualMac = o.vmac;
 
         b.upscript = script("--upscript", o.upscript);
         b.downscript = script("--downscript", o.downscript);
@@ -153,7 +183,7 @@ final class CliSettings {
             b.warnings.add("--facility " + o.facility + " has no effect: logs go to standard output and error,"
                     + " not to syslog");
         }
-        b.preempt = o.preempt;
+        b.preempt = b.vrrpVersion == 0 ? o.preempt : !o.noPreempt;
         b.neutral = o.neutral;
         b.xparam = o.xparam;
         b.debug = o.debug;
@@ -168,6 +198,70 @@ final class CliSettings {
             throw new CliUsageException("invalid configuration: " + e.getMessage());
         }
         return settings;
+    }
+
+    /** The VRRP options, checked in VRRP mode (keepalived's ranges: {@code man keepalived.conf}). */
+    private static void vrrp(CliOptions o, Builder b) throws CliUsageException {
+        if (!o.vrrp.equals("2") && !o.vrrp.equals("3")) {
+            throw CliUsageException.invalid("--vrrp", o.vrrp, "unknown VRRP version",
+                    "3 (RFC 9568) or 2 (RFC 3768)");
+        }
+        b.vrrpVersion = Integer.parseInt(o.vrrp);
+        vrrpOnly("--advbase", o.advbase, "--advert-int");
+        vrrpOnly("--advskew", o.advskew, "--priority");
+        vrrpOnly("--deadratio", o.deadratio, "nothing: the master-down interval is 3 advertisement intervals plus"
+                + " the skew time");
+        if (o.adaptToLoss) {
+            throw new CliUsageException("--adapt-to-loss: a CARP option (expected: without --vrrp; a VRRPv3 backup"
+                    + " learns the master's interval instead)");
+        }
+        if (o.preempt && o.noPreempt) {
+            throw new CliUsageException("--no-preempt: contradicts --preempt (expected: one of them; VRRP preempts"
+                    + " by default)");
+        }
+        b.priority = o.priority == null ? 100 : UcarpNumbers.parse("--priority", o.priority, 1, 255);
+        if (b.vrrpVersion == 3) {
+            b.advertIntCentis = o.advertInt == null ? 100 : UcarpNumbers.parse("--advert-int", o.advertInt, 1, 4095);
+        } else {
+            b.advertIntCentis = o.advertInt == null ? 100 : UcarpNumbers.parse("--advert-int", o.advertInt, 100,
+                    25500);
+            if (b.advertIntCentis % 100 != 0) {
+                throw CliUsageException.invalid("--advert-int", o.advertInt, "not a whole number of seconds",
+                        "with --vrrp 2 a multiple of 100 centiseconds: 100, 200, ... 25500");
+            }
+        }
+    }
+
+    private static void vrrpOnly(String option, String value, String instead) throws CliUsageException {
+        if (value != null) {
+            throw CliUsageException.invalid(option, value, "a CARP option", "with --vrrp, " + instead);
+        }
+    }
+
+    private static void carpOnly(String option, String value) throws CliUsageException {
+        if (value != null) {
+            throw new CliUsageException(option + (value.isEmpty() ? "" : " '" + value + "'")
+                    + ": a VRRP option (expected: --vrrp 3 or --vrrp 2 with it)");
+        }
+    }
+
+    /** VRRPv2: an optional text password of 1-8 bytes; VRRPv3: none. */
+    private static byte[] vrrpPassword(CliOptions.PasswordSource source, int version) throws CliUsageException {
+        if (source == null) {
+            return null;
+        }
+        String option = source.file() != null ? "--passfile" : "--pass";
+        if (version == 3) {
+            throw new CliUsageException(option + ": VRRPv3 has no authentication (RFC 9568) (expected: no password,"
+                    + " or --vrrp 2 for a text password)");
+        }
+        byte[] bytes = source.file() != null ? PassFile.read(source.file())
+                : source.text().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length > 8) {
+            throw new CliUsageException(option + ": password of " + bytes.length + " bytes (expected: 1-8 bytes,"
+                    + " VRRPv2's authentication data; keepalived keeps only the first 8)");
+        }
+        return bytes;
     }
 
     private static byte[] password(CliOptions.PasswordSource source) throws CliUsageException {
@@ -231,15 +325,23 @@ final class CliSettings {
         CarpGroupBuilder g = CarpGroup.builder()
                 .interfaceName(interfaceName)
                 .vhid(vhid)
-                .password(password)
-                .advbase(advbase)
-                .advskew(advskew)
-                .deadRatio(deadRatio)
                 .preempt(preempt)
                 .sourceAddress(sourceAddress)
                 .manageAddresses(manageAddresses)
-                .adaptToLoss(adaptToLoss);
+                .virtualMac(virtualMac);
+        if (vrrp()) {
+            // --vhid is the VRID; VRRPv2 with -p: auth_type PASS (the builder's default when a password is set)
+            g.protocol(vrrpVersion == 3 ? Protocol.VRRP_V3 : Protocol.VRRP_V2)
+                    .priority(priority)
+                    .advertisementInterval(Duration.ofMillis(advertIntCentis * 10L));
+            if (password != null) {
+                g.password(password);
+            }
+        } else {
+            g.password(password).advbase(advbase).advskew(advskew).deadRatio(deadRatio).adaptToLoss(adaptToLoss);
+        }
         addresses.forEach(g::virtualAddress);
+        peers.forEach(g::unicastPeer);
         return g;
     }
 
@@ -255,8 +357,39 @@ final class CliSettings {
         return vhid;
     }
 
+    /** The password: CARP's HMAC key, VRRPv2's text password, {@code null} in VRRP mode without one. */
     byte[] password() {
-        return password.clone();
+        return password == null ? null : password.clone();
+    }
+
+    /** Whether the group speaks VRRP ({@code --vrrp}). */
+    boolean vrrp() {
+        return vrrpVersion != 0;
+    }
+
+    /** 2 or 3 with {@code --vrrp}, 0 for CARP. */
+    int vrrpVersion() {
+        return vrrpVersion;
+    }
+
+    /** VRRP priority 1-255 (100 unless {@code --priority}); 0 in CARP mode. */
+    int priority() {
+        return priority;
+    }
+
+    /** VRRP advertisement interval in centiseconds (100 unless {@code --advert-int}); 0 in CARP mode. */
+    int advertIntCentis() {
+        return advertIntCentis;
+    }
+
+    /** Whether {@code --vmac} asks for a virtual MAC interface. */
+    boolean virtualMac() {
+        return virtualMac;
+    }
+
+    /** The unicast peers ({@code --peer}), as typed. */
+    List<String> peers() {
+        return peers;
     }
 
     /** The virtual addresses exactly as typed: scripts receive them in this form, as ucarp passes its argument. */
@@ -333,7 +466,10 @@ final class CliSettings {
     @Override
     public String toString() {
         return "CliSettings{interface=" + interfaceName + ", srcip=" + sourceAddress + ", vhid=" + vhid
-                + ", password=<" + password.length + " bytes, redacted>, addresses=" + addresses + ", advbase="
+                + (vrrp() ? ", vrrp=" + vrrpVersion + ", priority=" + priority + ", advertInt=" + advertIntCentis
+                        + " cs" : "")
+                + ", password=<" + (password == null ? "none" : password.length + " bytes, redacted")
+                + ">, addresses=" + addresses + ", peers=" + peers + ", vmac=" + virtualMac + ", advbase="
                 + advbase + ", advskew=" + advskew + ", deadratio=" + deadRatio + ", preempt=" + preempt
                 + ", neutral=" + neutral + ", upscript=" + upscript + ", downscript=" + downscript + ", xparam="
                 + xparam + ", shutdown=" + shutdown + ", ignoreifstate=" + ignoreIfState + ", manageAddresses="
@@ -358,6 +494,11 @@ final class CliSettings {
         boolean shutdown;
         boolean ignoreIfState;
         boolean manageAddresses;
+        int vrrpVersion;
+        int priority;
+        int advertIntCentis;
+        boolean virtualMac;
+        final List<String> peers = new ArrayList<>();
         boolean adaptToLoss;
         final List<String> notices = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();

@@ -337,7 +337,7 @@ class CliParsingTest {
                 bad(List.of("-q"), "Unknown option: '-q'"),
                 bad(List.of("stray"), "Unmatched argument at index 10: 'stray'"),
                 bad(List.of("--ad=198.18.71.5"), "'--ad' is not unique: it matches '--addr', '--advbase',"
-                        + " '--advskew'"),
+                        + " '--advskew', '--adapt-to-loss', '--advert-int'"),
                 bad(List.of("-k"), "Missing required parameter for option '--advskew' (<skew>)"));
     }
 

@@ -31,6 +31,10 @@ final class AddressKeeper {
     private final DefaultCarpStats stats;
     private final DemotionControl demotion;
     private final LongSupplier clock;
+    /** {@link CarpConfig#announceRefresh} in the clock's nanoseconds, or 0 for none. */
+    private final long refreshNanos;
+    /** When the addresses were last announced (claim, announce or refresh), on the clock. */
+    private long lastAnnounced;
 
     AddressKeeper(String label, CarpConfig config, Supplier<AddressManager> manager, DefaultCarpStats stats,
                   DemotionControl demotion, LongSupplier clock) {
@@ -40,6 +44,11 @@ final class AddressKeeper {
         this.stats = stats;
         this.demotion = demotion;
         this.clock = clock;
+        this.refreshNanos = config.announceRefresh().map(java.time.Duration::toNanos).orElse(0L);
+        if (refreshNanos > 0) {
+            LOG.log(Level.INFO, "{0}: a MASTER announces its addresses again every {1} ms (announceRefresh)", label,
+                    refreshNanos / 1_000_000);
+        }
     }
 
     /** Becoming MASTER: adds and announces the addresses, timing the claim. */
@@ -47,7 +56,8 @@ final class AddressKeeper {
         try {
             long begin = clock.getAsLong();
             manager.get().claim(addresses);
-            stats.claimed(clock.getAsLong() - begin);
+            lastAnnounced = clock.getAsLong();
+            stats.claimed(lastAnnounced - begin);
         } catch (RuntimeException e) {
             failure("add", e);
             // So as not to advertise as a master that does not hold its addresses: healthy peers take over.
@@ -58,8 +68,15 @@ final class AddressKeeper {
         demotion.setLater(DemotionSources.ADDRESS_REFRESH, 0, "virtual addresses added again");
     }
 
-    /** After each advertisement a MASTER sends: renews the addresses' kernel lifetime. */
+    /**
+     * After each advertisement a MASTER sends: renews the addresses' kernel lifetime, and announces them again if
+     * {@link CarpConfig#announceRefresh} has passed since they were last announced.
+     */
     void refresh() {
+        if (refreshNanos > 0 && clock.getAsLong() - lastAnnounced >= refreshNanos) {
+            announce();
+            stats.announcementRefreshed();
+        }
         try {
             manager.get().refresh(addresses);
         } catch (RuntimeException e) {
@@ -84,6 +101,7 @@ final class AddressKeeper {
 
     /** Announces the addresses again (gratuitous ARP / unsolicited NA). */
     void announce() {
+        lastAnnounced = clock.getAsLong();
         try {
             manager.get().announce(addresses);
         } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong addressFailures = new AtomicLong();
     private final AtomicLong addressListMismatches = new AtomicLong();
     private final AtomicLong claims = new AtomicLong();
+    private final AtomicLong announcementRefreshes = new AtomicLong();
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
     private volatile long currentMasterDownNanos = -1;
@@ -73,6 +74,15 @@ final class DefaultCarpStats implements CarpStats {
 
     void callbackFailure() {
         callbackFailures.incrementAndGet();
+    }
+
+    void announcementRefreshed() {
+        announcementRefreshes.incrementAndGet();
+    }
+
+    @Override
+    public long announcementRefreshes() {
+        return announcementRefreshes.get();
     }
 
     void addressFailure() {

@@ -133,6 +133,58 @@ class GroupOptionsTest {
         assertTrue(adaptive.toString().contains("adaptToLoss=true"), adaptive.toString());
     }
 
+    // ------------------------------------------------------------------------------------------------ virtualMac, announceRefresh
+
+    @Test
+    void shouldLeaveVirtualMacAndAnnounceRefreshOffByDefaultAndShowThemWhenOn() {
+        CarpConfig plain = valid().buildConfig();
+        assertFalse(plain.virtualMac());
+        assertEquals(java.util.Optional.empty(), plain.announceRefresh());
+        assertFalse(plain.toString().contains("virtualMac"), plain.toString());
+        CarpConfig on = valid().virtualMac(true).announceRefresh(java.time.Duration.ofSeconds(5)).buildConfig();
+        assertTrue(on.virtualMac());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(5)), on.announceRefresh());
+        assertTrue(on.toString().contains("virtualMac=true, announceRefresh=5000ms"), on.toString());
+        assertEquals(java.util.Optional.empty(), valid().announceRefresh(java.time.Duration.ofSeconds(5))
+                .announceRefresh(null).buildConfig().announceRefresh(), "null turns it off again");
+    }
+
+    @Test
+    void shouldRefuseAnAnnounceRefreshOutsideOneHundredMillisecondsToOneHour() {
+        IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class,
+                () -> valid().announceRefresh(java.time.Duration.ofMillis(99)));
+        assertEquals("announceRefresh: PT0.099S (expected: 100 ms to 1 hour, or null for none)", shortOne.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> valid().announceRefresh(java.time.Duration.ofMinutes(61)));
+        valid().announceRefresh(java.time.Duration.ofMillis(100));
+        valid().announceRefresh(java.time.Duration.ofHours(1));
+    }
+
+    @Test
+    void shouldAnnounceAgainWithTheFirstAdvertAfterEachRefreshIntervalWhileMaster() {
+        // Rule: with announceRefresh(3 s) and adverts every 1.390625 s, a MASTER announces with every third advert
+        // counted from the last announcement (the delayed announce two adverts after the takeover counts as one).
+        RecordingAddressManager own = new RecordingAddressManager();
+        CarpGroup group = onRuntime().addressManager(own).announceRefresh(java.time.Duration.ofSeconds(3)).build();
+        group.start();
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS);          // MASTER: claim, advert #0
+        runtime.loop.advanceBy(20 * INTERVAL_NANOS);        // adverts #1..#20: delayed announce at #2, then #5..#20
+        assertEquals(6, group.stats().announcementRefreshes(), own.calls.toString());
+        assertEquals(7, own.calls.stream().filter("announce"::equals).count(), own.calls.toString());
+        hearBetterPeer();                                   // BACKUP: no refreshes until it is MASTER again
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS - 1_000_000);
+        assertEquals(6, group.stats().announcementRefreshes());
+    }
+
+    @Test
+    void shouldNotAnnounceAgainWithoutTheOption() {
+        RecordingAddressManager own = new RecordingAddressManager();
+        CarpGroup group = onRuntime().addressManager(own).build();
+        group.start();
+        runtime.loop.advanceBy(MASTER_DOWN_NANOS + 20 * INTERVAL_NANOS);
+        assertEquals(0, group.stats().announcementRefreshes());
+        assertEquals(1, own.calls.stream().filter("announce"::equals).count(), "only the delayed announce");
+    }
+
     // ------------------------------------------------------------------------------------------------ addressManager
 
     @Test

@@ -40,6 +40,17 @@ final class FamilySocket {
     private final Predicate<InetAddress> isVirtual;
     private final io.carp.CarpClock clock;
     private volatile FamilyTransport transport;
+    private static final InetAddress IPV4_GROUP = literal(new byte[] {(byte) 224, 0, 0, 18});
+    private static final InetAddress IPV6_GROUP = literal(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0x12});
+
+    private static InetAddress literal(byte[] raw) {
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private volatile InetAddress pinned;
     private volatile InetAddress resolved;
     private volatile long resolvedAt;
@@ -181,6 +192,26 @@ final class FamilySocket {
         sendEach(message::bytes, targets, true);
     }
 
+    /** On the loop: as {@link #sendVrrp}, out of a virtual MAC interface ({@code ifindex}) stacked on this one. */
+    void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex) {
+        FamilyTransport t = transport;
+        InetAddress self = sourceAddress();
+        if (t == null || self == null) {
+            throw new IllegalStateException("no " + label() + " socket or source address on " + interfaceName
+                    + " to send VRRP from through the virtual MAC interface");
+        }
+        if (!targets.isUnicast(family)) {
+            InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
+            t.sendVia(message.bytes(self, group), group, self, ifindex);
+            return;
+        }
+        for (InetAddress peer : targets.peers(family)) {
+            if (!peer.equals(self)) {
+                t.sendVia(message.bytes(self, peer), peer, self, ifindex);
+            }
+        }
+    }
+
     private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
                           AdvertTargets targets, boolean needSource) {
         FamilyTransport t = transport;
@@ -215,6 +246,39 @@ final class FamilySocket {
         if (first != null) {
             throw failed == 1 ? first : new IllegalStateException(first.getMessage() + " (and " + (failed - 1)
                     + " more peer" + (failed > 2 ? "s" : "") + ")", first);
+        }
+    }
+
+    /**
+     * On the loop: as {@link #send}, but out of a virtual MAC interface ({@code ifindex}) stacked on this one, from
+     * this family's source address (pinned or the interface's own).
+     */
+    void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex) {
+        FamilyTransport t = transport;
+        if (t == null) {
+            throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
+        }
+        InetAddress self = sourceAddress();
+        if (self == null) {
+            throw new IllegalStateException("no " + label() + " source address on " + interfaceName
+                    + " for adverts through the virtual MAC interface");
+        }
+        if (!targets.isUnicast(family)) {
+            t.sendVia(carpHeader, family == IpFamily.IPV4 ? IPV4_GROUP : IPV6_GROUP, self, ifindex);
+            return;
+        }
+        for (InetAddress peer : targets.peers(family)) {
+            if (!peer.equals(self)) {
+                t.sendVia(carpHeader, peer, self, ifindex);
+            }
+        }
+    }
+
+    /** On the loop: a gratuitous ARP out of a virtual MAC interface, if the socket is open. */
+    void announceVia(byte[] mac, InetAddress address, int ifindex) {
+        FamilyTransport t = transport;
+        if (t != null) {
+            t.announceVia(mac, address, ifindex);
         }
     }
 

@@ -270,6 +270,22 @@ final class InterfaceContext {
         socket(family).send(carpHeader, targets);
     }
 
+    /** Sends one advert of a family out of a virtual MAC interface stacked on this one. */
+    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex) {
+        socket(family).sendVia(carpHeader, targets, viaIfindex);
+    }
+
+    /** Sends a gratuitous ARP for a virtual address out of a virtual MAC interface, from its MAC. */
+    void announceVia(InetAddress address, byte[] viaMac, int viaIfindex) {
+        socket(IpFamily.of(address)).announceVia(viaMac, address, viaIfindex);
+    }
+
+    /** Sends one VRRP advert of a family out of a virtual MAC interface stacked on this one. */
+    void sendVrrpVia(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets,
+                     int viaIfindex) {
+        socket(family).sendVrrpVia(message, targets, viaIfindex);
+    }
+
     /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */
     void sendVrrp(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
         socket(family).sendVrrp(message, targets);

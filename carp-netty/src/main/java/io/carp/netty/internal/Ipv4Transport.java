@@ -40,6 +40,8 @@ final class Ipv4Transport implements FamilyTransport {
     private final EpollDatagramChannel channel;
     private final NativeSocket arp;
     private final Ipv4UnicastSender unicast;
+    /** Senders through virtual MAC interfaces, by their ifindex (loop only). */
+    private final java.util.Map<Integer, Ipv4UnicastSender> via = new java.util.HashMap<>();
     private volatile boolean member;
     private volatile boolean closing;
     private ChannelFuture registration;
@@ -189,6 +191,18 @@ final class Ipv4Transport implements FamilyTransport {
      */
     void announce(byte[] mac, Inet4Address address) {
         CarpSockets.sendGratuitousArp(arp, interfaceName, ifindex, mac, address);
+    }
+
+    @Override
+    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex) {
+        via.computeIfAbsent(viaIfindex, i -> new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName
+                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source);
+    }
+
+    @Override
+    public void announceVia(byte[] mac, InetAddress address, int viaIfindex) {
+        CarpSockets.sendGratuitousArp(arp, interfaceName + " (via ifindex " + viaIfindex + ")", viaIfindex, mac,
+                (Inet4Address) address);
     }
 
     /** Leaves 224.0.0.18 (if a member) and closes both sockets. Call on the loop; idempotent. */

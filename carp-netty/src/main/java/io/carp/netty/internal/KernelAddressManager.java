@@ -4,6 +4,7 @@ import io.carp.CarpConfig;
 import io.carp.netty.internal.linux.AddressInfo;
 import io.carp.netty.internal.linux.Errno;
 import io.carp.netty.internal.linux.NativeException;
+import io.carp.netty.internal.linux.VirtualMacInterface;
 import io.carp.AddressManager;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -33,6 +34,8 @@ final class KernelAddressManager implements AddressManager {
     private final String label;
     /** Addresses this group put on the interface, with the prefix length they were added with. */
     private final Map<InetAddress, Integer> held = new LinkedHashMap<>();
+    /** The virtual MAC interface that holds the addresses instead of the group's interface, or {@code null}. */
+    private volatile VirtualMacInterface virtualMac;
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
         this.context = context;
@@ -42,10 +45,26 @@ final class KernelAddressManager implements AddressManager {
         this.label = "vhid " + config.vhid() + "@" + context.name;
     }
 
+    /** Puts the addresses on a virtual MAC interface, and announces them from its MAC, from now on. */
+    void useVirtualMac(VirtualMacInterface v) {
+        virtualMac = v;
+    }
+
+    private String targetName() {
+        VirtualMacInterface v = virtualMac;
+        return v == null ? context.name : v.name();
+    }
+
+    private int targetIndex() {
+        VirtualMacInterface v = virtualMac;
+        return v == null ? context.ifindex : v.ifindex();
+    }
+
     @Override
     public void claim(List<InetAddress> addresses) {
         Failures failures = new Failures();
         if (manage) {
+            // the prefix comes from the group's interface, whose subnet the addresses belong to
             List<AddressInfo> existing = context.netlink.addresses(context.ifindex);
             for (InetAddress a : addresses) {
                 AddressInfo present = find(existing, a);
@@ -55,7 +74,7 @@ final class KernelAddressManager implements AddressManager {
                 }
                 int prefix = AddressPolicy.prefixLength(a, existing, virtualAddresses);
                 try {
-                    context.netlink.addAddress(context.name, context.ifindex, a, prefix, lifetimeSeconds);
+                    context.netlink.addAddress(targetName(), targetIndex(), a, prefix, lifetimeSeconds);
                     held.put(a, prefix);
                 } catch (RuntimeException e) {
                     failures.add(e);
@@ -75,7 +94,7 @@ final class KernelAddressManager implements AddressManager {
                 continue;
             }
             try {
-                context.netlink.deleteAddress(context.name, context.ifindex, a, prefix);
+                context.netlink.deleteAddress(targetName(), targetIndex(), a, prefix);
             } catch (NativeException e) {
                 // Already gone (expired, removed by hand, or the interface itself was deleted): fine.
                 if (e.errno() != Errno.EADDRNOTAVAIL && e.errno() != Errno.ENODEV) {
@@ -100,7 +119,7 @@ final class KernelAddressManager implements AddressManager {
         Failures failures = new Failures();
         for (Map.Entry<InetAddress, Integer> e : held.entrySet()) {
             try {
-                context.netlink.addAddress(context.name, context.ifindex, e.getKey(), e.getValue(), lifetimeSeconds);
+                context.netlink.addAddress(targetName(), targetIndex(), e.getKey(), e.getValue(), lifetimeSeconds);
             } catch (RuntimeException ex) {
                 failures.add(ex);
             }
@@ -176,7 +195,12 @@ final class KernelAddressManager implements AddressManager {
     private void announceEach(List<InetAddress> addresses, Failures failures) {
         for (InetAddress a : addresses) {
             try {
-                context.announce(a);
+                VirtualMacInterface v = virtualMac;
+                if (v != null) {
+                    context.announceVia(a, v.mac(), v.ifindex());
+                } else {
+                    context.announce(a);
+                }
             } catch (RuntimeException e) {
                 failures.add(e);
             }

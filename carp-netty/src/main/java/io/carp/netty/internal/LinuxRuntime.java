@@ -6,6 +6,7 @@ import io.carp.CarpGroup;
 import io.carp.netty.internal.linux.Capabilities;
 import io.carp.netty.internal.linux.LinkInfo;
 import io.carp.netty.internal.linux.NativeException;
+import io.carp.netty.internal.linux.VirtualMacInterface;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RtNetlink;
 import io.carp.spi.GroupAttacher;
@@ -136,12 +137,54 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
         try {
             context.awaitRegistered();
             binding.addresses().removeStale();
+            if (config.virtualMac()) {
+                createVirtualMac(binding, context, config);
+            }
         } catch (RuntimeException e) {
             binding.detach();
             throw e instanceof NativeException ne ? translate(interfaceName, ne) : e;
         }
         LOG.log(Level.DEBUG, "{0}: attached vhid {1} on {2}", name, config.vhid(), context);
         return binding;
+    }
+
+    /**
+     * {@code CarpConfig.virtualMac()}: the macvlan interface with the group's virtual MAC (FreeBSD's / RFC 9568's
+     * {@code 00:00:5e:00:01:<id>}), created in the runtime's namespace; IPv4 groups only for now.
+     */
+    private void createVirtualMac(NettyBinding binding, InterfaceContext context, CarpConfig config) {
+        if (config.virtualAddresses().stream().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+            throw new IllegalStateException("vhid " + config.vhid() + ": virtualMac: IPv6 groups are not supported yet"
+                    + " (expected: IPv4 virtual addresses with virtualMac)");
+        }
+        boolean vrrp = config.protocol() != io.carp.Protocol.CARP;
+        String ifname = VirtualMacInterface.interfaceName(vrrp, config.vhid(), false);
+        byte[] mac = vrrp ? VirtualMacInterface.vrrpMac(config.vhid(), false) : VirtualMacInterface.carpMac(config.vhid());
+        // Macvlan mode bridge, not keepalived's private: in private mode the kernel hands a multicast frame whose
+        // source is a local macvlan's MAC to that macvlan only (taking it for our own, reflected), so the other
+        // node's adverts, which carry the same virtual MAC, would never reach the socket on the interface itself.
+        VirtualMacInterface v = namespace.call(() -> VirtualMacInterface.create(context.netlink, context.name, ifname,
+                mac, false, true));
+        binding.useVirtualMac(v);
+        LOG.log(Level.INFO, "{0}: virtual MAC {1} on macvlan {2} (virtualMac; arp_ignore/arp_filter set on {3})",
+                binding, v.macText(), v.name(), context.name);
+    }
+
+    private void closeVirtualMac(NettyBinding binding) {
+        VirtualMacInterface v = binding.virtualMac();
+        if (v == null) {
+            return;
+        }
+        try {
+            namespace.call(() -> {
+                v.close();
+                return null;
+            });
+            LOG.log(Level.INFO, "{0}: removed the virtual MAC interface {1}", binding, v.name());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "{0}: could not remove the virtual MAC interface {1}: {2}", binding, v.name(),
+                    e.getMessage());
+        }
     }
 
     /**
@@ -196,6 +239,7 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "{0}: could not remove the addresses of {1}: {2}", name, binding, e.getMessage());
         }
+        closeVirtualMac(binding);
         synchronized (lock) {
             bindings.remove(binding);
             InterfaceContext context = binding.context();

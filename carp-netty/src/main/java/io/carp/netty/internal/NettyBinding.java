@@ -1,6 +1,7 @@
 package io.carp.netty.internal;
 
 import io.carp.IpFamily;
+import io.carp.netty.internal.linux.VirtualMacInterface;
 import io.carp.AddressManager;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
@@ -20,6 +21,8 @@ final class NettyBinding implements RuntimeBinding {
     private final KernelAddressManager addresses;
     private final AdvertTargets targets;
     private final AtomicBoolean detached = new AtomicBoolean();
+    /** The group's virtual MAC interface ({@code CarpConfig.virtualMac()}), or {@code null}. */
+    private volatile VirtualMacInterface virtualMac;
 
     NettyBinding(GroupEndpoint group, InterfaceContext context, LinuxRuntime runtime, AdvertTargets targets) {
         this.group = group;
@@ -52,12 +55,32 @@ final class NettyBinding implements RuntimeBinding {
      */
     @Override
     public void send(IpFamily family, ByteBuffer carpHeader) {
-        context.send(family, carpHeader, targets);
+        VirtualMacInterface v = virtualMac;
+        if (v != null) {
+            context.sendVia(family, carpHeader, targets, v.ifindex());
+        } else {
+            context.send(family, carpHeader, targets);
+        }
+    }
+
+    /** Uses a virtual MAC interface for the adverts, addresses and announcements from now on. */
+    void useVirtualMac(VirtualMacInterface v) {
+        virtualMac = v;
+        addresses.useVirtualMac(v);
+    }
+
+    VirtualMacInterface virtualMac() {
+        return virtualMac;
     }
 
     @Override
     public void sendVrrp(IpFamily family, VrrpMessage message) {
-        context.sendVrrp(family, message, targets);
+        VirtualMacInterface v = virtualMac;
+        if (v != null) {
+            context.sendVrrpVia(family, message, targets, v.ifindex());
+        } else {
+            context.sendVrrp(family, message, targets);
+        }
     }
 
     @Override

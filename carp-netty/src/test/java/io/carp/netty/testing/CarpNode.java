@@ -28,7 +28,7 @@ public abstract class CarpNode implements AutoCloseable {
     private final LiveProcess process;
     private final CarpOptions options;
 
-    CarpNode(Host host, LiveProcess process, CarpOptions options) {
+    protected CarpNode(Host host, LiveProcess process, CarpOptions options) {
         this.host = host;
         this.process = process;
         this.options = options;

@@ -25,10 +25,29 @@ public final class LibraryNode extends CarpNode {
 
     /** Starts a node JVM on {@code host}; returns at once (see {@link #awaitStarted}). */
     public static LibraryNode start(Host host, CarpOptions options) {
+        return start(host, options, new String[0]);
+    }
+
+    /** Starts a node JVM with more arguments of {@link LiveNodeMain} (e.g. {@code --announce-refresh-ms=1000}). */
+    public static LibraryNode start(Host host, CarpOptions options, String... extra) {
         List<String> args = new ArrayList<>(options.commonArgs(host));
-        args.add("--stats-interval-ms=500");
+        args.addAll(List.of(extra));
+        return launch(host, options, args);
+    }
+
+    /**
+     * Starts a node JVM with the given arguments of {@link LiveNodeMain} (and STATS every 500 ms).
+     *
+     * @param host    the host
+     * @param options the CARP options they stand for, or {@code null}
+     * @param args    the arguments
+     * @return the node
+     */
+    public static LibraryNode launch(Host host, CarpOptions options, List<String> args) {
+        List<String> all = new ArrayList<>(args);
+        all.add("--stats-interval-ms=500");
         return new LibraryNode(host, host.start("lib", LiveProcess.javaCommand(LiveProcess.classPath(), List.of(),
-                LiveNodeMain.class, args.toArray(new String[0]))), options);
+                LiveNodeMain.class, all.toArray(new String[0]))), options);
     }
 
     /** Waits for the node's first transition (INIT -> BACKUP, "started"). */

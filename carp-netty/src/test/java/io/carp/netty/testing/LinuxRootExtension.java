@@ -60,6 +60,11 @@ final class LinuxRootExtension implements ExecutionCondition, BeforeAllCallback 
         boolean hasUcarp();
 
         boolean canPing();
+
+        /** Whether a program is on the PATH or in an sbin directory. */
+        default boolean has(String program) {
+            return Tools.which(program).isPresent();
+        }
     }
 
     @Override
@@ -133,6 +138,11 @@ final class LinuxRootExtension implements ExecutionCondition, BeforeAllCallback 
             }
             if (spec.ping() && !machine.canPing()) {
                 missing.add("no ICMP client: neither ping nor perl with Net::Ping");
+            }
+            for (String program : spec.programs()) {
+                if (!machine.has(program)) {
+                    missing.add(program + " is not installed (apt-get install " + program + ")");
+                }
             }
         }
         return missing;

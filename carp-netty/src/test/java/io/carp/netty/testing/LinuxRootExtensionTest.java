@@ -66,8 +66,28 @@ class LinuxRootExtensionTest {
         assertEquals(NOT_ROOT, LinuxRootExtension.missing(NeedsUcarpAndPing.class, machine(NOT_ROOT, false, false)));
     }
 
+    @Test
+    void shouldAskForEachListedProgramThatIsMissing() {
+        Machine withTcpdumpOnly = machine(List.of(), false, false, List.of("tcpdump"));
+        assertEquals(List.of("keepalived is not installed (apt-get install keepalived)",
+                "tshark is not installed (apt-get install tshark)"),
+                LinuxRootExtension.missing(NeedsPrograms.class, withTcpdumpOnly));
+        assertEquals(List.of(), LinuxRootExtension.missing(NeedsPrograms.class,
+                machine(List.of(), false, false, List.of("keepalived", "tcpdump", "tshark"))));
+        assertEquals(NOT_ROOT, LinuxRootExtension.missing(NeedsPrograms.class, machine(NOT_ROOT, false, false)));
+    }
+
     private static Machine machine(List<String> basics, boolean ucarp, boolean ping) {
+        return machine(basics, ucarp, ping, List.of());
+    }
+
+    private static Machine machine(List<String> basics, boolean ucarp, boolean ping, List<String> programs) {
         return new Machine() {
+            @Override
+            public boolean has(String program) {
+                return programs.contains(program);
+            }
+
             @Override
             public List<String> basics() {
                 return basics;
@@ -95,5 +115,9 @@ class LinuxRootExtensionTest {
 
     @LinuxRootTest(value = "ucarp and ping", ucarp = true, ping = true)
     static final class NeedsUcarpAndPing {
+    }
+
+    @LinuxRootTest(value = "keepalived on the wire", programs = {"keepalived", "tcpdump", "tshark"})
+    static final class NeedsPrograms {
     }
 }

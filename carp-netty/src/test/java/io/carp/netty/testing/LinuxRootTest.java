@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Marks a test class that needs root and network namespaces, and optionally ucarp or an ICMP client. Tagged
+ * Marks a test class that needs root and network namespaces, and optionally ucarp, an ICMP client or other programs. Tagged
  * {@code linux-root} (leave such classes out with {@code -Dcarp.excludedGroups=linux-root}). Where the machine lacks
  * what the class needs, {@link LinuxRootExtension} skips the class with a loud banner on the console, or fails it if
  * {@code -Dcarp.requireRootTests=true} (as CI sets it). The check runs before the class's {@code @BeforeAll}.
@@ -26,4 +26,10 @@ public @interface LinuxRootTest {
 
     /** Whether the class pings from a namespace ({@code ping}, or Perl's Net::Ping). */
     boolean ping() default false;
+
+    /**
+     * Other programs the class runs, e.g. {@code {"keepalived", "tcpdump", "tshark"}} (each the name of its Debian
+     * package too).
+     */
+    String[] programs() default {};
 }

@@ -5,9 +5,11 @@ import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.CarpStats;
 import io.carp.DropReason;
+import io.carp.Protocol;
 import io.carp.netty.NettyCarpRuntime;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -21,12 +23,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * LiveNodeMain --interface|-i IF --vhid|-v VHID --pass|-p PASS --addr|-a VIP [--addr ...] [--srcip|-s IP]
  *      [--advbase|-b S] [--advskew|-k N] [--deadratio|-r N] [--preempt|-P] [--peer IP ...] [--no-manage] [--hook]
+ *      [--no-preempt] [--vmac] [--announce-refresh-ms MS] [--vrrp 3|2 --priority N --advert-int-cs CS]
  *      [--netns NAME] [--runtime-shutdown-hook | --no-bow-out-on-shutdown] [--stats-interval-ms MS]
  * </pre>
  *
  * <p>{@code --peer} adds a unicast peer; {@code --hook} replaces the kernel address manager with one that only prints
  * {@code CLAIM <vhid>}, {@code RELEASE <vhid>} and {@code ANNOUNCE <vhid>} (as a cloud API hook would be called);
- * {@code --stats-interval-ms} prints {@code STATS k=v ...} (the counters of {@link CarpStats}, {@code drop_<reason>}
+ * {@code --vrrp} runs VRRP (the vhid is then the VRID); {@code --stats-interval-ms} prints {@code STATS k=v ...} (the counters of {@link CarpStats}, {@code drop_<reason>}
  * per {@link DropReason}) at that interval and once more at the stop.
  *
  * <p>Prints {@code STARTED <vhid>} once running, then {@code STATE <vhid> <from> <to> <reason>} per transition, each
@@ -69,6 +72,8 @@ public final class LiveNodeMain {
                 }
                 switch (option) {
                     case "--preempt", "-P" -> builder.preempt(true);
+                    case "--no-preempt" -> builder.preempt(false);
+                    case "--vmac" -> builder.virtualMac(true);
                     case "--no-manage" -> builder.manageAddresses(false);
                     case "--hook" -> hook = true;
                     case "--runtime-shutdown-hook" -> runtimeHook = true;
@@ -95,6 +100,12 @@ public final class LiveNodeMain {
                             case "--peer" -> builder.unicastPeer(value);
                             case "--netns" -> runtimeBuilder.networkNamespace(value);
                             case "--stats-interval-ms" -> statsInterval = Long.parseLong(value);
+                            case "--announce-refresh-ms" ->
+                                    builder.announceRefresh(Duration.ofMillis(Long.parseLong(value)));
+                            case "--vrrp" -> builder.protocol("2".equals(value) ? Protocol.VRRP_V2 : Protocol.VRRP_V3);
+                            case "--priority" -> builder.priority(Integer.parseInt(value));
+                            case "--advert-int-cs" ->
+                                    builder.advertisementInterval(Duration.ofMillis(10L * Integer.parseInt(value)));
                             default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                         }
                     }
@@ -161,9 +172,12 @@ public final class LiveNodeMain {
                 .append(" state=").append(group.state())
                 .append(" rx4=").append(s.ipv4PacketsReceived())
                 .append(" tx4=").append(s.ipv4PacketsSent())
+                .append(" rx6=").append(s.ipv6PacketsReceived())
+                .append(" tx6=").append(s.ipv6PacketsSent())
                 .append(" send_errors=").append(s.sendErrors())
                 .append(" transitions=").append(s.transitions())
                 .append(" claims=").append(s.claims())
+                .append(" announce_refreshes=").append(s.announcementRefreshes())
                 .append(" last_claim_us=")
                 .append(s.lastClaimDurationNanos() < 0 ? -1 : s.lastClaimDurationNanos() / 1000)
                 .append(" address_failures=").append(s.addressFailures())

@@ -194,6 +194,45 @@ public class CarpProperties {
         /** The source address of the adverts. Default: the interface's primary address. */
         private String sourceAddress;
 
+        /**
+         * The protocol: carp (default), vrrp3 (RFC 9568, IPv4 or IPv6) or vrrp2 (RFC 3768, IPv4), to join a
+         * keepalived or router pair. With VRRP the vhid is the VRID, and advbase, advskew and dead-ratio do not apply.
+         */
+        private String protocol;
+
+        /** VRRP only: this router's priority (1-255, default 100); the highest becomes master, 255 is the owner. */
+        private Integer priority;
+
+        /**
+         * VRRP only: the advertisement interval (VRRPv3: 10ms-40.95s in steps of 10 ms, default 1s; VRRPv2: whole
+         * seconds 1s-255s), e.g. 1s or 50ms.
+         */
+        private java.time.Duration advertInterval;
+
+        public String getProtocol() {
+            return protocol;
+        }
+
+        public void setProtocol(String protocol) {
+            this.protocol = protocol;
+        }
+
+        public Integer getPriority() {
+            return priority;
+        }
+
+        public void setPriority(Integer priority) {
+            this.priority = priority;
+        }
+
+        public java.time.Duration getAdvertInterval() {
+            return advertInterval;
+        }
+
+        public void setAdvertInterval(java.time.Duration advertInterval) {
+            this.advertInterval = advertInterval;
+        }
+
         public Integer getVhid() {
             return vhid;
         }

@@ -27,7 +27,8 @@ final class GroupSettings {
             "virtualAddress", "virtual-addresses",
             "unicastPeer", "unicast-peers",
             "deadRatio", "dead-ratio",
-            "sourceAddress", "source-address");
+            "sourceAddress", "source-address",
+            "advertisementInterval", "advert-interval");
 
     private GroupSettings() {
     }
@@ -60,6 +61,15 @@ final class GroupSettings {
                 throw new CarpConfigurationException(prefix + "interface-name",
                         prefix + "interface-name: not set (expected: the network interface, e.g. eth0, here or in"
                                 + " carp.interface-name for every group)");
+            }
+            if (group.getProtocol() != null) {
+                b.protocol(protocol(prefix + "protocol", group.getProtocol()));
+            }
+            if (group.getPriority() != null) {
+                set(prefix + "priority", () -> b.priority(group.getPriority()));
+            }
+            if (group.getAdvertInterval() != null) {
+                set(prefix + "advert-interval", () -> b.advertisementInterval(group.getAdvertInterval()));
             }
             if (group.getVhid() != null) {
                 set(prefix + "vhid", () -> b.vhid(group.getVhid()));
@@ -115,6 +125,17 @@ final class GroupSettings {
             builders.put(name, b);
         }
         return builders;
+    }
+
+    /** {@code carp}, {@code vrrp2} or {@code vrrp3} (the protocol's tag), or the enum constant's name. */
+    private static io.carp.Protocol protocol(String property, String value) {
+        for (io.carp.Protocol p : io.carp.Protocol.values()) {
+            if (p.tag().equalsIgnoreCase(value.trim()) || p.name().equalsIgnoreCase(value.trim())) {
+                return p;
+            }
+        }
+        throw new CarpConfigurationException(property, property + ": \"" + value
+                + "\" (expected: carp, vrrp2 or vrrp3)");
     }
 
     private static void set(String property, Runnable setter) {

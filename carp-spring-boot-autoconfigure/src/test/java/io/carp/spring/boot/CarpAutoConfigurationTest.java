@@ -107,6 +107,27 @@ class CarpAutoConfigurationTest {
     }
 
     @Test
+    void shouldBindAVrrpGroup() {
+        runner.withPropertyValues("carp.simulated.network=vrrp", "carp.groups.edge.vhid=51",
+                        "carp.groups.edge.virtual-addresses=198.18.12.100", "carp.groups.edge.protocol=vrrp3",
+                        "carp.groups.edge.priority=200", "carp.groups.edge.advert-interval=50ms")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CarpConfig edge = context.getBean(CarpGroups.class).group("edge").config();
+                    assertEquals(io.carp.Protocol.VRRP_V3, edge.protocol());
+                    assertEquals(200, edge.priority());
+                    assertEquals(5, edge.vrrpIntervalCentis());
+                    assertTrue(edge.preempt(), "VRRP preempts by default");
+                });
+        assertStartFails(new String[] {"carp.simulated.network=vrrp-bad", "carp.groups.edge.vhid=51",
+            "carp.groups.edge.virtual-addresses=198.18.12.100", "carp.groups.edge.protocol=vrrp3",
+            "carp.groups.edge.priority=0"}, "carp.groups.edge.priority: 0 is out of range 1-255");
+        assertStartFails(new String[] {"carp.simulated.network=vrrp-bad2", "carp.groups.edge.vhid=51",
+            "carp.groups.edge.virtual-addresses=198.18.12.100", "carp.groups.edge.protocol=vrrp4"},
+            "carp.groups.edge.protocol: \"vrrp4\" (expected: carp, vrrp2 or vrrp3)");
+    }
+
+    @Test
     void shouldFailTheStartNamingTheProperty() {
         assertStartFails(web("bad-vhid", "carp.groups.web.vhid=300"),
                 "carp.groups.web.vhid: 300 is out of range 1-255");

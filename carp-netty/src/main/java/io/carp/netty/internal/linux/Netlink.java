@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Pure encoder and decoder of the rtnetlink messages the transport uses: {@code RTM_NEWADDR}, {@code RTM_DELADDR},
- * {@code RTM_GETADDR}, {@code RTM_GETLINK}, their answers, acks and link events. No I/O; host byte order, as the
+ * {@code RTM_GETADDR}, {@code RTM_GETLINK}, {@code RTM_NEWLINK}/{@code RTM_DELLINK} of macvlan interfaces (virtual
+ * MAC), their answers, acks and link events. No I/O; host byte order, as the
  * kernel expects.
  */
 final class Netlink {
@@ -50,6 +51,22 @@ final class Netlink {
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
     static final int IFLA_OPERSTATE = 16;
+    static final int IFLA_LINK = 5;
+    static final int IFLA_LINKINFO = 18;
+    static final int IFLA_IFALIAS = 20;
+    static final int IFLA_AF_SPEC = 26;
+    static final int IFLA_INFO_KIND = 1;
+    static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_MACVLAN_MODE = 1;
+    static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    /** {@code IN6_ADDR_GEN_MODE_NONE}: the kernel gives the interface no link-local address of its own. */
+    static final int IN6_ADDR_GEN_MODE_NONE = 1;
+    static final int NLA_F_NESTED = 0x8000;
+    static final int NLM_F_EXCL = 0x200;
+    /** {@code MACVLAN_MODE_PRIVATE}: no traffic between macvlans of one parent (keepalived's use_vmac default). */
+    static final int MACVLAN_MODE_PRIVATE = 1;
+    /** {@code MACVLAN_MODE_BRIDGE}: macvlans of one parent reach each other directly. */
+    static final int MACVLAN_MODE_BRIDGE = 4;
 
     private static final int NLA_TYPE_MASK = 0x3fff;
 
@@ -148,6 +165,142 @@ final class Netlink {
         ByteBuffer b = header(HEADER_LEN + IFINFOMSG_LEN, RTM_GETLINK, NLM_F_REQUEST, seq);
         b.putInt(HEADER_LEN + 4, ifindex);
         return b.array();
+    }
+
+    /**
+     * {@code RTM_NEWLINK} creating a macvlan interface ({@code NLM_F_CREATE | NLM_F_EXCL}), down, as keepalived's
+     * {@code use_vmac} does ({@code vrrp_vmac.c}: kind "macvlan", {@code IFLA_MACVLAN_MODE}, {@code IFLA_LINK} the
+     * parent, {@code IFLA_ADDRESS} the virtual MAC).
+     *
+     * @param seq           sequence number
+     * @param name          the new interface's name (at most 15 bytes)
+     * @param parentIfindex the parent interface
+     * @param mac           6 bytes
+     * @param mode          {@link #MACVLAN_MODE_PRIVATE} or {@link #MACVLAN_MODE_BRIDGE}
+     * @return the message
+     */
+    static byte[] newMacvlan(int seq, String name, int parentIfindex, byte[] mac, int mode) {
+        byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] kind = "macvlan".getBytes(StandardCharsets.US_ASCII);
+        int infoData = attrLen(4);
+        int linkInfo = attrLen(kind.length) + 4 + infoData;
+        int length = HEADER_LEN + IFINFOMSG_LEN + attrLen(nameBytes.length) + attrLen(4) + attrLen(mac.length)
+                + 4 + linkInfo;
+        ByteBuffer b = header(length, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        b.position(HEADER_LEN + IFINFOMSG_LEN);
+        attr(b, IFLA_IFNAME, nameBytes);
+        attr(b, IFLA_LINK, NativeSocket.intBytes(parentIfindex));
+        attr(b, IFLA_ADDRESS, mac);
+        b.putShort((short) (4 + linkInfo)).putShort((short) (IFLA_LINKINFO | NLA_F_NESTED));
+        attr(b, IFLA_INFO_KIND, kind);
+        b.putShort((short) (4 + infoData)).putShort((short) (IFLA_INFO_DATA | NLA_F_NESTED));
+        attr(b, IFLA_MACVLAN_MODE, NativeSocket.intBytes(mode));
+        return b.array();
+    }
+
+    /**
+     * {@code RTM_NEWLINK} on an existing interface setting its alias ({@code IFLA_IFALIAS}) and optionally
+     * {@code IFLA_INET6_ADDR_GEN_MODE} none, so that it gets no IPv6 link-local address when it comes up. The kernel
+     * ignores both in the request that creates a link (keepalived's {@code vrrp_vmac.c} says so for the latter),
+     * hence a second request while the link is still down.
+     *
+     * @param seq         sequence number
+     * @param ifindex     the interface
+     * @param alias       the alias text
+     * @param noLinkLocal whether to set the address generation mode to none
+     * @return the message
+     */
+    static byte[] configureLink(int seq, int ifindex, String alias, boolean noLinkLocal) {
+        byte[] aliasBytes = alias.getBytes(StandardCharsets.UTF_8);
+        int inet6 = 4 + attrLen(1);
+        int afSpec = 4 + inet6;
+        ByteBuffer b = header(HEADER_LEN + IFINFOMSG_LEN + attrLen(aliasBytes.length) + (noLinkLocal ? afSpec : 0),
+                RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        b.putInt(HEADER_LEN + 4, ifindex);
+        b.position(HEADER_LEN + IFINFOMSG_LEN);
+        attr(b, IFLA_IFALIAS, aliasBytes);
+        if (noLinkLocal) {
+            b.putShort((short) afSpec).putShort((short) (IFLA_AF_SPEC | NLA_F_NESTED));
+            b.putShort((short) inet6).putShort((short) (Linux.AF_INET6 | NLA_F_NESTED));
+            attr(b, IFLA_INET6_ADDR_GEN_MODE, new byte[] {(byte) IN6_ADDR_GEN_MODE_NONE});
+        }
+        return b.array();
+    }
+
+    /**
+     * {@code RTM_NEWLINK} setting an interface up or down ({@code ifi_change = IFF_UP}).
+     *
+     * @param seq     sequence number
+     * @param ifindex the interface
+     * @param up      up or down
+     * @return the message
+     */
+    static byte[] setLinkUp(int seq, int ifindex, boolean up) {
+        ByteBuffer b = header(HEADER_LEN + IFINFOMSG_LEN, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        b.putInt(HEADER_LEN + 4, ifindex);
+        b.putInt(HEADER_LEN + 8, up ? LinkInfo.IFF_UP : 0);
+        b.putInt(HEADER_LEN + 12, LinkInfo.IFF_UP);
+        return b.array();
+    }
+
+    /**
+     * {@code RTM_DELLINK} of one interface.
+     *
+     * @param seq     sequence number
+     * @param ifindex the interface
+     * @return the message
+     */
+    static byte[] deleteLink(int seq, int ifindex) {
+        ByteBuffer b = header(HEADER_LEN + IFINFOMSG_LEN, RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+        b.putInt(HEADER_LEN + 4, ifindex);
+        return b.array();
+    }
+
+    /**
+     * {@code RTM_GETLINK} dump of every interface.
+     *
+     * @param seq sequence number
+     * @return the message
+     */
+    static byte[] dumpLinks(int seq) {
+        return header(HEADER_LEN + IFINFOMSG_LEN, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq).array();
+    }
+
+    /**
+     * The details of an interface the virtual MAC code needs: its parent, kind and alias.
+     *
+     * @param message an {@code RTM_NEWLINK} message
+     * @return the details, or {@code null} if malformed
+     */
+    static LinkDetails linkDetails(Message message) {
+        LinkInfo link = link(message);
+        if (link == null) {
+            return null;
+        }
+        int[] parent = {0};
+        String[] alias = {null};
+        String[] kind = {null};
+        int[] mode = {-1};
+        forEachAttribute(message.payload(), IFINFOMSG_LEN, (type, value) -> {
+            switch (type) {
+                case IFLA_LINK -> parent[0] = value.remaining() >= 4 ? value.getInt(0) : 0;
+                case IFLA_IFALIAS -> alias[0] = cString(value);
+                case IFLA_LINKINFO -> forEachAttribute(value, 0, (infoType, info) -> {
+                    if (infoType == IFLA_INFO_KIND) {
+                        kind[0] = cString(info);
+                    } else if (infoType == IFLA_INFO_DATA) {
+                        forEachAttribute(info, 0, (dataType, data) -> {
+                            if (dataType == IFLA_MACVLAN_MODE && data.remaining() >= 4) {
+                                mode[0] = data.getInt(0);
+                            }
+                        });
+                    }
+                });
+                default -> {
+                }
+            }
+        });
+        return new LinkDetails(link, parent[0], kind[0], mode[0], alias[0]);
     }
 
     private static ByteBuffer header(int length, int type, int flags, int seq) {

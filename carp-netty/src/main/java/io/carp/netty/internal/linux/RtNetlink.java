@@ -184,6 +184,83 @@ public final class RtNetlink implements AutoCloseable {
                 "RTM_DELADDR " + cidr(address, prefixLength) + " on " + interfaceName, false);
     }
 
+    /**
+     * Creates a macvlan interface on a parent, down (see {@link Netlink#newMacvlan}), and returns it.
+     *
+     * @param name          at most 15 bytes
+     * @param parentIfindex the parent
+     * @param mac           its MAC, 6 bytes
+     * @param bridgeMode    macvlan mode bridge instead of private
+     * @param alias         its alias, or {@code null}
+     * @param noLinkLocal   whether the kernel should give it no IPv6 link-local address (a second request)
+     * @return the new interface
+     * @throws NativeException e.g. {@code EEXIST} if the name is taken, {@code EADDRINUSE} if another macvlan of the
+     *                         parent has the MAC
+     */
+    public synchronized LinkInfo createMacvlan(String name, int parentIfindex, byte[] mac, boolean bridgeMode,
+                                               String alias, boolean noLinkLocal) {
+        if (name.isEmpty() || name.length() > 15 || mac.length != 6) {
+            throw new IllegalArgumentException("name " + name + " / mac " + mac.length
+                    + " bytes (expected: 1-15 characters / 6 bytes)");
+        }
+        request(Netlink.newMacvlan(nextSeq(), name, parentIfindex, mac,
+                bridgeMode ? Netlink.MACVLAN_MODE_BRIDGE : Netlink.MACVLAN_MODE_PRIVATE),
+                "RTM_NEWLINK macvlan " + name + " on ifindex " + parentIfindex, false);
+        LinkInfo created = link(name);
+        if (created == null) {
+            throw new NativeException("RTM_NEWLINK macvlan " + name + " (gone right after creation)", Errno.ENODEV);
+        }
+        try {
+            request(Netlink.configureLink(nextSeq(), created.ifindex(), alias == null ? "" : alias, noLinkLocal),
+                    "RTM_NEWLINK " + name + " alias" + (noLinkLocal ? ", IFLA_INET6_ADDR_GEN_MODE none" : ""), false);
+        } catch (NativeException e) {
+            request(Netlink.deleteLink(nextSeq(), created.ifindex()), "RTM_DELLINK " + name, false);
+            throw e;
+        }
+        return created;
+    }
+
+    /**
+     * Sets an interface administratively up or down.
+     *
+     * @param interfaceName for the error message
+     * @param ifindex       the interface
+     * @param up            up or down
+     */
+    public synchronized void setUp(String interfaceName, int ifindex, boolean up) {
+        request(Netlink.setLinkUp(nextSeq(), ifindex, up), "RTM_NEWLINK " + (up ? "up " : "down ") + interfaceName,
+                false);
+    }
+
+    /**
+     * Deletes an interface.
+     *
+     * @param interfaceName for the error message
+     * @param ifindex       the interface
+     * @throws NativeException {@code ENODEV} if it is gone already
+     */
+    public synchronized void deleteLink(String interfaceName, int ifindex) {
+        request(Netlink.deleteLink(nextSeq(), ifindex), "RTM_DELLINK " + interfaceName, false);
+    }
+
+    /**
+     * Every interface of the namespace with its parent, kind and alias.
+     *
+     * @return the interfaces
+     */
+    public synchronized List<LinkDetails> links() {
+        List<LinkDetails> out = new ArrayList<>();
+        for (Netlink.Message m : request(Netlink.dumpLinks(nextSeq()), "RTM_GETLINK dump", true)) {
+            if (m.type() == Netlink.RTM_NEWLINK) {
+                LinkDetails d = Netlink.linkDetails(m);
+                if (d != null) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
     static String cidr(InetAddress address, int prefixLength) {
         return address.getHostAddress() + "/" + prefixLength;
     }
