@@ -1,6 +1,7 @@
 #!/bin/sh
-# Deletes every network namespace left by the linux-root tests (names starting with cit-, cnx-, uni-, flt-, bench- or fod-), after SIGKILLing the
-# processes still inside them (ucarp, node JVMs, scripts: all started by the tests). The tests clean up after
+# Deletes every network namespace left by the linux-root tests (names starting with ct-, and the older cit-, cnx-, uni-,
+# flt-, bench- or fod-), after SIGKILLing the processes still inside them (ucarp, node JVMs, scripts: all started by the
+# tests). The tests clean up after
 # themselves and sweep leftovers of dead runs when they start; use this after a crashed run, or in CI as a last step.
 # Do not run it while a test run is in progress: it would pull the namespaces from under it.
 set -u
@@ -9,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 found=0
-for ns in $(ip netns list | awk '{print $1}' | grep -E '^(cit|cnx|uni|flt|bench|fod)-'); do
+for ns in $(ip netns list | awk '{print $1}' | grep -E '^(ct|cit|cnx|uni|flt|bench|fod)-'); do
     found=$((found + 1))
     pids=$(ip netns pids "$ns" 2>/dev/null)
     if [ -n "$pids" ]; then

@@ -16,6 +16,7 @@ import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RawCapture;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.util.List;
@@ -43,7 +44,7 @@ class NettyCarpRuntimeRootTest {
     private static final String VIP6 = "fd00:cafe:51::100";
     private static final long TIMEOUT_MILLIS = 10_000;
 
-    private static NetnsLab lab;
+    private static LiveLab lab;
     private static NettyCarpRuntime runtimeA;
     private static NettyCarpRuntime runtimeB;
     private final List<CarpGroup> groups = new CopyOnWriteArrayList<>();
@@ -51,7 +52,7 @@ class NettyCarpRuntimeRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        lab = new NetnsLab();
+        lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);
         lab.namespace(NS_BR);
@@ -65,8 +66,8 @@ class NettyCarpRuntimeRootTest {
         lab.in(NS_B, "ip", "addr", "add", "198.18.50.2/24", "dev", IF_B);
         lab.in(NS_A, "ip", "addr", "add", "fd00:cafe:50::1/64", "dev", IF_A);
         lab.in(NS_B, "ip", "addr", "add", "fd00:cafe:50::2/64", "dev", IF_B);
-        runtimeA = NettyCarpRuntime.builder().networkNamespace(NS_A).build();
-        runtimeB = NettyCarpRuntime.builder().networkNamespace(NS_B).build();
+        runtimeA = NettyCarpRuntime.builder().networkNamespace(lab.ns(NS_A)).build();
+        runtimeB = NettyCarpRuntime.builder().networkNamespace(lab.ns(NS_B)).build();
     }
 
     @AfterAll
@@ -117,7 +118,7 @@ class NettyCarpRuntimeRootTest {
 
     @Test
     void shouldSendAdvertsWithTtl255SeenByPeer() {
-        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(NS_B), IF_B)) {
+        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(lab.ns(NS_B)), IF_B)) {
             CarpGroup a = group(runtimeA, IF_A, 12, 0, VIP);
             a.start();
             byte[] advert = RawCapture.await(capture, TIMEOUT_MILLIS,
@@ -176,7 +177,7 @@ class NettyCarpRuntimeRootTest {
                     e.getMessage());
             assertFalse(e.getMessage().contains("\n"), "one line");
             assertTrue(lab.addresses(NS_A, IF_A).contains("inet " + VIP + "/24"), "the host's address is still there");
-            assertEquals(0, carpSockets(NS_A), "nothing left open by the refused start");
+            assertEquals(0, lab.carpSockets(NS_A), "nothing left open by the refused start");
         } finally {
             lab.in(NS_A, "ip", "addr", "del", VIP + "/24", "dev", IF_A);
         }
@@ -232,7 +233,7 @@ class NettyCarpRuntimeRootTest {
         assertTrue(onA.contains("inet6 " + VIP6 + "/128"), onA);
         assertTrue(validLifetime(onA, VIP6) <= 4, onA);
 
-        NetworkNamespace nsA = NetworkNamespace.of(NS_A);
+        NetworkNamespace nsA = NetworkNamespace.of(lab.ns(NS_A));
         int ifindexA = RawCapture.ifindex(nsA, IF_A);
         long before = b.stats().dropped(DropReason.BAD_TTL);
         try (NativeSocket forged = RawCapture.ipv6Socket(nsA, IF_A, 254)) {
@@ -264,18 +265,18 @@ class NettyCarpRuntimeRootTest {
         CarpGroup two = group(runtimeA, IF_A, 19, 0, "198.18.50.101");
         one.start();
         two.start();
-        assertEquals(1, carpSockets(NS_A), "one protocol-112 socket for both vhids");
+        assertEquals(1, lab.carpSockets(NS_A), "one protocol-112 socket for both vhids");
         one.close();
-        assertEquals(1, carpSockets(NS_A));
+        assertEquals(1, lab.carpSockets(NS_A));
         two.close();
-        await("socket closed", () -> carpSockets(NS_A) == 0);
+        await("socket closed", () -> lab.carpSockets(NS_A) == 0);
         String maddr = lab.in(NS_A, "ip", "maddr", "show", "dev", IF_A);
         assertFalse(maddr.contains("224.0.0.18"), maddr);
     }
 
     @Test
     void shouldSendIpv6FromConfiguredSourceWithHopLimit255() throws Exception {
-        NetworkNamespace nsB = NetworkNamespace.of(NS_B);
+        NetworkNamespace nsB = NetworkNamespace.of(lab.ns(NS_B));
         int ifindexB = RawCapture.ifindex(nsB, IF_B);
         try (NativeSocket capture = RawCapture.ipv6Socket(nsB, IF_B, 255)) {
             CarpGroup a = CarpGroup.builder().interfaceName(IF_A).vhid(20).password("cnx-secret")
@@ -299,7 +300,7 @@ class NettyCarpRuntimeRootTest {
         try {
             List<Thread> callbackThreads = new CopyOnWriteArrayList<>();
             try (NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared)
-                    .networkNamespace(NS_A).build()) {
+                    .networkNamespace(lab.ns(NS_A)).build()) {
                 CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(22).password("cnx-secret")
                         .virtualAddress(VIP).runtime(runtime).callbackExecutor(Runnable::run)
                         .onStateChange(e -> callbackThreads.add(Thread.currentThread())).build();
@@ -320,7 +321,7 @@ class NettyCarpRuntimeRootTest {
         // Rule: close() works when the application shut its EventLoopGroup down first: no exception, the group ends
         // in INIT, its address is removed and its sockets closed (no bow-out is possible any more).
         MultiThreadIoEventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared).networkNamespace(NS_A)
+        NettyCarpRuntime runtime = NettyCarpRuntime.builder().eventLoopGroup(shared).networkNamespace(lab.ns(NS_A))
                 .bowOutOnShutdown(false).build();
         CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(23).password("cnx-secret").virtualAddress(VIP)
                 .runtime(runtime).callbackExecutor(Runnable::run).onStateChange(events::add).build();
@@ -338,7 +339,7 @@ class NettyCarpRuntimeRootTest {
 
             assertEquals(CarpState.INIT, g.state());
             assertFalse(lab.addresses(NS_A, IF_A).contains(VIP), "the VIP was removed");
-            assertEquals(0, carpSockets(NS_A), "the CARP sockets are closed");
+            assertEquals(0, lab.carpSockets(NS_A), "the CARP sockets are closed");
             assertTrue(tookMillis < 5_000, "close() returned in " + tookMillis + " ms");
         } finally {
             runtime.close();
@@ -386,19 +387,6 @@ class NettyCarpRuntimeRootTest {
             }
         }
         return fail(vip + " not found in: " + addresses);
-    }
-
-    /** Raw sockets of protocol 112 open in a namespace (/proc/net/raw lists them by protocol in column 'local'). */
-    private static int carpSockets(String ns) {
-        String raw = lab.in(ns, "cat", "/proc/net/raw");
-        int count = 0;
-        for (String line : raw.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 2 && f[1].endsWith(":0070")) {
-                count++;
-            }
-        }
-        return count;
     }
 
     private void await(String what, BooleanSupplier condition) {

@@ -8,7 +8,11 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -29,12 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 @LinuxRootTest("an address the kernel refuses, in a network namespace")
 class AddressClaimFailureRootTest {
-    private static final String VIP = FaultLab.SUBNET + "200";
-    private static final String CONFLICT = FaultLab.SUBNET + "129/25";
+    private static final String VIP = FaultSegment.SUBNET + "200";
+    private static final String CONFLICT = FaultSegment.SUBNET + "129/25";
 
-    private static FaultLab lab;
-    private static FaultLab.Host a;
-    private static FaultLab.Host b;
+    private static LiveLab lab;
+    private static Host a;
+    private static Host b;
     private static NettyCarpRuntime runtimeA;
     private static NettyCarpRuntime runtimeB;
     private final StateLog log = new StateLog();
@@ -57,7 +61,7 @@ class AddressClaimFailureRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        lab = new FaultLab("ad");
+        lab = FaultSegment.create();
         a = lab.host("a", 1);
         b = lab.host("b", 2);
         runtimeA = lab.runtime(a);
@@ -68,8 +72,8 @@ class AddressClaimFailureRootTest {
     void endTest() {
         groupLogger.removeHandler(handler);
         lab.endTest();
-        FaultLab.run(false, "ip", "-n", a.ns(), "-4", "addr", "flush", "dev", a.ifname()); // back to .1/24 alone
-        lab.ip("-n", a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname());
+        LiveLab.run(false, "ip", "-n", a.ns(), "-4", "addr", "flush", "dev", a.ifname()); // back to .1/24 alone
+        lab.ip(a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname());
     }
 
     @AfterAll
@@ -83,10 +87,10 @@ class AddressClaimFailureRootTest {
     void shouldLogAndDemoteItselfSoHealthyPeerTakesOverWhenAddressIsRefused() {
         int vhid = 50;
         groupLogger.addHandler(handler);
-        lab.ip("-n", a.ns(), "addr", "add", CONFLICT, "dev", a.ifname(), "scope", "link");
+        lab.ip(a.ns(), "addr", "add", CONFLICT, "dev", a.ifname(), "scope", "link");
         CarpGroup groupA = group(runtimeA, a, vhid, 0);
         groupA.start();
-        FaultLab.await("a MASTER, failing to add the VIP, demoted to 240", 8_000,
+        Await.await("a MASTER, failing to add the VIP, demoted to 240", 8_000,
                 () -> groupA.state() == CarpState.MASTER && groupA.demotion() == 240, log::toString);
         LogRecord error = records.stream().filter(r -> r.getLevel() == Level.WARNING
                 && formatted(r).contains("could not add [" + VIP + "]")).findFirst().orElse(null);
@@ -98,7 +102,7 @@ class AddressClaimFailureRootTest {
         assertTrue(message.contains("Invalid scope value"), "the kernel's reason must be in the log: " + message);
         assertTrue(records.stream().anyMatch(r -> formatted(r).contains("demotion 0 -> 240")), records.toString());
         assertTrue(groupA.stats().addressFailures() >= 1);
-        assertFalse(lab.holds(a, VIP));
+        assertFalse(a.holds(VIP));
 
         long startB = System.nanoTime();
         CarpGroup groupB = group(runtimeB, b, vhid, 100);
@@ -108,22 +112,22 @@ class AddressClaimFailureRootTest {
         long takeoverMillis = StateLog.millisBetween(startB, takeover); // a advertises every 1 + 240/256 s
         assertTrue(log.await(vhid, a.ifname(), CarpState.BACKUP, startB, 3_000).reason()
                 .startsWith("demoted below " + b.address()));
-        FaultLab.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+        Await.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
                 () -> "holders " + lab.holders(VIP));
-        FaultLab.sleep(2_500);
+        Await.sleep(2_500);
         assertEquals(CarpState.BACKUP, groupA.state(), "a, demoted, must stay BACKUP: " + log);
         assertEquals(CarpState.MASTER, groupB.state());
         assertEquals(240, groupA.demotion());
 
-        lab.ip("-n", a.ns(), "addr", "del", CONFLICT, "dev", a.ifname());
+        lab.ip(a.ns(), "addr", "del", CONFLICT, "dev", a.ifname());
         long bowOut = System.nanoTime();
         groupB.close();
         assertEquals("bow-out received from " + b.address(),
                 log.await(vhid, a.ifname(), CarpState.MASTER, bowOut, 3_000).reason());
-        FaultLab.await("a holds the VIP and is no longer demoted", 3_000,
+        Await.await("a holds the VIP and is no longer demoted", 3_000,
                 () -> lab.holders(VIP).equals(List.of("a")) && groupA.demotion() == 0,
                 () -> "holders " + lab.holders(VIP) + ", demotion " + groupA.demotion());
-        FaultLab.figure("claimFailure.peerTakeoverMillis", takeoverMillis);
+        Measured.figure("claimFailure.peerTakeoverMillis", takeoverMillis);
     }
 
     @Test
@@ -134,7 +138,7 @@ class AddressClaimFailureRootTest {
         CarpGroup groupB = group(runtimeB, b, vhid, 100);
         groupA.start();
         groupB.start();
-        FaultLab.await("a MASTER with the VIP, b BACKUP", 10_000,
+        Await.await("a MASTER with the VIP, b BACKUP", 10_000,
                 () -> groupA.state() == CarpState.MASTER && groupB.state() == CarpState.BACKUP
                         && groupB.stats().ipv4PacketsReceived() > 0 && lab.holders(VIP).equals(List.of("a")),
                 log::toString);
@@ -142,26 +146,26 @@ class AddressClaimFailureRootTest {
         // The VIP (a /24 secondary) goes with its primary; the primary comes back with scope link, so the kernel
         // refuses to put the VIP back into its subnet: every renewal fails from now on.
         long broken = System.nanoTime();
-        lab.ip("-n", a.ns(), "addr", "del", a.address() + "/24", "dev", a.ifname());
-        while (lab.holds(a, VIP)) { // a renewal slipped in between: it made the VIP the primary of the /24
-            lab.ip("-n", a.ns(), "addr", "del", VIP + "/24", "dev", a.ifname());
+        lab.ip(a.ns(), "addr", "del", a.address() + "/24", "dev", a.ifname());
+        while (a.holds(VIP)) { // a renewal slipped in between: it made the VIP the primary of the /24
+            lab.ip(a.ns(), "addr", "del", VIP + "/24", "dev", a.ifname());
         }
-        lab.ip("-n", a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname(), "scope", "link");
+        lab.ip(a.ns(), "addr", "add", a.address() + "/24", "dev", a.ifname(), "scope", "link");
         CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, broken, 5_000);
         assertTrue(takeover.reason().endsWith("is demoted (240 > 0)"), takeover.reason());
         assertEquals(240, groupA.demotion());
         assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.WARNING
                 && formatted(r).contains("could not refresh [" + VIP + "]")
                 && formatted(r).contains("Invalid scope value")), records.toString());
-        FaultLab.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+        Await.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
                 () -> "holders " + lab.holders(VIP));
-        FaultLab.sleep(2_000);
+        Await.sleep(2_000);
         assertEquals(CarpState.BACKUP, groupA.state(), log.toString());
         assertEquals(CarpState.MASTER, groupB.state());
-        FaultLab.figure("renewFailure.peerTakeoverMillis", StateLog.millisBetween(broken, takeover));
+        Measured.figure("renewFailure.peerTakeoverMillis", StateLog.millisBetween(broken, takeover));
     }
 
-    private CarpGroup group(NettyCarpRuntime runtime, FaultLab.Host host, int vhid, int advskew) {
+    private CarpGroup group(NettyCarpRuntime runtime, Host host, int vhid, int advskew) {
         return lab.closeAfterTest(CarpGroup.builder().runtime(runtime).interfaceName(host.ifname()).vhid(vhid)
                 .password("flt-secret").virtualAddress(VIP).advbase(1).advskew(advskew).onStateChange(log)
                 .build());

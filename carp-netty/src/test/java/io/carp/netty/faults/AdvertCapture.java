@@ -1,13 +1,10 @@
 package io.carp.netty.faults;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.carp.netty.testing.Await;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveProcess;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,36 +32,10 @@ final class AdvertCapture implements AutoCloseable {
         }
     }
 
-    private final Process process;
-    private final List<Advert> adverts = new CopyOnWriteArrayList<>();
-    private final List<String> other = new CopyOnWriteArrayList<>();
-    private volatile boolean listening;
+    private final LiveProcess tcpdump;
 
-    private AdvertCapture(Process process) {
-        this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    Matcher m = ADVERT.matcher(line);
-                    if (m.find()) {
-                        adverts.add(new Advert(Double.parseDouble(m.group(1)), m.group(2),
-                                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
-                                Integer.parseInt(m.group(5))));
-                    } else {
-                        if (line.startsWith("listening on")) {
-                            listening = true;
-                        }
-                        other.add(line);
-                    }
-                }
-            } catch (IOException e) {
-                other.add("READ FAILED " + e);
-            }
-        }, "flt-tcpdump-output");
-        reader.setDaemon(true);
-        reader.start();
+    private AdvertCapture(LiveProcess tcpdump) {
+        this.tcpdump = tcpdump;
     }
 
     /**
@@ -73,18 +44,13 @@ final class AdvertCapture implements AutoCloseable {
      * @param host the host
      * @return the capture; close it
      */
-    static AdvertCapture start(FaultLab.Host host) {
-        Process p;
+    static AdvertCapture start(Host host) {
+        LiveProcess tcpdump = LiveProcess.in("tcpdump@" + host.name(), host.ns(), List.of("tcpdump", "-i",
+                host.ifname(), "-n", "-tt", "-l", "--immediate-mode", "-T", "carp", "ip proto 112"));
+        AdvertCapture capture = new AdvertCapture(tcpdump);
         try {
-            p = new ProcessBuilder("ip", "netns", "exec", host.ns(), "tcpdump", "-i", host.ifname(), "-n", "-tt",
-                    "-l", "--immediate-mode", "-T", "carp", "ip proto 112").redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start tcpdump", e);
-        }
-        AdvertCapture capture = new AdvertCapture(p);
-        try {
-            FaultLab.await("tcpdump listening on " + host.ifname(), 10_000, () -> capture.listening,
-                    () -> "tcpdump said: " + capture.other);
+            Await.await("tcpdump listening on " + host.ifname(), 10_000,
+                    () -> tcpdump.printed(l -> l.startsWith("listening on")), tcpdump::output);
         } catch (AssertionError e) {
             capture.close();
             throw e;
@@ -95,7 +61,13 @@ final class AdvertCapture implements AutoCloseable {
     /** The adverts of a vhid received between two wall-clock times (seconds since the epoch). */
     List<Advert> between(int vhid, double fromEpochSeconds, double toEpochSeconds) {
         List<Advert> out = new ArrayList<>();
-        for (Advert a : adverts) {
+        for (String line : tcpdump.texts()) {
+            Matcher m = ADVERT.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            Advert a = new Advert(Double.parseDouble(m.group(1)), m.group(2), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
             if (a.vhid() == vhid && a.epochSeconds() >= fromEpochSeconds && a.epochSeconds() <= toEpochSeconds) {
                 out.add(a);
             }
@@ -110,14 +82,6 @@ final class AdvertCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(3, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        tcpdump.close();
     }
 }

@@ -8,7 +8,11 @@ import io.carp.CarpGroupBuilder;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -35,17 +39,17 @@ import org.junit.jupiter.api.Test;
  */
 @LinuxRootTest("advert loss made with nftables between network namespaces")
 class AdvertLossRootTest {
-    private static final String VIP = FaultLab.SUBNET + "100";
-    private static final String CONTROL_VIP = FaultLab.SUBNET + "101";
+    private static final String VIP = FaultSegment.SUBNET + "100";
+    private static final String CONTROL_VIP = FaultSegment.SUBNET + "101";
     private static final int VHID = 47;
     private static final int CONTROL_VHID = 48;
     private static final int WARM_UP_ADVERTS = 18;
     private static final long MEASURED_MILLIS = 55_000;
 
-    private static FaultLab lab;
-    private static FaultLab.Host a;
-    private static FaultLab.Host b;
-    private static FaultLab.Host c;
+    private static LiveLab lab;
+    private static Host a;
+    private static Host b;
+    private static Host c;
     private static NettyCarpRuntime runtimeA;
     private static NettyCarpRuntime runtimeB;
     private static NettyCarpRuntime runtimeC;
@@ -53,7 +57,7 @@ class AdvertLossRootTest {
 
     @BeforeAll
     static void createNetwork() {
-        lab = new FaultLab("ls");
+        lab = FaultSegment.create();
         a = lab.host("a", 1);
         b = lab.host("b", 2);
         c = lab.host("c", 3);
@@ -77,7 +81,7 @@ class AdvertLossRootTest {
     @Test
     void shouldNotFlapAtThirtyPercentRandomAdvertLoss() {
         long begin = System.nanoTime();
-        for (FaultLab.Host backup : List.of(b, c)) { // numgen inc counts per rule: one pattern per backup
+        for (Host backup : List.of(b, c)) { // numgen inc counts per rule: one pattern per backup
             lab.addFault("oifname \"" + backup.port() + "\" ip protocol 112 @nh,168,8 " + VHID
                     + " numgen inc mod 10 { 1, 4, 7 } drop");
         }
@@ -85,13 +89,13 @@ class AdvertLossRootTest {
         CarpGroup control = group(runtimeA, a, CONTROL_VHID, CONTROL_VIP, 0, true);
         master.start();
         control.start();
-        FaultLab.await("a MASTER of both vhids", 10_000,
+        Await.await("a MASTER of both vhids", 10_000,
                 () -> master.state() == CarpState.MASTER && control.state() == CarpState.MASTER, log::toString);
         CarpGroup backupB = group(runtimeB, b, VHID, VIP, 100, true);
         CarpGroup backupC = group(runtimeC, c, VHID, VIP, 200, true);
         backupB.start();
         backupC.start();
-        FaultLab.await(WARM_UP_ADVERTS + " adverts heard by each backup under the 3-in-10 pattern", 60_000,
+        Await.await(WARM_UP_ADVERTS + " adverts heard by each backup under the 3-in-10 pattern", 60_000,
                 () -> backupB.stats().ipv4PacketsReceived() >= WARM_UP_ADVERTS
                         && backupC.stats().ipv4PacketsReceived() >= WARM_UP_ADVERTS, log::toString);
         long warmUpMillis = (System.nanoTime() - begin) / 1_000_000L;
@@ -100,7 +104,7 @@ class AdvertLossRootTest {
 
         CarpGroup controlBackup = group(runtimeB, b, CONTROL_VHID, CONTROL_VIP, 100, false);
         controlBackup.start();
-        FaultLab.await("the control backup hears its master", 5_000,
+        Await.await("the control backup hears its master", 5_000,
                 () -> controlBackup.state() == CarpState.BACKUP && controlBackup.stats().ipv4PacketsReceived() > 0,
                 log::toString);
 
@@ -113,7 +117,7 @@ class AdvertLossRootTest {
         long masterTransitions0 = master.stats().transitions();
         long transitionsB0 = backupB.stats().transitions();
         long transitionsC0 = backupC.stats().transitions();
-        FaultLab.sleep(MEASURED_MILLIS);
+        Await.sleep(MEASURED_MILLIS);
         long sent = master.stats().ipv4PacketsSent() - sent0;
         double lossB = 1 - (double) (backupB.stats().ipv4PacketsReceived() - heardB0) / sent;
         double lossC = 1 - (double) (backupC.stats().ipv4PacketsReceived() - heardC0) / sent;
@@ -123,13 +127,13 @@ class AdvertLossRootTest {
                 .filter(e -> e.to() == CarpState.MASTER).count();
         List<CarpStateEvent> during = log.since(VHID, a.ifname(), measured);
 
-        FaultLab.figure("loss.warmUpMillis", warmUpMillis);
-        FaultLab.figure("loss.measuredMillis", MEASURED_MILLIS);
-        FaultLab.figure("loss.advertsSent", sent);
-        FaultLab.figure("loss.measuredLossB", String.format(Locale.ROOT, "%.3f", lossB));
-        FaultLab.figure("loss.measuredLossC", String.format(Locale.ROOT, "%.3f", lossC));
-        FaultLab.figure("loss.adaptiveTransitions", flips);
-        FaultLab.figure("loss.controlTakeoversWithoutAdaptation", controlTakeovers);
+        Measured.figure("loss.warmUpMillis", warmUpMillis);
+        Measured.figure("loss.measuredMillis", MEASURED_MILLIS);
+        Measured.figure("loss.advertsSent", sent);
+        Measured.figure("loss.measuredLossB", String.format(Locale.ROOT, "%.3f", lossB));
+        Measured.figure("loss.measuredLossC", String.format(Locale.ROOT, "%.3f", lossC));
+        Measured.figure("loss.adaptiveTransitions", flips);
+        Measured.figure("loss.controlTakeoversWithoutAdaptation", controlTakeovers);
         assertTrue(sent >= 45, "the master sent " + sent + " adverts in " + MEASURED_MILLIS + " ms");
         assertTrue(lossB > 0.10 && lossB < 0.50 && lossC > 0.10 && lossC < 0.50, // 3 sigma over ~55 adverts
                 "the loss actually applied must be about 30%: b " + lossB + ", c " + lossC);
@@ -139,7 +143,7 @@ class AdvertLossRootTest {
         assertEquals(List.of("a"), lab.holders(VIP));
     }
 
-    private CarpGroup group(NettyCarpRuntime runtime, FaultLab.Host host, int vhid, String vip, int advskew,
+    private CarpGroup group(NettyCarpRuntime runtime, Host host, int vhid, String vip, int advskew,
                             boolean adaptToLoss) {
         CarpGroupBuilder builder = CarpGroup.builder().runtime(runtime).interfaceName(host.ifname()).vhid(vhid)
                 .password("flt-secret").virtualAddress(vip).advbase(1).advskew(advskew).adaptToLoss(adaptToLoss)

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -25,19 +29,19 @@ import org.junit.jupiter.api.Test;
  */
 @LinuxRootTest("callbacks that throw and block, with adverts captured by tcpdump")
 class CallbackFaultsRootTest {
-    private static final String VIP = FaultLab.SUBNET + "100";
+    private static final String VIP = FaultSegment.SUBNET + "100";
     private static final long BLOCK_SECONDS = 15;
 
-    private static FaultLab lab;
-    private static FaultLab.Host a;
-    private static FaultLab.Host b;
+    private static LiveLab lab;
+    private static Host a;
+    private static Host b;
     private static NettyCarpRuntime runtimeA;
     private static NettyCarpRuntime runtimeB;
     private final StateLog log = new StateLog();
 
     @BeforeAll
     static void createNetwork() {
-        lab = new FaultLab("cb");
+        lab = FaultSegment.create();
         a = lab.host("a", 1);
         b = lab.host("b", 2);
         runtimeA = lab.runtime(a);
@@ -90,27 +94,27 @@ class CallbackFaultsRootTest {
         assertTrue(blocking.await(10, TimeUnit.SECONDS), "a never became MASTER");
         double blockBegin = AdvertCapture.nowEpochSeconds();
 
-        FaultLab.sleep(4_000); // a's onMaster blocks; its adverts must not
+        Await.sleep(4_000); // a's onMaster blocks; its adverts must not
         assertEquals(CarpState.MASTER, groupA.state());
         assertEquals(CarpState.BACKUP, groupB.state());
 
         long demote = System.nanoTime();
         groupA.setDemotion(50, "test: fail over while a's callbacks are stuck");
-        FaultLab.await("b takes over from the demoted a", 3_000,
+        Await.await("b takes over from the demoted a", 3_000,
                 () -> groupB.state() == CarpState.MASTER && groupA.state() == CarpState.BACKUP, log::toString);
         long failoverMillis = (System.nanoTime() - demote) / 1_000_000L;
 
         long promote = System.nanoTime();
         groupA.setDemotion(0, "test: fail back while a's callbacks are stuck");
-        FaultLab.await("a preempts b again", 3_000,
+        Await.await("a preempts b again", 3_000,
                 () -> groupA.state() == CarpState.MASTER && groupB.state() == CarpState.BACKUP, log::toString);
         long failbackMillis = (System.nanoTime() - promote) / 1_000_000L;
-        FaultLab.sleep(2_000);
+        Await.sleep(2_000);
         double blockEnd = AdvertCapture.nowEpochSeconds();
         assertFalse(firstBlockReturned.get(), "the test must run while the first onMaster still blocks");
-        FaultLab.await("the VIP on a only", 3_000, () -> lab.holders(VIP).equals(List.of("a")),
+        Await.await("the VIP on a only", 3_000, () -> lab.holders(VIP).equals(List.of("a")),
                 () -> "holders " + lab.holders(VIP));
-        FaultLab.sleep(300); // let tcpdump's output catch up
+        Await.sleep(300); // let tcpdump's output catch up
 
         List<AdvertCapture.Advert> adverts = capture.between(vhid, blockBegin, blockEnd);
         assertTrue(adverts.size() >= 7, "adverts while a's callback blocked: " + adverts);
@@ -132,17 +136,17 @@ class CallbackFaultsRootTest {
                 + lastEdge + " s");
 
         release.countDown();
-        FaultLab.await("every callback of a ran and threw", 5_000,
+        Await.await("every callback of a ran and threw", 5_000,
                 () -> groupA.stats().callbackFailures() >= 4, () -> "failures " + groupA.stats().callbackFailures());
         assertTrue(firstBlockReturned.get());
         assertEquals(CarpState.MASTER, groupA.state());
 
-        FaultLab.figure("callback.windowSeconds", String.format(Locale.ROOT, "%.1f", blockEnd - blockBegin));
-        FaultLab.figure("callback.advertsInWindow", adverts.size());
-        FaultLab.figure("callback.worstGapSeconds", String.format(Locale.ROOT, "%.3f", worstGap));
-        FaultLab.figure("callback.worstGapOverAnnouncedInterval", String.format(Locale.ROOT, "%.3f", worstRatio));
-        FaultLab.figure("callback.failoverMillis", failoverMillis);
-        FaultLab.figure("callback.failbackMillis", failbackMillis);
-        FaultLab.figure("callback.failuresCounted", groupA.stats().callbackFailures());
+        Measured.figure("callback.windowSeconds", String.format(Locale.ROOT, "%.1f", blockEnd - blockBegin));
+        Measured.figure("callback.advertsInWindow", adverts.size());
+        Measured.figure("callback.worstGapSeconds", String.format(Locale.ROOT, "%.3f", worstGap));
+        Measured.figure("callback.worstGapOverAnnouncedInterval", String.format(Locale.ROOT, "%.3f", worstRatio));
+        Measured.figure("callback.failoverMillis", failoverMillis);
+        Measured.figure("callback.failbackMillis", failbackMillis);
+        Measured.figure("callback.failuresCounted", groupA.stats().callbackFailures());
     }
 }

@@ -7,7 +7,11 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,18 +24,18 @@ import org.junit.jupiter.api.Test;
  */
 @LinuxRootTest("interfaces set down and up in network namespaces")
 class LinkFaultsRootTest {
-    private static final String VIP = FaultLab.SUBNET + "100";
+    private static final String VIP = FaultSegment.SUBNET + "100";
 
-    private static FaultLab lab;
-    private static FaultLab.Host a;
-    private static FaultLab.Host b;
+    private static LiveLab lab;
+    private static Host a;
+    private static Host b;
     private static NettyCarpRuntime runtimeA;
     private static NettyCarpRuntime runtimeB;
     private final StateLog log = new StateLog();
 
     @BeforeAll
     static void createNetwork() {
-        lab = new FaultLab("lk");
+        lab = FaultSegment.create();
         a = lab.host("a", 1);
         b = lab.host("b", 2);
         runtimeA = lab.runtime(a);
@@ -58,24 +62,24 @@ class LinkFaultsRootTest {
         long down = System.nanoTime();
         lab.link(a, false);
         assertEquals("link down", log.await(vhid, a.ifname(), CarpState.INIT, down, 3_000).reason());
-        FaultLab.await("a removes the VIP (the kernel keeps IPv4 addresses on a down link)", 3_000,
-                () -> !lab.holds(a, VIP), () -> "addresses of a: " + lab.addresses(a));
+        Await.await("a removes the VIP (the kernel keeps IPv4 addresses on a down link)", 3_000,
+                () -> !a.holds(VIP), () -> "addresses of a: " + a.addresses());
         CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, down, 6_000);
         assertEquals("master timed out", takeover.reason());
-        FaultLab.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+        Await.await("the VIP on b only", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
                 () -> "holders " + lab.holders(VIP));
 
         long up = System.nanoTime();
         lab.link(a, true);
         assertEquals("link up", log.await(vhid, a.ifname(), CarpState.BACKUP, up, 3_000).reason());
-        FaultLab.sleep(3_000); // more than two adverts of b, which advertises slower than a
+        Await.sleep(3_000); // more than two adverts of b, which advertises slower than a
         assertEquals(CarpState.BACKUP, g[0].state(), "without preempt a must stay BACKUP: " + log);
         assertEquals(CarpState.MASTER, g[1].state());
         assertEquals(1, log.since(vhid, a.ifname(), up).size(), log.toString());
         assertEquals(List.of("b"), lab.holders(VIP));
-        FaultLab.figure("linkDown.masterToInitMillis",
+        Measured.figure("linkDown.masterToInitMillis",
                 StateLog.millisBetween(down, log.since(vhid, a.ifname(), down).get(0)));
-        FaultLab.figure("linkDown.backupTakeoverMillis", StateLog.millisBetween(down, takeover));
+        Measured.figure("linkDown.backupTakeoverMillis", StateLog.millisBetween(down, takeover));
     }
 
     @Test
@@ -95,13 +99,13 @@ class LinkFaultsRootTest {
         assertEquals("preempting slower master " + b.address(), back.reason());
         assertEquals("preempted by " + a.address(),
                 log.await(vhid, b.ifname(), CarpState.BACKUP, up, 3_000).reason());
-        FaultLab.await("the VIP on a only", 3_000, () -> lab.holders(VIP).equals(List.of("a")),
+        Await.await("the VIP on a only", 3_000, () -> lab.holders(VIP).equals(List.of("a")),
                 () -> "holders " + lab.holders(VIP));
-        FaultLab.sleep(1_500);
+        Await.sleep(1_500);
         assertEquals(CarpState.MASTER, g[0].state());
         assertEquals(CarpState.BACKUP, g[1].state());
         assertEquals(List.of("a"), lab.holders(VIP));
-        FaultLab.figure("linkUp.preemptBackMillis", StateLog.millisBetween(up, back));
+        Measured.figure("linkUp.preemptBackMillis", StateLog.millisBetween(up, back));
     }
 
     @Test
@@ -113,11 +117,11 @@ class LinkFaultsRootTest {
         long down = System.nanoTime();
         lab.link(b, false);
         assertEquals("link down", log.await(vhid, b.ifname(), CarpState.INIT, down, 3_000).reason());
-        FaultLab.sleep(1_500);
+        Await.sleep(1_500);
         long up = System.nanoTime();
         lab.link(b, true);
         assertEquals("link up", log.await(vhid, b.ifname(), CarpState.BACKUP, up, 3_000).reason());
-        FaultLab.sleep(4_000); // longer than b's master-down interval (3.39 s): b must hear a and stay BACKUP
+        Await.sleep(4_000); // longer than b's master-down interval (3.39 s): b must hear a and stay BACKUP
         assertEquals(CarpState.BACKUP, g[1].state(), log.toString());
         assertEquals(1, log.since(vhid, b.ifname(), up).size(), log.toString());
         assertEquals(CarpState.MASTER, g[0].state());
@@ -132,14 +136,14 @@ class LinkFaultsRootTest {
         CarpGroup groupB = group(runtimeB, b, vhid, 100, preempt);
         groupA.start();
         groupB.start();
-        FaultLab.await("a MASTER with the VIP, b BACKUP hearing it", 10_000,
+        Await.await("a MASTER with the VIP, b BACKUP hearing it", 10_000,
                 () -> groupA.state() == CarpState.MASTER && groupB.state() == CarpState.BACKUP
                         && groupB.stats().ipv4PacketsReceived() > 0 && lab.holders(VIP).equals(List.of("a")),
                 log::toString);
         return new CarpGroup[] {groupA, groupB};
     }
 
-    private CarpGroup group(NettyCarpRuntime runtime, FaultLab.Host host, int vhid, int advskew, boolean preempt) {
+    private CarpGroup group(NettyCarpRuntime runtime, Host host, int vhid, int advskew, boolean preempt) {
         return lab.closeAfterTest(CarpGroup.builder().runtime(runtime).interfaceName(host.ifname()).vhid(vhid)
                 .password("flt-secret").virtualAddress(VIP).advbase(1).advskew(advskew).preempt(preempt)
                 .onStateChange(log).build());

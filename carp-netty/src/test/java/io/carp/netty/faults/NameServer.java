@@ -1,6 +1,7 @@
 package io.carp.netty.faults;
 
 import io.carp.netty.internal.linux.NetworkNamespace;
+import io.carp.netty.testing.LiveLab.Host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ final class NameServer implements AutoCloseable {
      * @param port the TCP port
      * @return the server; close it
      */
-    static NameServer start(FaultLab.Host host, int port) {
+    static NameServer start(Host host, int port) {
         ServerSocketChannel channel = NetworkNamespace.of(host.ns()).call(() -> {
             try {
                 ServerSocketChannel s = ServerSocketChannel.open();
@@ -62,7 +63,7 @@ final class NameServer implements AutoCloseable {
      * @param port    the TCP port
      * @return the name, or {@code null} if nobody answered within two seconds
      */
-    static String ask(FaultLab.Host from, String address, int port) {
+    static String ask(Host from, String address, int port) {
         SocketChannel channel = NetworkNamespace.of(from.ns()).call(() -> {
             try {
                 return SocketChannel.open();

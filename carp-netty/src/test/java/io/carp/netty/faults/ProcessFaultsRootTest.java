@@ -7,7 +7,13 @@ import io.carp.CarpGroup;
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveNodeMain;
+import io.carp.netty.testing.LiveProcess;
+import io.carp.netty.testing.Measured;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,25 +21,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The master is a child JVM ({@code NettyCarpNodeMain}, advskew 0) that the test freezes with SIGSTOP, thaws with
+ * The master is a child JVM ({@code LiveNodeMain}, advskew 0) that the test freezes with SIGSTOP, thaws with
  * SIGCONT, or kills with SIGKILL; the backup (advskew 100) runs in this JVM. Advbase 1 s: the backup's master-down
  * interval is 3 + 100/256 = 3.39 s, and the master's address lifetime is 4 s (master-down 3 s + one interval),
  * renewed every second advert.
  */
 @LinuxRootTest("SIGSTOP, SIGCONT and SIGKILL of a master JVM in a network namespace")
 class ProcessFaultsRootTest {
-    private static final String VIP = FaultLab.SUBNET + "100";
+    private static final String VIP = FaultSegment.SUBNET + "100";
     private static final long JVM_START_MILLIS = 30_000;
 
-    private static FaultLab lab;
-    private static FaultLab.Host a;
-    private static FaultLab.Host b;
+    private static LiveLab lab;
+    private static Host a;
+    private static Host b;
     private static NettyCarpRuntime runtimeB;
     private final StateLog log = new StateLog();
 
     @BeforeAll
     static void createNetwork() {
-        lab = new FaultLab("pr");
+        lab = FaultSegment.create();
         a = lab.host("a", 1);
         b = lab.host("b", 2);
         runtimeB = lab.runtime(b);
@@ -54,7 +60,8 @@ class ProcessFaultsRootTest {
     @Test
     void shouldTakeOverWhileMasterIsStoppedAndConvergeToOneMasterAfterContinue() throws Exception {
         int vhid = 41;
-        NodeProcess master = lab.closeAfterTest(NodeProcess.start(a, node(vhid)));
+        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@a", a.ns(), LiveNodeMain.class,
+                node(vhid)));
         master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
         CarpGroup backup = startBackup(vhid);
 
@@ -63,7 +70,7 @@ class ProcessFaultsRootTest {
         CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, stop, 8_000);
         assertEquals("master timed out", takeover.reason());
         long takeoverMillis = StateLog.millisBetween(stop, takeover);
-        FaultLab.await("the stopped master's copy of the VIP expires and only the backup holds it", 8_000,
+        Await.await("the stopped master's copy of the VIP expires and only the backup holds it", 8_000,
                 () -> lab.holders(VIP).equals(List.of("b")), () -> "holders " + lab.holders(VIP));
         long stoppedMillis = (System.nanoTime() - stop) / 1_000_000L;
 
@@ -72,58 +79,59 @@ class ProcessFaultsRootTest {
         CarpStateEvent yielded = log.await(vhid, b.ifname(), CarpState.BACKUP, cont, 3_000);
         assertEquals("preempted by " + a.address(), yielded.reason());
         long convergeMillis = StateLog.millisBetween(cont, yielded);
-        FaultLab.await("the VIP only on the thawed master", 3_000,
+        Await.await("the VIP only on the thawed master", 3_000,
                 () -> lab.holders(VIP).equals(List.of("a")), () -> "holders " + lab.holders(VIP));
         long vipMillis = (System.nanoTime() - cont) / 1_000_000L;
 
-        FaultLab.sleep(2_500); // two more adverts of each: nothing moves any more
+        Await.sleep(2_500); // two more adverts of each: nothing moves any more
         assertEquals(List.of("a"), lab.holders(VIP));
         assertEquals(CarpState.BACKUP, backup.state());
         assertEquals(List.of(), master.since("STATE", cont), "the thawed master never left MASTER: " + master);
         assertEquals(List.of(yielded), log.since(vhid, b.ifname(), cont), log.toString());
 
-        FaultLab.figure("sigstop.takeoverMillis", takeoverMillis);
-        FaultLab.figure("sigstop.stoppedMillis", stoppedMillis);
-        FaultLab.figure("sigcont.backupYieldsMillis", convergeMillis);
-        FaultLab.figure("sigcont.vipOnOneNodeMillis", vipMillis);
+        Measured.figure("sigstop.takeoverMillis", takeoverMillis);
+        Measured.figure("sigstop.stoppedMillis", stoppedMillis);
+        Measured.figure("sigcont.backupYieldsMillis", convergeMillis);
+        Measured.figure("sigcont.vipOnOneNodeMillis", vipMillis);
         assertTrue(takeoverMillis <= 3_391 + 1_000, "takeover " + takeoverMillis + " ms after SIGSTOP");
     }
 
     @Test
     void shouldLetKernelExpireKilledMastersAddressAndLeaveItOnlyOnBackup() throws Exception {
         int vhid = 42;
-        NodeProcess master = lab.closeAfterTest(NodeProcess.start(a, node(vhid)));
+        LiveProcess master = lab.closeAfterTest(LiveProcess.javaIn("node@a", a.ns(), LiveNodeMain.class,
+                node(vhid)));
         master.await("STATE " + vhid + " BACKUP MASTER", 0, JVM_START_MILLIS);
         startBackup(vhid);
-        long lifetime = lab.validLifetime(a, VIP);
+        long lifetime = a.validLifetime(VIP);
         assertTrue(lifetime >= 1 && lifetime <= 4, "valid_lft " + lifetime + " s (expected: the 3 s master-down"
                 + " interval + one 1 s advert interval, renewed every second advert)");
 
         long kill = System.nanoTime();
         master.signal("KILL");
         assertTrue(master.awaitExit(5_000), "the master did not die");
-        long expiryMillis = FaultLab.await("the kernel removes the dead master's VIP", 10_000,
-                () -> !lab.holds(a, VIP), () -> "addresses of a: " + lab.addresses(a));
+        long expiryMillis = Await.await("the kernel removes the dead master's VIP", 10_000,
+                () -> !a.holds(VIP), () -> "addresses of a: " + a.addresses());
         CarpStateEvent takeover = log.await(vhid, b.ifname(), CarpState.MASTER, kill, 8_000);
         assertEquals("master timed out", takeover.reason());
-        FaultLab.await("the VIP only on the backup", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
+        Await.await("the VIP only on the backup", 3_000, () -> lab.holders(VIP).equals(List.of("b")),
                 () -> "holders " + lab.holders(VIP));
 
-        FaultLab.figure("sigkill.validLifetimeSeconds", lifetime);
-        FaultLab.figure("sigkill.addressExpiredMillis", expiryMillis);
-        FaultLab.figure("sigkill.takeoverMillis", StateLog.millisBetween(kill, takeover));
+        Measured.figure("sigkill.validLifetimeSeconds", lifetime);
+        Measured.figure("sigkill.addressExpiredMillis", expiryMillis);
+        Measured.figure("sigkill.takeoverMillis", StateLog.millisBetween(kill, takeover));
         assertTrue(expiryMillis <= lifetime * 1_000 + 2_000, "the VIP outlived its kernel lifetime (" + lifetime
                 + " s) by far: " + expiryMillis + " ms");
     }
 
     /** Starts the in-JVM backup once the child is MASTER, and waits until it hears the master's adverts. */
     private CarpGroup startBackup(int vhid) {
-        FaultLab.await("the master holds the VIP", 5_000, () -> lab.holds(a, VIP), () -> "" + lab.addresses(a));
+        Await.await("the master holds the VIP", 5_000, () -> a.holds(VIP), () -> "" + a.addresses());
         CarpGroup backup = lab.closeAfterTest(CarpGroup.builder().runtime(runtimeB).interfaceName(b.ifname())
                 .vhid(vhid).password("flt-secret").virtualAddress(VIP).advbase(1).advskew(100)
                 .onStateChange(log).build());
         backup.start();
-        FaultLab.await("the backup hears the master", 5_000,
+        Await.await("the backup hears the master", 5_000,
                 () -> backup.state() == CarpState.BACKUP && backup.stats().ipv4PacketsReceived() >= 2,
                 log::toString);
         return backup;

@@ -2,6 +2,7 @@ package io.carp.netty.faults;
 
 import io.carp.CarpState;
 import io.carp.CarpStateEvent;
+import io.carp.netty.testing.Await;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -29,7 +30,7 @@ final class StateLog implements Consumer<CarpStateEvent> {
     CarpStateEvent await(int vhid, String interfaceName, CarpState to, long afterNanos, long timeoutMillis) {
         Predicate<CarpStateEvent> match = e -> e.vhid() == vhid && e.interfaceName().equals(interfaceName)
                 && e.to() == to && e.nanoTime() >= afterNanos;
-        FaultLab.await("vhid " + vhid + " on " + interfaceName + " -> " + to, timeoutMillis,
+        Await.await("vhid " + vhid + " on " + interfaceName + " -> " + to, timeoutMillis,
                 () -> events.stream().anyMatch(match), this::toString);
         return events.stream().filter(match).findFirst().orElseThrow();
     }

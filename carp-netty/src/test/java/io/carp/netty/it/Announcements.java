@@ -1,5 +1,7 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveProcess;
 import io.carp.netty.testing.Tools;
 import java.time.Duration;
 import java.util.List;
@@ -12,10 +14,10 @@ import java.util.regex.Pattern;
  */
 final class Announcements implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on");
-    private final NsProcess tcpdump;
+    private final LiveProcess tcpdump;
     private final Pattern announcing;
 
-    private Announcements(NsProcess tcpdump, String address) {
+    private Announcements(LiveProcess tcpdump, String address) {
         this.tcpdump = tcpdump;
         String a = Pattern.quote(address);
         this.announcing = Pattern.compile("(Request who-has " + a + "( \\([0-9a-f:]+\\))? tell " + a + ",|Reply " + a
@@ -24,14 +26,14 @@ final class Announcements implements AutoCloseable {
 
     /** Starts {@code tcpdump -l -n -e arp} on {@code eth0} of {@code host} and waits until it listens. */
     static Announcements watch(Host host, String address) {
-        NsProcess p = host.start("tcpdump-arp", List.of(Tools.which("tcpdump").orElseThrow().toString(), "-i",
-                host.interfaceName(), "-l", "-n", "-e", "arp"));
+        LiveProcess p = host.start("tcpdump-arp", List.of(Tools.which("tcpdump").orElseThrow().toString(), "-i",
+                host.ifname(), "-l", "-n", "-e", "arp"));
         p.awaitLine(LISTENING, Duration.ofSeconds(10));
         return new Announcements(p, address);
     }
 
     /** The announcement lines seen so far. */
-    List<NsProcess.Line> lines() {
+    List<LiveProcess.Line> lines() {
         return tcpdump.linesMatching(announcing);
     }
 

@@ -1,11 +1,17 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +27,11 @@ import org.junit.jupiter.api.Test;
 class KeepalivedCentisecondTest {
     private static final Duration START = Duration.ofSeconds(20);
     private static final long MARGIN_MS = 1000;
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
     }
 
     @AfterEach
@@ -40,11 +46,11 @@ class KeepalivedCentisecondTest {
     @Test
     void shouldHoldStillForAMinuteAndFailOverBothWaysAtFiftyMilliseconds() {
         KeepalivedConfig k = KeepalivedConfig.defaults().advertInt("0.05");
-        Host h1 = lab.host(1);
-        Host h2 = lab.host(2);
+        Host h1 = lab.host("n1");
+        Host h2 = lab.host("n2");
         KeepalivedNode keepalived = KeepalivedNode.start(h1, k.priority(200));
         keepalived.awaitState(MASTER, START);
-        LibraryNode carp4j = LibraryNode.startVrrp(h2, k.priority(100)).awaitStarted(START);
+        LibraryNode carp4j = KeepalivedConfig.startLibrary(h2, k.priority(100)).awaitStarted(START);
         int keepalivedMark = keepalived.mark();
         List<CarpNode.Transition> flips = carp4j.transitionsDuring(Duration.ofSeconds(60));
         assertEquals(List.of(), flips, "carp4j stays BACKUP for 60 s at 50 ms adverts");

@@ -1,5 +1,8 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.LibraryNode;
+import io.carp.netty.testing.LiveLab.Host;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +26,7 @@ import java.util.Locale;
 record KeepalivedConfig(int version, int vrid, int priority, String advertInt, List<String> virtualAddresses,
                         String password, boolean nopreempt, boolean useVmac, List<String> unicastPeers,
                         int garpMasterRefresh) {
-    static final String VIP = Lab.SUBNET + ".100";
+    static final String VIP = CarpOptions.SUBNET + "100";
     static final String VIP6 = "fd00:60::100";
     /** The instance name keepalived prints in its log lines: {@code (VI_1) Entering MASTER STATE}. */
     static final String INSTANCE = "VI_1";
@@ -40,7 +43,7 @@ record KeepalivedConfig(int version, int vrid, int priority, String advertInt, L
     }
 
     static KeepalivedConfig defaults() {
-        return new KeepalivedConfig(3, 61, 100, "1", List.of(VIP + "/" + Lab.PREFIX_LENGTH), null, false, false,
+        return new KeepalivedConfig(3, 61, 100, "1", List.of(VIP + "/" + CarpOptions.PREFIX_LENGTH), null, false, false,
                 List.of(), 0);
     }
 
@@ -167,5 +170,29 @@ record KeepalivedConfig(int version, int vrid, int priority, String advertInt, L
         return String.format(Locale.ROOT, "keepalived[v%d vrid %d prio %d advert_int %s%s%s%s%s]", version, vrid,
                 priority, advertInt, password == null ? "" : " PASS", nopreempt ? " nopreempt" : "",
                 useVmac ? " use_vmac" : "", unicastPeers.isEmpty() ? "" : " unicast " + unicastPeers);
+    }
+
+    /**
+     * Starts a library node JVM running a VRRP group with the settings of a keepalived instance (version, VRID,
+     * priority, interval, addresses, password, nopreempt, unicast peers), so that both sides are configured alike.
+     */
+    static LibraryNode startLibrary(Host host, KeepalivedConfig k, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--interface=" + host.ifname(), "--vhid=" + k.vrid(),
+                "--vrrp=" + k.version(), "--priority=" + k.priority(), "--advert-int-cs=" + k.advertIntCentis()));
+        if (!k.ipv6()) {
+            args.add("--srcip=" + host.address());
+        }
+        for (String a : k.virtualAddresses()) {
+            args.add("--addr=" + a.substring(0, a.indexOf('/')));
+        }
+        if (k.password() != null) {
+            args.add("--pass=" + k.password());
+        }
+        if (k.nopreempt()) {
+            args.add("--no-preempt");
+        }
+        k.unicastPeers().forEach(p -> args.add("--peer=" + p));
+        args.addAll(List.of(extra));
+        return LibraryNode.launch(host, null, args);
     }
 }

@@ -1,14 +1,18 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.internal.vrrp.VrrpAdvertisement;
 import io.carp.internal.vrrp.VrrpCodec;
 import io.carp.internal.vrrp.VrrpPacket;
+import io.carp.netty.testing.Await;
+import io.carp.netty.testing.CarpOptions;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveProcess;
 import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +56,7 @@ class KeepalivedGoldenVectorTest {
     }
 
     static List<Case> cases() {
-        String s = Lab.SUBNET;
+        String s = CarpOptions.SUBNET.substring(0, CarpOptions.SUBNET.length() - 1); // without the dot
         KeepalivedConfig base = KeepalivedConfig.defaults();
         return List.of(
                 new Case("v3-ipv4", base.vrid(61).priority(100).virtualAddresses(s + ".101/24")),
@@ -64,11 +68,11 @@ class KeepalivedGoldenVectorTest {
                         .virtualAddresses(s + ".105/24", s + ".106/24")));
     }
 
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(1);
+        lab = CarpOptions.lab(1);
     }
 
     @AfterEach
@@ -78,13 +82,13 @@ class KeepalivedGoldenVectorTest {
 
     @Test
     void shouldDecodeKeepalivedsAdvertsWithTsharkAndMatchTheCommittedVectors() throws Exception {
-        Host h1 = lab.host(1);
-        h1.exec("sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.eth0.accept_dad=0").orThrow();
-        h1.ip("link", "set", "eth0", "down").orThrow();
-        h1.ip("link", "set", "eth0", "address", MAC).orThrow();
-        h1.ip("link", "set", "eth0", "up").orThrow();
+        Host h1 = lab.host("n1");
+        h1.exec("sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.eth0.accept_dad=0");
+        h1.ip("link", "set", "eth0", "down");
+        h1.ip("link", "set", "eth0", "address", MAC);
+        h1.ip("link", "set", "eth0", "up");
         Path pcap = lab.tempDir().resolve("keepalived.pcap");
-        NsProcess tcpdump = lab.client().start("tcpdump", List.of(Tools.which("tcpdump").orElseThrow().toString(),
+        LiveProcess tcpdump = lab.host("cl").start("tcpdump", List.of(Tools.which("tcpdump").orElseThrow().toString(),
                 "-i", "eth0", "-n", "-U", "-Z", "root", "-w", pcap.toString(), "ip proto 112 or ip6 proto 112"));
         tcpdump.awaitLine(LISTENING, Duration.ofSeconds(10));
 
@@ -96,9 +100,9 @@ class KeepalivedGoldenVectorTest {
         for (KeepalivedNode n : nodes) {
             n.awaitState(MASTER, Duration.ofSeconds(15));
         }
-        Lab.sleep(2500); // two adverts at advert_int 1 after the last became master
+        Await.sleep(2500); // two adverts at advert_int 1 after the last became master
         tcpdump.terminate();
-        tcpdump.awaitExit(Duration.ofSeconds(5));
+        tcpdump.awaitExit(5_000);
         for (KeepalivedNode n : nodes) {
             assertEquals(List.of(), n.problems(), n + " complained");
         }
@@ -157,7 +161,7 @@ class KeepalivedGoldenVectorTest {
                 theirs.remove("ip");
                 assertEquals(theirs, mine, "keepalived still sends the committed vector " + committed);
             } else {
-                NsProcess.log("golden", "no committed vector " + committed + " yet; captured one in " + CAPTURED);
+                LiveProcess.log("golden", "no committed vector " + committed + " yet; captured one in " + CAPTURED);
             }
         }
         assertFalse(packets.isEmpty());
@@ -297,7 +301,7 @@ class KeepalivedGoldenVectorTest {
             command.add("-e");
             command.add(f);
         }
-        Commands.Result r = Commands.run(Duration.ofSeconds(60), command);
+        LiveLab.Outcome r = LiveLab.execute(command.toArray(new String[0]));
         Map<Integer, Map<String, String>> frames = new LinkedHashMap<>();
         for (String line : r.output().split("\n")) {
             String[] v = line.split("\\|", -1);
@@ -317,9 +321,9 @@ class KeepalivedGoldenVectorTest {
     }
 
     static String keepalivedVersion() {
-        String v = Commands.run(Tools.which("keepalived").orElseThrow().toString(), "--version").output()
+        String v = LiveLab.execute(Tools.which("keepalived").orElseThrow().toString(), "--version").output()
                 .lines().filter(l -> l.startsWith("Keepalived")).findFirst().orElse("keepalived (unknown version)");
-        String pkg = Commands.run("dpkg-query", "-W", "-f", "${Version}", "keepalived").output().trim();
+        String pkg = LiveLab.execute("dpkg-query", "-W", "-f", "${Version}", "keepalived").output().trim();
         return v.trim() + (pkg.isEmpty() || pkg.contains(" ") ? "" : ", Debian package " + pkg);
     }
 

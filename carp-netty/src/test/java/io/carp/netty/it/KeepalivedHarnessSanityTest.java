@@ -1,12 +1,18 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.Await;
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +26,11 @@ import org.junit.jupiter.api.Test;
 @LinuxRootTest(value = "two keepalived in namespaces", ping = true, programs = {"keepalived", "tcpdump"})
 class KeepalivedHarnessSanityTest {
     private static final Duration ELECTION = Duration.ofSeconds(10);
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
     }
 
     @AfterEach
@@ -36,8 +42,8 @@ class KeepalivedHarnessSanityTest {
     void shouldElectTheHigherPriorityAndFailOverOnSigkillThenHandBackOnSigtermWithVrrpV3() {
         KeepalivedConfig config = KeepalivedConfig.defaults();
         String vip = config.vip();
-        Host h1 = lab.host(1);
-        Host h2 = lab.host(2);
+        Host h1 = lab.host("n1");
+        Host h2 = lab.host("n2");
         KeepalivedNode high = KeepalivedNode.start(h1, config.priority(200));
         KeepalivedNode low = KeepalivedNode.start(h2, config.priority(100));
         high.awaitState(MASTER, ELECTION);
@@ -46,8 +52,8 @@ class KeepalivedHarnessSanityTest {
                 "the lower priority stays backup: " + low.transitions());
         assertTrue(h1.awaitAddress(vip, true, Duration.ofSeconds(3)).isPresent(), "the master holds the VIP");
         assertFalse(h2.holds(vip), "the backup does not hold the VIP");
-        assertTrue(lab.client().pingUntilReply(vip, Duration.ofSeconds(3)), "the client reaches the VIP");
-        assertEquals(h1.mac(), lab.client().neighbourMac(vip).orElse("none"), "the master answers for the VIP");
+        assertTrue(lab.host("cl").pingUntilReply(vip, Duration.ofSeconds(3)), "the client reaches the VIP");
+        assertEquals(h1.mac(), lab.host("cl").neighbourMac(vip).orElse("none"), "the master answers for the VIP");
 
         int mark = low.mark();
         long killed = System.nanoTime();
@@ -59,7 +65,7 @@ class KeepalivedHarnessSanityTest {
         assertTrue(h2.awaitAddress(vip, true, Duration.ofSeconds(3)).isPresent(), "the new master added the VIP");
 
         // a clean stop sends priority 0: the other takes over at once, without waiting for master-down
-        h1.ip("addr", "del", vip + "/" + Lab.PREFIX_LENGTH, "dev", h1.interfaceName()).orThrow();
+        h1.ip("addr", "del", vip + "/" + CarpOptions.PREFIX_LENGTH, "dev", h1.ifname());
         KeepalivedNode back = KeepalivedNode.start(h1, config.priority(50));
         back.awaitState(BACKUP, ELECTION);
         mark = back.mark();
@@ -78,9 +84,9 @@ class KeepalivedHarnessSanityTest {
     @Test
     void shouldSeeAPasswordMismatchInKeepalivedsLogWithVrrpV2() {
         KeepalivedConfig config = KeepalivedConfig.defaults().version(2);
-        KeepalivedNode master = KeepalivedNode.start(lab.host(1), config.priority(200).password("right"));
+        KeepalivedNode master = KeepalivedNode.start(lab.host("n1"), config.priority(200).password("right"));
         master.awaitState(MASTER, ELECTION);
-        KeepalivedNode other = KeepalivedNode.start(lab.host(2), config.priority(100).password("wrong"));
+        KeepalivedNode other = KeepalivedNode.start(lab.host("n2"), config.priority(100).password("wrong"));
         // the log check must be able to fail: a wrong password is reported, and the other node does not hear the
         // master, so it becomes master too
         other.awaitState(MASTER, ELECTION);
@@ -90,16 +96,16 @@ class KeepalivedHarnessSanityTest {
     @Test
     void shouldCountKeepalivedsPeriodicGratuitousArpsWithGarpMasterRefresh() {
         KeepalivedConfig config = KeepalivedConfig.defaults().garpMasterRefresh(1);
-        try (Announcements arps = Announcements.watch(lab.client(), config.vip())) {
-            KeepalivedNode master = KeepalivedNode.start(lab.host(1), config.priority(200));
+        try (Announcements arps = Announcements.watch(lab.host("cl"), config.vip())) {
+            KeepalivedNode master = KeepalivedNode.start(lab.host("n1"), config.priority(200));
             master.awaitState(MASTER, ELECTION);
-            Lab.sleep(1000); // past keepalived's initial burst (5 gratuitous ARPs, then 5 more after 5 s by default)
+            Await.sleep(1000); // past keepalived's initial burst (5 gratuitous ARPs, then 5 more after 5 s by default)
             int mark = arps.mark();
-            Lab.sleep(3500);
+            Await.sleep(3500);
             int refreshes = arps.countSince(mark);
             // one refresh a second (keepalived sends vrrp_garp_master_refresh_repeat = 1 each time)
             assertTrue(refreshes >= 3 && refreshes <= 10, refreshes + " announcements in 3.5 s: " + arps.lines());
-            assertTrue(arps.sourceMacs().stream().allMatch(lab.host(1).mac()::equals), arps.sourceMacs().toString());
+            assertTrue(arps.sourceMacs().stream().allMatch(lab.host("n1").mac()::equals), arps.sourceMacs().toString());
         }
     }
 }

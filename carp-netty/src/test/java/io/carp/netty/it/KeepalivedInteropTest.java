@@ -1,11 +1,17 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +32,11 @@ class KeepalivedInteropTest {
     private static final Duration START = Duration.ofSeconds(20);
     /** Slack on the protocol bounds: process scheduling on a shared 2-core CI machine, log line delivery. */
     private static final long MARGIN_MS = 1000;
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
     }
 
     @AfterEach
@@ -75,18 +81,18 @@ class KeepalivedInteropTest {
     @ValueSource(strings = {"v3", "v2", "v2-pass", "v3-ipv6"})
     void shouldStayBackupBehindKeepalivedThenTakeOverOnSigkillAndGiveBackToAHigherPriority(String variant) {
         KeepalivedConfig k = config(variant);
-        Host h1 = lab.host(1);
-        Host h2 = lab.host(2);
+        Host h1 = lab.host("n1");
+        Host h2 = lab.host("n2");
         KeepalivedNode keepalived = KeepalivedNode.start(h1, k.priority(200));
         keepalived.awaitState(MASTER, START);
-        LibraryNode carp4j = LibraryNode.startVrrp(h2, k.priority(100)).awaitStarted(START);
+        LibraryNode carp4j = KeepalivedConfig.startLibrary(h2, k.priority(100)).awaitStarted(START);
         assertTrue(carp4j.transitionsDuring(Duration.ofSeconds(4)).isEmpty(),
                 "carp4j stays BACKUP behind keepalived: " + carp4j.transitions());
         assertEquals(BACKUP, carp4j.state());
         assertNoDrops(carp4j);
         assertEquals(List.of(), keepalived.problems(), "keepalived complains about nothing");
         if (!k.ipv6()) {
-            assertTrue(lab.client().pingUntilReply(k.vip(), Duration.ofSeconds(3)), "keepalived answers");
+            assertTrue(lab.host("cl").pingUntilReply(k.vip(), Duration.ofSeconds(3)), "keepalived answers");
         }
 
         int mark = carp4j.mark();
@@ -98,9 +104,9 @@ class KeepalivedInteropTest {
         long bound = masterDownMs(k, 100);
         assertTrue(took.toMillis() <= bound + MARGIN_MS, took.toMillis() + " ms > master-down " + bound + " ms");
         if (!k.ipv6()) {
-            h1.ip("addr", "flush", "dev", h1.interfaceName(), "to", k.vip() + "/32"); // left behind by the SIGKILL
-            assertTrue(lab.client().pingUntilReply(k.vip(), Duration.ofSeconds(5)), "carp4j answers");
-            assertEquals(h2.mac(), lab.client().neighbourMac(k.vip()).orElse("none"), "carp4j announced itself");
+            h1.ip("addr", "flush", "dev", h1.ifname(), "to", k.vip() + "/32"); // left behind by the SIGKILL
+            assertTrue(lab.host("cl").pingUntilReply(k.vip(), Duration.ofSeconds(5)), "carp4j answers");
+            assertEquals(h2.mac(), lab.host("cl").neighbourMac(k.vip()).orElse("none"), "carp4j announced itself");
         }
 
         mark = carp4j.mark();
@@ -115,9 +121,9 @@ class KeepalivedInteropTest {
     @ValueSource(strings = {"v3", "v2", "v3-ipv6"})
     void shouldKeepKeepalivedBackupThenHandOverOnACleanStopAndOnSigkill(String variant) {
         KeepalivedConfig k = config(variant);
-        Host h1 = lab.host(1);
-        Host h2 = lab.host(2);
-        LibraryNode carp4j = LibraryNode.startVrrp(h1, k.priority(200));
+        Host h1 = lab.host("n1");
+        Host h2 = lab.host("n2");
+        LibraryNode carp4j = KeepalivedConfig.startLibrary(h1, k.priority(200));
         carp4j.awaitTransition(0, MASTER, START);
         KeepalivedNode keepalived = KeepalivedNode.start(h2, k.priority(100));
         keepalived.awaitState(BACKUP, START);
@@ -138,7 +144,7 @@ class KeepalivedInteropTest {
                 "keepalived saw the priority-0 advert:\n" + keepalived.process().transcript());
 
         // carp4j back with a higher priority preempts; then it dies without a word
-        LibraryNode again = LibraryNode.startVrrp(h1, k.priority(200));
+        LibraryNode again = KeepalivedConfig.startLibrary(h1, k.priority(200));
         mark = keepalived.mark();
         again.awaitTransition(0, MASTER, START);
         keepalived.awaitTransition(mark, BACKUP, Duration.ofSeconds(10));

@@ -1,5 +1,9 @@
 package io.carp.netty.it;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.LiveProcess;
 import io.carp.netty.testing.Tools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +24,7 @@ import java.util.regex.Pattern;
  * configuration and pid files in the lab's temporary directory (so several run side by side), and without respawning
  * its VRRP child ({@code -R}), so that a SIGKILL stays a crash.
  *
- * <p>keepalived is two processes: the parent we start (whose pid {@link NsProcess} knows) and the VRRP child, which
+ * <p>keepalived is two processes: the parent we start (whose pid {@link LiveProcess} knows) and the VRRP child, which
  * sends and receives the adverts (pid in the {@code -r} file). {@link #kill()} SIGKILLs the child first, so no
  * priority-0 advert goes out, then the parent; {@link #terminate()} SIGTERMs the parent, which stops the child
  * cleanly (keepalived then sends priority 0 and removes its addresses).
@@ -47,7 +51,7 @@ final class KeepalivedNode extends CarpNode {
     private final Path vrrpPidFile;
     private final Path configFile;
 
-    private KeepalivedNode(Host host, NsProcess process, KeepalivedConfig config, Path vrrpPidFile, Path configFile) {
+    private KeepalivedNode(Host host, LiveProcess process, KeepalivedConfig config, Path vrrpPidFile, Path configFile) {
         super(host, process, null);
         this.config = config;
         this.vrrpPidFile = vrrpPidFile;
@@ -61,7 +65,7 @@ final class KeepalivedNode extends CarpNode {
 
     /** Starts keepalived on {@code host} with its permanent address as the unicast source (if peers are set). */
     static KeepalivedNode start(Host host, KeepalivedConfig config) {
-        return start(host, config, host.interfaceName(), host.address());
+        return start(host, config, host.ifname(), host.address());
     }
 
     /**
@@ -73,20 +77,20 @@ final class KeepalivedNode extends CarpNode {
     static KeepalivedNode start(Host host, KeepalivedConfig config, String interfaceName, String sourceAddress) {
         Path keepalived = Tools.which("keepalived")
                 .orElseThrow(() -> new IllegalStateException("keepalived is not installed"));
-        String base = "keepalived-" + host.role() + "-" + SEQUENCE.incrementAndGet();
+        String base = "keepalived-" + host.name() + "-" + SEQUENCE.incrementAndGet();
         Path dir = host.lab().tempDir();
         Path conf = dir.resolve(base + ".conf");
         Path pid = dir.resolve(base + ".pid");
         Path vrrpPid = dir.resolve(base + ".vrrp.pid");
         Path checkersPid = dir.resolve(base + ".checkers.pid");
         try {
-            Files.writeString(conf, config.render(host.role(), interfaceName, sourceAddress), StandardCharsets.US_ASCII);
+            Files.writeString(conf, config.render(host.name(), interfaceName, sourceAddress), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         List<String> command = List.of(keepalived.toString(), "-n", "-l", "-D", "-G", "-P", "-R",
                 "-f", conf.toString(), "-p", pid.toString(), "-r", vrrpPid.toString(), "-c", checkersPid.toString());
-        NsProcess.log("keepalived@" + host.role(), config + "\n" + config.render(host.role(), interfaceName,
+        LiveProcess.log("keepalived@" + host.name(), config + "\n" + config.render(host.name(), interfaceName,
                 sourceAddress));
         return new KeepalivedNode(host, host.start("keepalived", command), config, vrrpPid, conf);
     }
@@ -100,7 +104,7 @@ final class KeepalivedNode extends CarpNode {
     }
 
     @Override
-    Optional<Transition> parse(NsProcess.Line line, String previous) {
+    public Optional<Transition> parse(LiveProcess.Line line, String previous) {
         Matcher m = ENTERING.matcher(line.text());
         if (!m.find()) {
             return Optional.empty();
@@ -114,7 +118,7 @@ final class KeepalivedNode extends CarpNode {
      * "received lower priority (N) advert from X - discarding": a preempting backup (or master) ignores a weaker
      * master's adverts, as RFC 9568 section 6.4.2 says, which is the protocol working.
      */
-    List<NsProcess.Line> problems() {
+    List<LiveProcess.Line> problems() {
         return process().linesMatching(PROBLEM).stream().filter(l -> !LOWER_PRIORITY.matcher(l.text()).find())
                 .toList();
     }
@@ -136,11 +140,11 @@ final class KeepalivedNode extends CarpNode {
 
     /** SIGKILL of the VRRP child (no priority-0 advert, addresses left behind), then of the parent. */
     @Override
-    void kill() {
+    public void kill() {
         OptionalLong child = vrrpPid();
         if (child.isPresent() && process().isAlive()) {
-            NsProcess.log(name(), "sending SIGKILL to the VRRP child, pid " + child.getAsLong());
-            Commands.run("kill", "-KILL", Long.toString(child.getAsLong()));
+            LiveProcess.log(name(), "sending SIGKILL to the VRRP child, pid " + child.getAsLong());
+            LiveLab.run(false, "kill", "-KILL", Long.toString(child.getAsLong()));
         }
         process().kill();
     }
@@ -148,7 +152,7 @@ final class KeepalivedNode extends CarpNode {
     /** SIGTERM to the parent: keepalived sends priority 0, removes its addresses and exits. Waits for the exit. */
     void stop(Duration timeout) {
         terminate();
-        process().awaitExit(timeout);
+        process().awaitExit(timeout.toMillis());
     }
 
     @Override

@@ -1,13 +1,19 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.Election;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.Measured;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +33,7 @@ class LibraryFailoverTest {
     private static final CarpOptions OPTIONS = CarpOptions.defaults();
     private static final String VIP = OPTIONS.vip();
 
-    private Lab lab;
+    private LiveLab lab;
 
     @AfterEach
     void closeLab() {
@@ -38,7 +44,7 @@ class LibraryFailoverTest {
 
     @Test
     void shouldElectOneMasterAndFailOverWhenTheMasterOfTwoIsKilled() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
         List<LibraryNode> nodes = startAll(0, 100);
         CarpNode master = Election.awaitSingleMaster(ELECTION, nodes);
         assertOnlyMasterHoldsVip(master, nodes);
@@ -56,7 +62,7 @@ class LibraryFailoverTest {
 
     @Test
     void shouldKeepOneMasterWhenTheMasterOfThreeIsKilled() {
-        lab = Lab.create(3);
+        lab = CarpOptions.lab(3);
         List<LibraryNode> nodes = startAll(0, 100, 200);
         CarpNode master = Election.awaitSingleMaster(ELECTION, nodes);
         assertOnlyMasterHoldsVip(master, nodes);
@@ -78,10 +84,10 @@ class LibraryFailoverTest {
 
     @Test
     void shouldLetARestartedFasterNodeTakeOverWhenItPreempts() {
-        lab = Lab.create(2);
-        LibraryNode fast = LibraryNode.start(lab.host(1), OPTIONS.advskew(0));
+        lab = CarpOptions.lab(2);
+        LibraryNode fast = LibraryNode.start(lab.host("n1"), OPTIONS.advskew(0));
         fast.awaitState(MASTER, START.plus(ELECTION));
-        LibraryNode slow = LibraryNode.start(lab.host(2), OPTIONS.advskew(100)).awaitStarted(START);
+        LibraryNode slow = LibraryNode.start(lab.host("n2"), OPTIONS.advskew(100)).awaitStarted(START);
         Election.assertStable(Duration.ofSeconds(2), List.of(fast, slow));
 
         int mark = slow.mark();
@@ -89,7 +95,7 @@ class LibraryFailoverTest {
         slow.awaitTransition(mark, MASTER, FAILOVER);
 
         int slowMark = slow.mark();
-        LibraryNode restarted = LibraryNode.start(lab.host(1), OPTIONS.advskew(0).preempt(true));
+        LibraryNode restarted = LibraryNode.start(lab.host("n1"), OPTIONS.advskew(0).preempt(true));
         restarted.awaitStarted(START);
         long started = restarted.transitions().get(0).nanoTime();
         CarpNode.Transition takeover = restarted.awaitTransition(0, MASTER, ELECTION);
@@ -106,7 +112,7 @@ class LibraryFailoverTest {
 
     @Test
     void shouldHandOverAtOnceWhenTheMasterBowsOutOnSigterm() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
         List<LibraryNode> nodes = startAll(0, 100);
         CarpNode master = Election.awaitSingleMaster(ELECTION, nodes);
         CarpNode backup = other(nodes, master);
@@ -118,8 +124,8 @@ class LibraryFailoverTest {
         Measured.report("bow-out handover library -> library after SIGTERM", terminated, takeover.nanoTime());
         assertTrue(takeover.reason().startsWith("bow-out received from " + master.host().address()),
                 "the backup took over on the bow-out advertisement, not on its timer: " + takeover);
-        master.process().awaitExit(Duration.ofSeconds(10));
-        assertTrue(master.process().lines().stream().anyMatch(l -> l.text().equals("EXIT")),
+        master.process().awaitExit(10_000);
+        assertTrue(master.process().lines().stream().anyMatch(l -> l.text().startsWith("STOPPED ")),
                 "the old master ran its shutdown (group and runtime closed) to the end:\n" + master.process().transcript());
         assertFalse(master.host().holds(VIP), "the old master released the VIP on close");
         assertTrue(backup.host().awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(),
@@ -129,7 +135,7 @@ class LibraryFailoverTest {
     private List<LibraryNode> startAll(int... skews) {
         List<LibraryNode> nodes = new ArrayList<>();
         for (int i = 0; i < skews.length; i++) {
-            nodes.add(LibraryNode.start(lab.host(i + 1), OPTIONS.advskew(skews[i])));
+            nodes.add(LibraryNode.start(lab.host("n" + (i + 1)), OPTIONS.advskew(skews[i])));
         }
         for (LibraryNode n : nodes) {
             n.awaitStarted(START);

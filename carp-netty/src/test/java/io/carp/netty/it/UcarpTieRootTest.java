@@ -1,12 +1,19 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.Election;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.UcarpNode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,11 +39,11 @@ class UcarpTieRootTest {
     private static final CarpOptions OPTIONS = CarpOptions.defaults().advskew(50);
     private static final String VIP = OPTIONS.vip();
 
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
     }
 
     @AfterEach
@@ -58,12 +65,12 @@ class UcarpTieRootTest {
     })
     void shouldEndWithExactlyOneMasterAfterAPartitionHealsWhenTheSkewsAreEqual(String ucarpSource,
                                                                              String librarySource, String winner) {
-        Host ucarpHost = lab.host(1);
-        Host libraryHost = lab.host(2);
-        Commands.check("ip", "-n", ucarpHost.namespace(), "addr", "add", ucarpSource + "/24", "dev",
-                ucarpHost.interfaceName());
-        Commands.check("ip", "-n", libraryHost.namespace(), "addr", "add", librarySource + "/24", "dev",
-                libraryHost.interfaceName());
+        Host ucarpHost = lab.host("n1");
+        Host libraryHost = lab.host("n2");
+        lab.ip(ucarpHost.ns(), "addr", "add", ucarpSource + "/24", "dev",
+                ucarpHost.ifname());
+        lab.ip(libraryHost.ns(), "addr", "add", librarySource + "/24", "dev",
+                libraryHost.ifname());
 
         UcarpNode ucarp = UcarpNode.start(ucarpHost, OPTIONS.srcip(ucarpSource));
         ucarp.awaitState(MASTER, ELECTION);
@@ -78,7 +85,7 @@ class UcarpTieRootTest {
 
         int ucarpMark = ucarp.mark();
         libraryMark = library.mark();
-        lab.heal();
+        lab.clearFaults();
         CarpNode expected = winner.equals("ucarp") ? ucarp : library;
         CarpNode loser = expected == ucarp ? library : ucarp;
         loser.awaitTransition(loser == ucarp ? ucarpMark : libraryMark, BACKUP, HEAL);

@@ -1,11 +1,18 @@
 package io.carp.netty.it;
 
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.MASTER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.carp.netty.testing.CarpNode;
+import io.carp.netty.testing.CarpOptions;
+import io.carp.netty.testing.Election;
+import io.carp.netty.testing.LibraryNode;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Host;
+import io.carp.netty.testing.Measured;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,11 +33,11 @@ class VirtualAddressTest {
     private static final CarpOptions OPTIONS = CarpOptions.defaults();
     private static final String VIP = OPTIONS.vip();
 
-    private Lab lab;
+    private LiveLab lab;
 
     @BeforeEach
     void buildLab() {
-        lab = Lab.create(2);
+        lab = CarpOptions.lab(2);
     }
 
     @AfterEach
@@ -40,33 +47,35 @@ class VirtualAddressTest {
 
     @Test
     void shouldAnswerOnTheMasterBeforeAndAfterFailoverAndExpireOnTheKilledNode() {
-        Host client = lab.client();
-        LibraryNode first = LibraryNode.start(lab.host(1), OPTIONS.advskew(0));
+        Host client = lab.host("cl");
+        LibraryNode first = LibraryNode.start(lab.host("n1"), OPTIONS.advskew(0));
         first.awaitState(MASTER, START.plus(ELECTION));
-        LibraryNode second = LibraryNode.start(lab.host(2), OPTIONS.advskew(100)).awaitStarted(START);
+        LibraryNode second = LibraryNode.start(lab.host("n2"), OPTIONS.advskew(100)).awaitStarted(START);
         Election.awaitSingleMaster(ELECTION, List.of(first, second));
 
-        Host.Address held = lab.host(1).address(VIP).orElseThrow(() -> new AssertionError("the master holds the VIP"));
+        LiveLab.Address held = lab.host("n1").address(VIP)
+                .orElseThrow(() -> new AssertionError("the master holds the VIP"));
         System.out.println("VIP on the master: " + held);
         assertFalse(held.permanent(), "the runtime gives the VIP a kernel lifetime, renewed by each advert: " + held);
-        assertFalse(lab.host(2).holds(VIP), "the backup does not hold the VIP");
+        assertFalse(lab.host("n2").holds(VIP), "the backup does not hold the VIP");
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the client reaches the VIP on the master");
-        assertEquals(lab.host(1).mac(), client.neighbourMac(VIP).orElse("none"), "the master answers for the VIP");
+        assertEquals(lab.host("n1").mac(), client.neighbourMac(VIP).orElse("none"), "the master answers for the VIP");
 
         int mark = second.mark();
         long killed = System.nanoTime();
         first.kill();
         CarpNode.Transition takeover = second.awaitTransition(mark, MASTER, FAILOVER);
         Measured.report("failover library -> library (reachability test)", killed, takeover.nanoTime());
-        assertTrue(lab.host(2).awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(), "the new master holds the VIP");
+        assertTrue(lab.host("n2").awaitAddress(VIP, true, Duration.ofSeconds(2)).isPresent(),
+                "the new master holds the VIP");
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the client reaches the VIP after failover");
-        assertEquals(lab.host(2).mac(), client.neighbourMac(VIP).orElse("none"),
+        assertEquals(lab.host("n2").mac(), client.neighbourMac(VIP).orElse("none"),
                 "the new master's gratuitous ARP moved the client's neighbour entry");
 
-        Optional<Duration> gone = lab.host(1).awaitAddress(VIP, false, Duration.ofSeconds(10));
+        Optional<Duration> gone = lab.host("n1").awaitAddress(VIP, false, Duration.ofSeconds(10));
         long goneAt = System.nanoTime();
         assertTrue(gone.isPresent(), "the SIGKILLed node still holds the VIP 10 s after the failover ("
-                + lab.host(1).address(VIP).map(Host.Address::toString).orElse("?")
+                + lab.host("n1").address(VIP).map(LiveLab.Address::toString).orElse("?")
                 + "): the kernel lifetime should have removed it");
         Measured.report("VIP gone from the SIGKILLed node (from the kill, 100 ms polling)", killed, goneAt);
         assertTrue(client.pingUntilReply(VIP, Duration.ofSeconds(3)), "the VIP still answers on the new master");
@@ -74,10 +83,10 @@ class VirtualAddressTest {
 
     @Test
     void shouldLeaveTheVipOnTheMasterOnlyWhenAFrozenMasterResumes() {
-        Host client = lab.client();
-        LibraryNode first = LibraryNode.start(lab.host(1), OPTIONS.advskew(0));
+        Host client = lab.host("cl");
+        LibraryNode first = LibraryNode.start(lab.host("n1"), OPTIONS.advskew(0));
         first.awaitState(MASTER, START.plus(ELECTION));
-        LibraryNode second = LibraryNode.start(lab.host(2), OPTIONS.advskew(100)).awaitStarted(START);
+        LibraryNode second = LibraryNode.start(lab.host("n2"), OPTIONS.advskew(100)).awaitStarted(START);
         Election.awaitSingleMaster(ELECTION, List.of(first, second));
 
         int mark = second.mark();
@@ -85,7 +94,7 @@ class VirtualAddressTest {
         first.process().stop();
         CarpNode.Transition takeover = second.awaitTransition(mark, MASTER, FAILOVER);
         Measured.report("failover after SIGSTOP of the library master", frozen, takeover.nanoTime());
-        assertTrue(lab.host(1).awaitAddress(VIP, false, Duration.ofSeconds(10)).isPresent(),
+        assertTrue(lab.host("n1").awaitAddress(VIP, false, Duration.ofSeconds(10)).isPresent(),
                 "the frozen node's VIP expired although its process still exists (kernel lifetime)");
 
         first.process().resume();

@@ -1,14 +1,15 @@
 /**
  * Multi-node tests of the Linux runtime on network namespaces, run as root, tagged {@code linux-root}.
  *
- * <p>Each test builds its own layer-2 segment ({@link io.carp.netty.it.Lab}: a bridge namespace, host namespaces and
- * a client namespace named {@code cit-XXXX-*}, addresses in 198.18.60.0/24 only) and starts library nodes (a JVM per
- * namespace running {@link io.carp.netty.it.ItNodeMain}) and/or the real ucarp, or the real keepalived
+ * <p>Each test builds its own layer-2 segment ({@link io.carp.netty.testing.CarpOptions#lab}: a
+ * {@link io.carp.netty.testing.LiveLab} with hosts {@code n1..nN} and a client {@code cl}, addresses in 198.18.60.0/24
+ * only) and starts library nodes (a JVM per namespace running {@link io.carp.netty.testing.LiveNodeMain}) and/or the
+ * real ucarp, or the real keepalived
  * ({@link io.carp.netty.it.KeepalivedNode}: one VRRP instance per process, configuration from
  * {@link io.carp.netty.it.KeepalivedConfig}, state from its log, its complaints about received packets from its log,
  * SIGKILL of its VRRP child as a crash). {@link io.carp.netty.it.KeepalivedGoldenVectorTest} captures keepalived's
- * adverts with tcpdump, has tshark decode them and keeps them as golden vectors for the VRRP codec. Everything is killed and deleted after
- * each test, by a JVM shutdown hook if the run is interrupted, and leftovers of dead runs are swept at the next start
+ * adverts with tcpdump, has tshark decode them and keeps them as golden vectors for the VRRP codec. Everything is
+ * killed and deleted after each test, by a JVM shutdown hook if the run is interrupted, and leftovers of dead runs are swept at the next start
  * ({@code scripts/netns-cleanup.sh} removes them by hand).
  *
  * <p>Requirements: root, {@code ip netns}, {@code ucarp} (Debian 1.5.2) and {@code keepalived} (Debian 2.2.7) for the

@@ -8,6 +8,7 @@ import io.carp.CarpStateEvent;
 import io.carp.HealthCheck;
 import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.internal.linux.NetworkNamespace;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.io.IOException;
@@ -65,7 +66,7 @@ class HealthCheckRootTest {
 
     @Test
     void shouldHandOverToBackupWhenHealthCheckedPortClosesAndNotTakeBackWithoutPreempt() throws Exception {
-        NetworkNamespace nsA = NetworkNamespace.of(NS_A);
+        NetworkNamespace nsA = NetworkNamespace.of(lab.ns(NS_A));
         ServerSocket server = listen(nsA, 0);
         int port = server.getLocalPort();
         HealthCheck portOpen = HealthCheck.tcpPort(A_IP, port, 200);

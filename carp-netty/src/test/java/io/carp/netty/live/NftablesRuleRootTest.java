@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.CarpGroup;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.nio.file.Files;

@@ -2,7 +2,6 @@ package io.carp.netty.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.carp.Authentication;
 import io.carp.CarpGroup;
@@ -12,6 +11,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RawCapture;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.util.List;
@@ -79,7 +79,7 @@ class ReplayProtectedRootTest {
     void shouldElectOverBothFamiliesAndDropReplayedCaptureAfterMasterStopped() throws Exception {
         CarpGroup a = group(runtimeA, "unrpa", 0);
         CarpGroup b = group(runtimeB, "unrpb", 100);
-        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(NS_X), "unrpx")) {
+        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(lab.ns(NS_X)), "unrpx")) {
             a.start();
             b.start();
             Await.until("A master, B backup hearing it over IPv4 and IPv6", () -> a.state() == CarpState.MASTER

@@ -13,8 +13,10 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RawCapture;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveNodeMain;
 import io.carp.netty.testing.LiveProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +74,8 @@ class UnicastFailoverRootTest {
 
     @Test
     void shouldElectOneMasterAndFailOverOnKillThroughHookInsteadOfArpWhenOnlyUnicastPasses() throws Exception {
-        NetworkNamespace nsA = NetworkNamespace.of(NS_A);
-        NetworkNamespace nsB = NetworkNamespace.of(NS_B);
+        NetworkNamespace nsA = NetworkNamespace.of(lab.ns(NS_A));
+        NetworkNamespace nsB = NetworkNamespace.of(lab.ns(NS_B));
         try (NativeSocket arpOnB = RawCapture.arpCapture(nsB, IF_B)) {
             LiveProcess a = lab.java("node A", NS_A, LiveNodeMain.class, "-i", IF_A, "-v", "1", "-p", "uni-secret",
                     "-a", VIP, "-k", "0", "--peer", B_IP, "--hook");

@@ -13,6 +13,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RawCapture;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.util.List;
@@ -80,7 +81,7 @@ class UnicastRoutedRootTest {
         CarpGroup b4 = group(runtimeB, IF_B, 4, 100).addressManager(hookB).build(); // multicast
         Supplier<String> context = () -> "events: " + events + "\nA " + hookA + ", B " + hookB + "\nB vhid 3 "
                 + b3.stats() + "\nB vhid 4 " + b4.stats();
-        try (NativeSocket captureOnB = RawCapture.ipv4Capture(NetworkNamespace.of(NS_B), IF_B)) {
+        try (NativeSocket captureOnB = RawCapture.ipv4Capture(NetworkNamespace.of(lab.ns(NS_B)), IF_B)) {
             a3.start();
             a4.start();
             b3.start();

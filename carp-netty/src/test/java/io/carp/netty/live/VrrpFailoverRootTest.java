@@ -18,6 +18,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RawCapture;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ class VrrpFailoverRootTest {
         Supplier<String> context = () -> "events: " + events + "\nA " + a.stats() + "\nB " + b.stats()
                 + "\nA addresses " + lab.addresses(NS_A, IF_A) + "\nB addresses " + lab.addresses(NS_B, IF_B);
         CarpGroup a2 = null;
-        try (NativeSocket captureOnB = RawCapture.ipv4Capture(NetworkNamespace.of(NS_B), IF_B)) {
+        try (NativeSocket captureOnB = RawCapture.ipv4Capture(NetworkNamespace.of(lab.ns(NS_B)), IF_B)) {
             b.start();
             a.start();
             Await.until("A MASTER, B BACKUP", () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP

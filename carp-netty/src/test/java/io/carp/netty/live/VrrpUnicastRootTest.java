@@ -10,6 +10,7 @@ import io.carp.DropReason;
 import io.carp.Protocol;
 import io.carp.StateChangeCause;
 import io.carp.netty.NettyCarpRuntime;
+import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
 import java.time.Duration;

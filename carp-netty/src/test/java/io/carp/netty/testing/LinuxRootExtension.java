@@ -1,6 +1,5 @@
 package io.carp.netty.testing;
 
-import io.carp.netty.NetnsLab;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -179,12 +178,12 @@ final class LinuxRootExtension implements ExecutionCondition, BeforeAllCallback 
         }
         String probe = "cit-probe-" + ProcessHandle.current().pid(); // scripts/netns-cleanup.sh knows cit-
         try {
-            NetnsLab.run(true, "ip", "netns", "add", probe);
+            LiveLab.run(true, "ip", "netns", "add", probe);
             return null;
         } catch (IllegalStateException e) {
             return "cannot create a network namespace: " + e.getMessage().trim();
         } finally {
-            NetnsLab.run(false, "ip", "netns", "del", probe);
+            LiveLab.run(false, "ip", "netns", "del", probe);
         }
     }
 

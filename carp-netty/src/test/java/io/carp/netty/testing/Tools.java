@@ -1,6 +1,5 @@
 package io.carp.netty.testing;
 
-import io.carp.netty.NetnsLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public final class Tools {
             return true;
         }
         try {
-            NetnsLab.run(true, "perl", "-MNet::Ping", "-e", "1");
+            LiveLab.run(true, "perl", "-MNet::Ping", "-e", "1");
             return true;
         } catch (IllegalStateException e) {
             return false;

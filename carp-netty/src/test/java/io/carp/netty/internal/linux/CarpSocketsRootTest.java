@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.carp.netty.NetnsLab;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -18,20 +18,20 @@ import org.junit.jupiter.api.Test;
 class CarpSocketsRootTest {
     private static final String NS_A = "cnx-sock-a";
     private static final String NS_B = "cnx-sock-b";
-    private static NetnsLab lab;
+    private static LiveLab lab;
     private static NetworkNamespace a;
     private static NetworkNamespace b;
 
     @BeforeAll
     static void createNamespaces() {
-        lab = new NetnsLab();
+        lab = new LiveLab();
         lab.namespace(NS_A);
         lab.namespace(NS_B);
         lab.veth(NS_A, "cnxsa", NS_B, "cnxsb");
         lab.in(NS_A, "ip", "addr", "add", "198.18.50.1/24", "dev", "cnxsa");
         lab.in(NS_B, "ip", "addr", "add", "198.18.50.2/24", "dev", "cnxsb");
-        a = NetworkNamespace.of(NS_A);
-        b = NetworkNamespace.of(NS_B);
+        a = NetworkNamespace.of(lab.ns(NS_A));
+        b = NetworkNamespace.of(lab.ns(NS_B));
     }
 
     @AfterAll

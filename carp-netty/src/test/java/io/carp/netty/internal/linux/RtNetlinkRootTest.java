@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carp.netty.NetnsLab;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
 class RtNetlinkRootTest {
     private static final String NS = "cnx-nl";
     private static final String IF = "cnxn0";
-    private static NetnsLab lab;
+    private static LiveLab lab;
     private static RtNetlink netlink;
     private static int ifindex;
 
     @BeforeAll
     static void createNamespace() {
-        lab = new NetnsLab();
+        lab = new LiveLab();
         lab.namespace(NS);
         lab.in(NS, "ip", "link", "add", IF, "type", "veth", "peer", "name", "cnxn1");
         lab.in(NS, "ip", "link", "set", IF, "up");
         lab.in(NS, "ip", "link", "set", "cnxn1", "up");
         lab.in(NS, "ip", "addr", "add", "198.18.50.1/24", "dev", IF);
-        netlink = NetworkNamespace.of(NS).call(RtNetlink::open);
+        netlink = NetworkNamespace.of(lab.ns(NS)).call(RtNetlink::open);
         ifindex = netlink.link(IF).ifindex();
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.carp.netty.NetnsLab;
 import io.carp.netty.testing.LinuxRootTest;
+import io.carp.netty.testing.LiveLab;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class VirtualMacInterfaceRootTest {
     private static final String NS = "cnx-vmac";
     private static final String PARENT = "cnxv0";
-    private NetnsLab lab;
+    private LiveLab lab;
     private NetworkNamespace ns;
     private RtNetlink nl;
 
     @BeforeEach
     void createNamespace() {
-        lab = new NetnsLab();
+        lab = new LiveLab();
         lab.namespace(NS);
         lab.in(NS, "ip", "link", "add", PARENT, "type", "veth", "peer", "name", "cnxv1");
         lab.in(NS, "ip", "link", "set", PARENT, "up");
@@ -35,7 +35,7 @@ class VirtualMacInterfaceRootTest {
         lab.in(NS, "ip", "addr", "add", "198.18.52.1/24", "dev", PARENT);
         // not the defaults, so that a restore to 0 would be caught
         lab.in(NS, "sysctl", "-qw", "net.ipv4.conf." + PARENT + ".arp_ignore=2");
-        ns = NetworkNamespace.of(NS);
+        ns = NetworkNamespace.of(lab.ns(NS));
         nl = ns.call(RtNetlink::open);
     }
 
@@ -125,7 +125,7 @@ class VirtualMacInterfaceRootTest {
         byte[] mac = VirtualMacInterface.vrrpMac(61, false);
         VirtualMacInterface vmac = ns.call(() -> VirtualMacInterface.create(nl, PARENT, name, mac, false, false));
         java.util.concurrent.CompletableFuture<String> captured = CompletableFuture.supplyAsync(
-                () -> NetnsLab.run(false, "timeout", "10", "ip", "netns", "exec", NS, "tcpdump", "-i", "cnxv1", "-e",
+                () -> LiveLab.run(false, "timeout", "10", "ip", "netns", "exec", lab.ns(NS), "tcpdump", "-i", "cnxv1", "-e",
                         "-n", "-c", "1", "ip proto 112"));
         Thread.sleep(1500); // tcpdump starts listening
         int parentIndex = RawCapture.ifindex(ns, PARENT);

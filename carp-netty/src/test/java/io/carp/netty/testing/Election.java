@@ -1,14 +1,14 @@
-package io.carp.netty.it;
+package io.carp.netty.testing;
 
-import static io.carp.netty.it.CarpNode.BACKUP;
-import static io.carp.netty.it.CarpNode.MASTER;
+import static io.carp.netty.testing.CarpNode.BACKUP;
+import static io.carp.netty.testing.CarpNode.MASTER;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Assertions over a set of nodes of one group. */
-final class Election {
+public final class Election {
     private Election() {
     }
 
@@ -17,7 +17,7 @@ final class Election {
      * longer than the master-down interval (about 3 s at advbase 1), so a backup that is about to time out, or two
      * nodes that timed out together, show up before it ends.
      */
-    static final Duration SETTLE = Duration.ofSeconds(4);
+    public static final Duration SETTLE = Duration.ofSeconds(4);
 
     /**
      * Waits until exactly one of {@code nodes} is MASTER, every other is BACKUP, and nobody changed state for
@@ -26,7 +26,7 @@ final class Election {
      *
      * @return the master
      */
-    static CarpNode awaitSingleMaster(Duration timeout, List<? extends CarpNode> nodes) {
+    public static CarpNode awaitSingleMaster(Duration timeout, List<? extends CarpNode> nodes) {
         long deadline = System.nanoTime() + timeout.plus(SETTLE).toNanos();
         int seen = -1;
         long quietSince = System.nanoTime();
@@ -47,14 +47,14 @@ final class Election {
                         + SETTLE.toMillis() + " ms, within " + timeout.plus(SETTLE).toMillis() + " ms; got:\n"
                         + describe(nodes));
             }
-            Lab.sleep(100);
+            Await.sleep(100);
         }
     }
 
     /** Watches for {@code duration} and fails if any node changes state meanwhile. */
-    static void assertStable(Duration duration, List<? extends CarpNode> nodes) {
+    public static void assertStable(Duration duration, List<? extends CarpNode> nodes) {
         List<Integer> before = nodes.stream().map(n -> n.transitions().size()).toList();
-        Lab.sleep(duration.toMillis());
+        Await.sleep(duration.toMillis());
         for (int i = 0; i < nodes.size(); i++) {
             List<CarpNode.Transition> all = nodes.get(i).transitions();
             if (all.size() != before.get(i)) {
@@ -65,7 +65,7 @@ final class Election {
     }
 
     /** One line per node: name, current state, every transition. */
-    static String describe(List<? extends CarpNode> nodes) {
+    public static String describe(List<? extends CarpNode> nodes) {
         return nodes.stream().map(n -> "  " + n.name() + " " + n.state() + " " + n.transitions()
                         + (n.process().isAlive() ? "" : " (exited)"))
                 .collect(Collectors.joining("\n"));

@@ -1,6 +1,6 @@
-package io.carp.netty.it;
+package io.carp.netty.testing;
 
-import io.carp.netty.testing.Tools;
+import io.carp.netty.testing.LiveLab.Host;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,16 +17,16 @@ import java.util.regex.Pattern;
  * up and down scripts add and remove it ({@code ip addr add VIP/24 dev IF}); {@code -z} runs the down script on
  * SIGTERM.
  */
-final class UcarpNode extends CarpNode {
+public final class UcarpNode extends CarpNode {
     private static final Pattern SWITCHING = Pattern.compile("Switching to state: (\\w+)");
-    static final Pattern BAD_DIGEST = Pattern.compile("Bad digest");
+    public static final Pattern BAD_DIGEST = Pattern.compile("Bad digest");
 
-    private UcarpNode(Host host, NsProcess process, CarpOptions options) {
+    private UcarpNode(Host host, LiveProcess process, CarpOptions options) {
         super(host, process, options);
     }
 
     /** Starts ucarp on {@code host}. */
-    static UcarpNode start(Host host, CarpOptions options) {
+    public static UcarpNode start(Host host, CarpOptions options) {
         Path ucarp = Tools.ucarp().orElseThrow(() -> new IllegalStateException("ucarp is not installed"));
         if (options.virtualAddresses().size() != 1) {
             throw new IllegalArgumentException("virtualAddresses: " + options.virtualAddresses()
@@ -40,7 +40,7 @@ final class UcarpNode extends CarpNode {
     }
 
     @Override
-    Optional<Transition> parse(NsProcess.Line line, String previous) {
+    public Optional<Transition> parse(LiveProcess.Line line, String previous) {
         Matcher m = SWITCHING.matcher(line.text());
         if (!m.find()) {
             return Optional.empty();
@@ -49,19 +49,19 @@ final class UcarpNode extends CarpNode {
     }
 
     /** How many "Bad digest" lines ucarp logged (adverts whose HMAC it refused). */
-    int badDigests() {
+    public int badDigests() {
         return process().linesMatching(BAD_DIGEST).size();
     }
 
-    private static synchronized Path[] scripts(Lab lab) {
+    private static synchronized Path[] scripts(LiveLab lab) {
         Path up = lab.tempDir().resolve("vip-up.sh");
         Path down = lab.tempDir().resolve("vip-down.sh");
         if (!Files.exists(up)) {
             String ip = Tools.which("ip").map(Path::toString).orElse("ip");
             // ucarp calls: script <interface> <vip> [xparam]
-            write(up, "#!/bin/sh\nexec " + ip + " addr add \"$2\"/" + Lab.PREFIX_LENGTH + " dev \"$1\"\n");
-            write(down, "#!/bin/sh\n" + ip + " addr del \"$2\"/" + Lab.PREFIX_LENGTH + " dev \"$1\" 2>/dev/null\n"
-                    + "exit 0\n");
+            write(up, "#!/bin/sh\nexec " + ip + " addr add \"$2\"/" + CarpOptions.PREFIX_LENGTH + " dev \"$1\"\n");
+            write(down, "#!/bin/sh\n" + ip + " addr del \"$2\"/" + CarpOptions.PREFIX_LENGTH
+                    + " dev \"$1\" 2>/dev/null\nexit 0\n");
         }
         return new Path[] {up, down};
     }
