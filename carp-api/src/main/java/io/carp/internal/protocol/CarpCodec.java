@@ -81,20 +81,7 @@ public final class CarpCodec {
      * @return the whole IPv4 datagram (56 bytes)
      */
     public static byte[] encodeIpv4(Inet4Address source, Inet4Address destination, int ttl, int id, byte[] carpHeader) {
-        ByteBuffer b = ByteBuffer.allocate(IPV4_HEADER_LEN + carpHeader.length);
-        b.put((byte) 0x45);
-        b.put((byte) CarpConstants.IPTOS_LOWDELAY);
-        b.putShort((short) (IPV4_HEADER_LEN + carpHeader.length));
-        b.putShort((short) id);
-        b.putShort((short) 0x4000); // DF
-        b.put((byte) ttl);
-        b.put((byte) IPPROTO_CARP);
-        b.putShort((short) 0);
-        b.put(source.getAddress());
-        b.put(destination.getAddress());
-        b.putShort(10, (short) InternetChecksum.compute(b, 0, IPV4_HEADER_LEN));
-        b.put(carpHeader);
-        return b.array();
+        return IpPackets.ipv4(source, destination, CarpConstants.IPTOS_LOWDELAY, ttl, id, true, carpHeader);
     }
 
     /**
@@ -107,15 +94,7 @@ public final class CarpCodec {
      * @return the whole IPv6 packet (76 bytes)
      */
     public static byte[] encodeIpv6(Inet6Address source, Inet6Address destination, int hopLimit, byte[] carpHeader) {
-        ByteBuffer b = ByteBuffer.allocate(IPV6_HEADER_LEN + carpHeader.length);
-        b.putInt(0x6000_0000);
-        b.putShort((short) carpHeader.length);
-        b.put((byte) IPPROTO_CARP);
-        b.put((byte) hopLimit);
-        b.put(source.getAddress());
-        b.put(destination.getAddress());
-        b.put(carpHeader);
-        return b.array();
+        return IpPackets.ipv6(source, destination, hopLimit, carpHeader);
     }
 
     // ---------------------------------------------------------------- decoding

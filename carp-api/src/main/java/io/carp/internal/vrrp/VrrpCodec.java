@@ -15,6 +15,7 @@ import static io.carp.internal.vrrp.VrrpConstants.VRRP_TTL;
 import io.carp.DropReason;
 import io.carp.internal.protocol.InternetChecksum;
 import io.carp.internal.protocol.IpEnvelope;
+import io.carp.internal.protocol.IpPackets;
 import io.carp.IpFamily;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -170,20 +171,7 @@ public final class VrrpCodec {
      * @return the whole IPv4 datagram
      */
     public static byte[] encodeIpv4(Inet4Address source, Inet4Address destination, int ttl, int id, byte[] message) {
-        ByteBuffer b = ByteBuffer.allocate(IPV4_HEADER_LEN + message.length);
-        b.put((byte) 0x45);
-        b.put((byte) IPV4_TOS);
-        b.putShort((short) (IPV4_HEADER_LEN + message.length));
-        b.putShort((short) id);
-        b.putShort((short) 0);
-        b.put((byte) ttl);
-        b.put((byte) IPPROTO_VRRP);
-        b.putShort((short) 0);
-        b.put(source.getAddress());
-        b.put(destination.getAddress());
-        b.putShort(10, (short) InternetChecksum.compute(b, 0, IPV4_HEADER_LEN));
-        b.put(message);
-        return b.array();
+        return IpPackets.ipv4(source, destination, IPV4_TOS, ttl, id, false, message);
     }
 
     /**
@@ -196,15 +184,7 @@ public final class VrrpCodec {
      * @return the whole IPv6 packet
      */
     public static byte[] encodeIpv6(Inet6Address source, Inet6Address destination, int hopLimit, byte[] message) {
-        ByteBuffer b = ByteBuffer.allocate(IPV6_HEADER_LEN + message.length);
-        b.putInt(0x6000_0000);
-        b.putShort((short) message.length);
-        b.put((byte) IPPROTO_VRRP);
-        b.put((byte) hopLimit);
-        b.put(source.getAddress());
-        b.put(destination.getAddress());
-        b.put(message);
-        return b.array();
+        return IpPackets.ipv6(source, destination, hopLimit, message);
     }
 
     /**
