@@ -33,6 +33,8 @@ final class AddressKeeper {
     private final LongSupplier clock;
     /** {@link CarpConfig#announceRefresh} in the clock's nanoseconds, or 0 for none. */
     private final long refreshNanos;
+    /** How early a refresh may come: a tenth of the period, at most 100 ms. */
+    private final long refreshSlackNanos;
     /** When the addresses were last announced (claim, announce or refresh), on the clock. */
     private long lastAnnounced;
 
@@ -45,6 +47,7 @@ final class AddressKeeper {
         this.demotion = demotion;
         this.clock = clock;
         this.refreshNanos = config.announceRefresh().map(java.time.Duration::toNanos).orElse(0L);
+        this.refreshSlackNanos = Math.min(refreshNanos / 10, 100_000_000L);
         if (refreshNanos > 0) {
             LOG.log(Level.INFO, "{0}: a MASTER announces its addresses again every {1} ms (announceRefresh)", label,
                     refreshNanos / 1_000_000);
@@ -73,7 +76,10 @@ final class AddressKeeper {
      * {@link CarpConfig#announceRefresh} has passed since they were last announced.
      */
     void refresh() {
-        if (refreshNanos > 0 && clock.getAsLong() - lastAnnounced >= refreshNanos) {
+        // Due a little early rather than one advert late: adverts keep their schedule (a late wake-up does not move
+        // the next deadline), so an advert one refresh period after the last announcement may fall a few
+        // microseconds short of it, and a strict comparison would then announce only every second period.
+        if (refreshNanos > 0 && clock.getAsLong() - lastAnnounced >= refreshNanos - refreshSlackNanos) {
             announce();
             stats.announcementRefreshed();
         }
