@@ -348,6 +348,9 @@ final class InterfaceContext {
             }
             stale = false;
         }
+        for (NettyBinding b : bindings) {
+            b.addresses().interfaceReplaced(); // its prepared rtnetlink requests named the old ifindex
+        }
         LOG.log(Level.INFO, "{0}: CARP sockets opened again on the new interface (ifindex {1})", name, ifindex);
     }
 

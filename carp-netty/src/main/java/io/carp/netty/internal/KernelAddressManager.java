@@ -1,5 +1,7 @@
 package io.carp.netty.internal;
 
+import io.carp.CarpClock;
+
 import io.carp.CarpConfig;
 import io.carp.AddressManager;
 import io.carp.netty.internal.linux.AddressInfo;
@@ -72,6 +74,18 @@ final class KernelAddressManager implements AddressManager {
         }
     }
 
+    /**
+     * The interface was created again under its name (a new ifindex): the prepared requests name the old one, so
+     * they are made again for the new interface (or, if that fails now, at the next claim).
+     */
+    void interfaceReplaced() {
+        try {
+            refreshPrefixes();
+        } catch (RuntimeException e) {
+            prepared = Map.of(); // prepared again, with a dump, at the claim
+        }
+    }
+
     private String targetName() {
         VirtualMacInterface v = virtualMac;
         return v == null ? context.name : v.name();
@@ -110,7 +124,7 @@ final class KernelAddressManager implements AddressManager {
             }
         }
         renewals = held.values().toArray(new RtNetlink.AddressRequest[0]);
-        lastRenewal = System.nanoTime();
+        lastRenewal = CarpClock.system().nanoTime();
         failures.throwIfAny();
     }
 
@@ -224,7 +238,7 @@ final class KernelAddressManager implements AddressManager {
      */
     @Override
     public void refresh(List<InetAddress> addresses) {
-        long now = System.nanoTime();
+        long now = CarpClock.system().nanoTime();
         if (!renewalFailed && now - lastRenewal < renewAfterNanos) {
             return; // the lifetime still outlasts the next advert by the margin
         }

@@ -246,7 +246,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             if (closed) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = CarpClock.system().nanoTime();
             while (size > 0 && heap[0].deadline - now <= 0) {
                 Entry e = heap[0];
                 removeAt(0);

@@ -1,5 +1,7 @@
 package io.carp.spring.boot;
 
+import io.carp.CarpClock;
+
 import io.carp.CarpGroup;
 import io.carp.CarpGroupBuilder;
 import io.carp.testkit.SimulatedNetwork;
@@ -199,7 +201,7 @@ public final class SimulatedCarpNetwork implements AutoCloseable {
         public void run() {
             network = SimulatedNetwork.create();
             ready.countDown();
-            long last = System.nanoTime();
+            long last = CarpClock.system().nanoTime();
             double carry = 0;
             while (!stopping) {
                 try {
@@ -211,7 +213,7 @@ public final class SimulatedCarpNetwork implements AutoCloseable {
                 } catch (InterruptedException e) {
                     break;
                 }
-                long now = System.nanoTime();
+                long now = CarpClock.system().nanoTime();
                 double step = (now - last) * timeScale + carry;
                 last = now;
                 long whole = (long) step;
