@@ -34,11 +34,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Property test of the receive path: valid adverts (IPv4 datagrams) are mutated in every field, flipped bit by bit,
@@ -55,6 +52,7 @@ import org.junit.jupiter.api.Test;
  * <p>Seeded ({@code -Dcarp.fuzz.seed}, default {@value #DEFAULT_SEED}) and short by default
  * ({@value #DEFAULT_PACKETS} packets); {@code -Dcarp.fuzz.packets=10000000} for a long run (scripts/fuzz-long.sh).
  */
+@ExtendWith(QuietCarpLogs.class)
 class CarpFuzzTest {
     static final long DEFAULT_SEED = 0xCA4BL;
     static final long DEFAULT_PACKETS = 200_000;
@@ -86,20 +84,6 @@ class CarpFuzzTest {
     /** Index of "accepted" in an outcome vector; the drop reasons use their ordinals. */
     private static final int ACCEPTED = DropReason.values().length;
 
-    private static final Logger CARP_LOGGER = Logger.getLogger("io.carp");
-    private static Level savedLevel;
-
-    @BeforeAll
-    static void quietLogs() {
-        // Millions of packets make thousands of state changes; their INFO lines would only slow the run.
-        savedLevel = CARP_LOGGER.getLevel();
-        CARP_LOGGER.setLevel(Level.OFF);
-    }
-
-    @AfterAll
-    static void restoreLogs() {
-        CARP_LOGGER.setLevel(savedLevel);
-    }
 
     // ------------------------------------------------------------------------------------------------ harness
 

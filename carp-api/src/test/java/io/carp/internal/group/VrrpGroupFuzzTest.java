@@ -24,11 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The VRRP receive path through the dispatcher into real groups (a VRRPv3 group, vrid 1, and a VRRPv2 group with a
@@ -44,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * Seeded ({@code -Dcarp.fuzz.seed}) and short by default; scripts/fuzz-long.sh runs the codec-level VrrpFuzzTest for
  * the long run.
  */
+@ExtendWith(QuietCarpLogs.class)
 class VrrpGroupFuzzTest {
     static final long DEFAULT_SEED = 0x7272;
     static final long DEFAULT_PACKETS = 100_000;
@@ -53,19 +51,6 @@ class VrrpGroupFuzzTest {
     private static final InetAddress VIP1 = InetAddressLiterals.of("198.18.1.1");
     private static final InetAddress VIP2 = InetAddressLiterals.of("198.18.2.1");
     private static final byte[] PASS = VrrpCodec.simpleTextAuthData("secret".getBytes(StandardCharsets.US_ASCII));
-    private static final Logger CARP_LOGGER = Logger.getLogger("io.carp");
-    private static Level savedLevel;
-
-    @BeforeAll
-    static void quietLogs() {
-        savedLevel = CARP_LOGGER.getLevel();
-        CARP_LOGGER.setLevel(Level.OFF);
-    }
-
-    @AfterAll
-    static void restoreLogs() {
-        CARP_LOGGER.setLevel(savedLevel);
-    }
 
     static final class Harness {
         final ManualLoop loop = new ManualLoop(1_000_000_000L);
