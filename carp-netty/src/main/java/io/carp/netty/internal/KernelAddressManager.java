@@ -44,6 +44,12 @@ final class KernelAddressManager implements AddressManager {
     private final long renewAfterNanos;
     private long lastRenewal;
     private boolean renewalFailed;
+    /** The group, asked to renew again when a batched renewal failed; {@code null}: renew synchronously. */
+    private final io.carp.spi.GroupEndpoint group;
+    /** Failures of this turn's batched renewal, collected by {@link AddressRenewals}. */
+    private Failures pendingFailures;
+    /** A batched renewal's failure, thrown by the next {@link #refresh}. */
+    private RuntimeException batchFailure;
     /**
      * The prepared requests of each virtual address for the next claim, with the prefix length worked out from
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
@@ -53,7 +59,16 @@ final class KernelAddressManager implements AddressManager {
     private volatile VirtualMacInterface virtualMac;
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
+        this(context, config, null);
+    }
+
+    /**
+     * @param group the group, to report a failed batched renewal to ({@link io.carp.spi.GroupEndpoint#refreshAddresses});
+     *              {@code null} to renew synchronously
+     */
+    KernelAddressManager(InterfaceContext context, CarpConfig config, io.carp.spi.GroupEndpoint group) {
         this.context = context;
+        this.group = group;
         this.manage = config.manageAddresses();
         this.lifetimeSeconds = AddressPolicy.lifetimeSeconds(config);
         this.renewAfterNanos = AddressPolicy.renewAfterNanos(config);
@@ -232,17 +247,31 @@ final class KernelAddressManager implements AddressManager {
 
     /**
      * Renews the lifetimes of the held addresses once {@link AddressPolicy#renewAfterNanos} has passed since the last
-     * add or renewal (so not after every advert): their prepared requests in one rtnetlink datagram per
-     * {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates nothing when all succeed. A
-     * failure throws (the group demotes itself) and is tried again at the next advert.
+     * add or renewal (so not after every advert). With a group endpoint to report to, the requests join the
+     * interface's {@link AddressRenewals}, sent with every other group's at the end of this turn of the loop; a
+     * failure found there comes back through {@link #renewalFailed} in the same turn and is thrown from here (the
+     * group demotes itself) and tried again at the next advert. Without one (tests), the requests are sent at once,
+     * one rtnetlink datagram per {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates
+     * nothing when all succeed.
      */
     @Override
     public void refresh(List<InetAddress> addresses) {
+        RuntimeException failed = batchFailure;
+        if (failed != null) {
+            batchFailure = null;
+            renewalFailed = true; // retried at the next advert
+            throw failed;
+        }
         long now = CarpClock.system().nanoTime();
         if (!renewalFailed && now - lastRenewal < renewAfterNanos) {
             return; // the lifetime still outlasts the next advert by the margin
         }
         lastRenewal = now;
+        if (group != null) {
+            renewalFailed = false; // a failure comes back through renewalFailed() before this turn ends
+            context.renewals.add(this, renewals);
+            return;
+        }
         renewalFailed = true; // until this renewal is known to have succeeded: a failed one is retried every advert
         RtNetlink.AddressRequest[] all = renewals;
         Failures failures = null;
@@ -272,6 +301,38 @@ final class KernelAddressManager implements AddressManager {
             failures.throwIfAny();
         }
         renewalFailed = false;
+    }
+
+    /** The renewal requests now: a new array after every claim and release (see {@link AddressRenewals}). */
+    RtNetlink.AddressRequest[] renewalsQueued() {
+        return renewals;
+    }
+
+    /** {@link AddressRenewals}: a renewal of this group failed (collected until {@link #renewalFailed()}). */
+    void noteRenewalFailure(RuntimeException e) {
+        if (pendingFailures == null) {
+            pendingFailures = new Failures();
+        }
+        pendingFailures.add(e);
+    }
+
+    /**
+     * {@link AddressRenewals}, after sending the turn's batch: if a renewal of this group failed, has the group renew
+     * again now, which throws the failure from {@link #refresh} so that the group demotes itself in this turn rather
+     * than at its next advert.
+     */
+    void renewalFailed() {
+        Failures f = pendingFailures;
+        if (f == null) {
+            return;
+        }
+        pendingFailures = null;
+        try {
+            f.throwIfAny();
+        } catch (RuntimeException e) {
+            batchFailure = e;
+        }
+        group.refreshAddresses();
     }
 
     /** On detach: removes whatever this group still holds. */
