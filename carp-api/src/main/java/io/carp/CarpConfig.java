@@ -71,13 +71,14 @@ public final class CarpConfig {
     private final boolean ignoreLinkState;
     private final boolean virtualMac;
     private final Duration announceRefresh;
+    private final boolean alignAdverts;
 
     CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
                List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
-               boolean virtualMac, Duration announceRefresh) {
+               boolean virtualMac, Duration announceRefresh, boolean alignAdverts) {
         this.protocol = protocol;
         this.priority = priority;
         this.vrrpIntervalCentis = vrrpIntervalCentis;
@@ -100,6 +101,7 @@ public final class CarpConfig {
         this.ignoreLinkState = ignoreLinkState;
         this.virtualMac = virtualMac;
         this.announceRefresh = announceRefresh;
+        this.alignAdverts = alignAdverts;
     }
 
     /**
@@ -117,6 +119,14 @@ public final class CarpConfig {
      */
     public Optional<Duration> announceRefresh() {
         return Optional.ofNullable(announceRefresh);
+    }
+
+    /**
+     * Whether a MASTER puts its adverts on a grid of its interval, so that groups with the same interval in one
+     * process advertise together (default {@code false}; see {@link CarpGroupBuilder#alignAdverts}).
+     */
+    public boolean alignAdverts() {
+        return alignAdverts;
     }
 
     /**
@@ -301,6 +311,7 @@ public final class CarpConfig {
                 + (ignoreLinkState ? ", ignoreLinkState=true" : "")
                 + (virtualMac ? ", virtualMac=true" : "")
                 + (announceRefresh == null ? "" : ", announceRefresh=" + announceRefresh.toMillis() + "ms")
+                + (alignAdverts ? ", alignAdverts=true" : "")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }
