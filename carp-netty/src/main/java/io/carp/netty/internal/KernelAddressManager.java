@@ -212,6 +212,8 @@ final class KernelAddressManager implements AddressManager {
 
     @Override
     public void release(List<InetAddress> addresses) {
+        batchFailure = null; // about addresses that are going now
+        pendingFailures = null;
         Failures failures = new Failures();
         for (InetAddress a : addresses) {
             RtNetlink.AddressRequest request = held.remove(a);
@@ -250,9 +252,9 @@ final class KernelAddressManager implements AddressManager {
      * add or renewal (so not after every advert). With a group endpoint to report to, the requests join the
      * interface's {@link AddressRenewals}, sent with every other group's at the end of this turn of the loop; a
      * failure found there comes back through {@link #renewalFailed} in the same turn and is thrown from here (the
-     * group demotes itself) and tried again at the next advert. Without one (tests), the requests are sent at once,
-     * one rtnetlink datagram per {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates
-     * nothing when all succeed.
+     * group demotes itself). After a failure (and without a group endpoint) the requests are sent at once, one
+     * rtnetlink datagram per {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked, at every advert
+     * until they succeed. Allocates nothing when all succeed.
      */
     @Override
     public void refresh(List<InetAddress> addresses) {
@@ -267,8 +269,10 @@ final class KernelAddressManager implements AddressManager {
             return; // the lifetime still outlasts the next advert by the margin
         }
         lastRenewal = now;
-        if (group != null) {
-            renewalFailed = false; // a failure comes back through renewalFailed() before this turn ends
+        if (group != null && !renewalFailed) {
+            // A failure comes back through renewalFailed() before this turn ends. After a failure the renewal is
+            // retried synchronously (below): returning normally tells the group the addresses are renewed again,
+            // which it may only hear once the kernel has accepted them.
             context.renewals.add(this, renewals);
             return;
         }
