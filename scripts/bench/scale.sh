@@ -73,6 +73,9 @@ sys.exit(0 if 'io/carp/benchmarks/ManyGroupsMain.class' in names and 'io/carp/ne
 }
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
+# Packets the kernel dropped at the CARP sockets of a namespace (receive buffer full): the last column of
+# /proc/net/raw for protocol 112 (0x70), summed. A burst of N adverts must fit in the backup's receive buffer.
+raw_drops() { ip netns exec "$1" awk '$2 ~ /:0070$/ { n += $NF } END { print n + 0 }' /proc/net/raw; }
 
 main() {
     for impl in $IMPLS; do
@@ -101,6 +104,7 @@ main() {
         # shellcheck disable=SC2086
         m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
         if [[ $impl == carp ]]; then
+            d0=$(raw_drops "$NS_H2")
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads0"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads0"
         fi
@@ -111,6 +115,8 @@ main() {
         m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
         t1=$(date +%s.%N)
         if [[ $impl == carp ]]; then
+            d1=$(raw_drops "$NS_H2")
+            log "scale: carp backup host: CARP socket drops (receive buffer full): $((d1 - d0)) in the window, $d1 since start"
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads1"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads1"
             for role in m b; do

@@ -438,7 +438,9 @@ public final class CarpGroupBuilder {
      * one per group: for processes that run many groups. The interval between adverts is unchanged; only the advert
      * after becoming MASTER (or after a demotion change, which is advertised at once) comes early, between 0 and one
      * interval after the previous one, which a peer accepts as any advert (it only restarts its master-down timer).
-     * The adverts of the aligned groups reach the wire, and the peers' sockets, as one burst of that many packets.
+     * The adverts of the aligned groups reach the wire, and the peers' sockets, as one burst of that many packets:
+     * carp4j's Linux runtime gives its CARP sockets a 1 MiB receive buffer for that (room for 255 adverts); other
+     * peers on the segment must have room for the burst in theirs.
      * Shown as {@code alignAdverts=true} in {@link CarpConfig#toString()} and logged (INFO) when the group starts.
      *
      * @param align whether to align the adverts
