@@ -93,8 +93,9 @@ class InterfaceRecreatedRootTest {
                 () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
         assertTrue(a.stats().ipv4PacketsReceived() > heardBefore, "A heard B over IPv4 on the new interface");
         assertTrue(a.stats().ipv6PacketsReceived() > heard6Before, "A heard B over IPv6 on the new interface");
-        assertTrue(transitions("B").stream().anyMatch(t -> t.startsWith("MASTER->BACKUP (preempted by " + A_IP)),
-                events.toString());
+        // The event reaches the listener on the callback thread just after the state flips: wait for it too.
+        await("B's event: preempted by A", () -> transitions("B").stream()
+                .anyMatch(t -> t.startsWith("MASTER->BACKUP (preempted by " + A_IP)));
         await("the VIP on A's new interface", () -> lab.has(NS_A, IF_A, VIP) && !lab.has(NS_B, IF_B, VIP));
         assertEquals(List.of("INIT->BACKUP (started)", "BACKUP->MASTER (master timed out)",
                 "MASTER->INIT (link down)", "INIT->BACKUP (link up)"), transitions("A").subList(0, 4));
