@@ -128,6 +128,8 @@ public final class CarpConfig {
     /**
      * Whether a MASTER puts its adverts on a grid of its interval, so that groups with the same interval in one
      * process advertise together (default {@code false}; see {@link CarpGroupBuilder#alignAdverts}).
+     *
+     * @return whether a MASTER aligns its adverts on the grid of its interval
      */
     public boolean alignAdverts() {
         return alignAdverts;
