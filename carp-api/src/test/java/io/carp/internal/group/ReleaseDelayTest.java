@@ -209,6 +209,39 @@ class ReleaseDelayTest {
     }
 
     @Test
+    void shouldDrainEveryMemberOfAUnitWhenOneIsClosed() {
+        // A CarpGroupUnit steps the other members down with forceBackup: with a release delay they keep their
+        // addresses as long, so closing an application's groups one after the other drains them all.
+        ManualLoop loop = new ManualLoop(1_000_000_000L);
+        FakeRuntime wanRuntime = new FakeRuntime(loop, new io.carp.spi.CarpDispatcher(), SELF, null);
+        FakeRuntime lanRuntime = new FakeRuntime(loop, new io.carp.spi.CarpDispatcher(),
+                InetAddressLiterals.of("198.18.1.1"), null);
+        CarpGroup wan = valid().releaseDelay(Duration.ofMillis(500)).runtime(wanRuntime)
+                .callbackExecutor(Runnable::run).build();
+        CarpGroup lan = CarpGroup.builder().vhid(2).password("secret").virtualAddress("198.18.1.100")
+                .releaseDelay(Duration.ofMillis(500)).runtime(lanRuntime).callbackExecutor(Runnable::run).build();
+        io.carp.CarpGroupUnit.of("app", wan, lan);
+        wan.start();
+        lan.start();
+        loop.advanceBy(MASTER_DOWN + MS);
+        assertEquals(CarpState.MASTER, lan.state());
+        lanRuntime.addresses.calls.clear();
+
+        wan.close();
+        assertEquals(CarpState.BACKUP, lan.state(), "stepped down by the unit");
+        assertTrue(lan.stats().draining());
+        assertFalse(lanRuntime.addresses.calls.contains("release"));
+        loop.advanceBy(200 * MS);
+        lan.close(); // as BACKUP: ends with its drain
+        loop.advanceBy(299 * MS);
+        assertFalse(lanRuntime.addresses.calls.contains("release"), lanRuntime.addresses.calls.toString());
+        loop.advanceBy(MS);
+        assertEquals(1, lanRuntime.addresses.calls.stream().filter("release"::equals).count());
+        assertEquals(1, lanRuntime.detachCount);
+        assertEquals(1, wanRuntime.detachCount);
+    }
+
+    @Test
     void shouldDrainAfterTheVrrpPriorityZeroAdvert() {
         CarpGroup g = CarpGroup.builder().protocol(Protocol.VRRP_V3).vhid(5).priority(200).virtualAddress(VIP)
                 .releaseDelay(Duration.ofMillis(300)).runtime(runtime).callbackExecutor(Runnable::run).build();

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * Before the release delay, the example waited for an idle moment before the bow-out; a request that reached a in the
  * ~2 ms between that check and the removal of the address was accepted but could not be answered (1 failed request in
  * 2 of 9 runs). Without the bow-out before the web server's shutdown, every request during b's master-down interval
- * (about 300) would fail.
+ * (about 300) would fail. Measured with the release delay, 2026-12-03 (load average 7-27): 0 failed requests in each
+ * of 10 runs; with {@code -Dcarp.test.releaseDelay=0} (a control: no drain) 2 failed in 1 of 3 runs.
  * Timeouts only bound a hang; the one timing assertion is the takeover bound of the SIGKILL case.
  */
 @LinuxRootTest("two instances of the Spring Boot example in network namespaces")
