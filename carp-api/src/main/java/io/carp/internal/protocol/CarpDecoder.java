@@ -32,11 +32,11 @@ public final class CarpDecoder {
 
     private final CarpAdvertisement advertisement = new CarpAdvertisement();
     private final IpEnvelope[] cache = new IpEnvelope[CACHE];
-    /** Each cached envelope's source and destination address bytes as big-endian words (IPv4: the low word only). */
-    private final long[] cacheSourceHigh = new long[CACHE];
-    private final long[] cacheSourceLow = new long[CACHE];
-    private final long[] cacheDestinationHigh = new long[CACHE];
-    private final long[] cacheDestinationLow = new long[CACHE];
+    /**
+     * Each cached envelope's source and destination address bytes as big-endian words, four per slot: source high,
+     * source low, destination high, destination low (IPv4: the low words only).
+     */
+    private final long[] cacheKeys = new long[4 * CACHE];
     private int nextSlot;
 
     private DropReason dropReason;
@@ -168,9 +168,10 @@ public final class CarpDecoder {
         long destinationLow = v4 ? word32(b, dst) : word64(b, dst + 8);
         for (int i = 0; i < CACHE; i++) {
             IpEnvelope e = cache[i];
-            if (e != null && e.ttl() == ttl && e.family() == family && cacheSourceLow[i] == sourceLow
-                    && cacheDestinationLow[i] == destinationLow && cacheSourceHigh[i] == sourceHigh
-                    && cacheDestinationHigh[i] == destinationHigh) {
+            int k = 4 * i;
+            if (e != null && e.ttl() == ttl && e.family() == family && cacheKeys[k + 1] == sourceLow
+                    && cacheKeys[k + 3] == destinationLow && cacheKeys[k] == sourceHigh
+                    && cacheKeys[k + 2] == destinationHigh) {
                 return e;
             }
         }
@@ -178,10 +179,10 @@ public final class CarpDecoder {
         int slot = nextSlot;
         nextSlot = (slot + 1) % CACHE;
         cache[slot] = e;
-        cacheSourceHigh[slot] = sourceHigh;
-        cacheSourceLow[slot] = sourceLow;
-        cacheDestinationHigh[slot] = destinationHigh;
-        cacheDestinationLow[slot] = destinationLow;
+        cacheKeys[4 * slot] = sourceHigh;
+        cacheKeys[4 * slot + 1] = sourceLow;
+        cacheKeys[4 * slot + 2] = destinationHigh;
+        cacheKeys[4 * slot + 3] = destinationLow;
         return e;
     }
 
