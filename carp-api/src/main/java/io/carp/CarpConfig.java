@@ -72,13 +72,14 @@ public final class CarpConfig {
     private final boolean virtualMac;
     private final Duration announceRefresh;
     private final boolean alignAdverts;
+    private final Duration releaseDelay;
 
     CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
                List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
-               boolean virtualMac, Duration announceRefresh, boolean alignAdverts) {
+               boolean virtualMac, Duration announceRefresh, Duration releaseDelay, boolean alignAdverts) {
         this.protocol = protocol;
         this.priority = priority;
         this.vrrpIntervalCentis = vrrpIntervalCentis;
@@ -101,7 +102,17 @@ public final class CarpConfig {
         this.ignoreLinkState = ignoreLinkState;
         this.virtualMac = virtualMac;
         this.announceRefresh = announceRefresh;
+        this.releaseDelay = releaseDelay == null ? Duration.ZERO : releaseDelay;
         this.alignAdverts = alignAdverts;
+    }
+
+    /**
+     * How long a MASTER keeps its virtual addresses after the bow-out advertisement of a clean stop or an operator
+     * step-down, so that requests it already accepted can still be answered; {@link Duration#ZERO} (the default) for
+     * none: the addresses go with the bow-out. See {@link CarpGroupBuilder#releaseDelay}.
+     */
+    public Duration releaseDelay() {
+        return releaseDelay;
     }
 
     /**
@@ -337,6 +348,7 @@ public final class CarpConfig {
                     + ", demotion=" + demotion + ", source="
                     + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
                     + ", manageAddresses=" + manageAddresses + (ignoreLinkState ? ", ignoreLinkState=true" : "")
+                    + (releaseDelay.isZero() ? "" : ", releaseDelay=" + releaseDelay.toMillis() + "ms")
                     + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                     + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
         }
@@ -349,6 +361,7 @@ public final class CarpConfig {
                 + (ignoreLinkState ? ", ignoreLinkState=true" : "")
                 + (virtualMac ? ", virtualMac=true" : "")
                 + (announceRefresh == null ? "" : ", announceRefresh=" + announceRefresh.toMillis() + "ms")
+                + (releaseDelay.isZero() ? "" : ", releaseDelay=" + releaseDelay.toMillis() + "ms")
                 + (alignAdverts ? ", alignAdverts=true" : "")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
