@@ -40,17 +40,6 @@ final class FamilySocket {
     private final Predicate<InetAddress> isVirtual;
     private final io.carp.CarpClock clock;
     private volatile FamilyTransport transport;
-    private static final InetAddress IPV4_GROUP = literal(new byte[] {(byte) 224, 0, 0, 18});
-    private static final InetAddress IPV6_GROUP = literal(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0x12});
-
-    private static InetAddress literal(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
     private volatile InetAddress pinned;
     private volatile InetAddress resolved;
     private volatile long resolvedAt;
@@ -192,24 +181,24 @@ final class FamilySocket {
         sendEach(message::bytes, targets, true);
     }
 
-    /** On the loop: as {@link #sendVrrp}, out of a virtual MAC interface ({@code ifindex}) stacked on this one. */
-    void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex) {
-        FamilyTransport t = transport;
-        InetAddress self = sourceAddress();
-        if (t == null || self == null) {
-            throw new IllegalStateException("no " + label() + " socket or source address on " + interfaceName
-                    + " to send VRRP from through the virtual MAC interface");
-        }
-        if (!targets.isUnicast(family)) {
-            InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
-            t.sendVia(message.bytes(self, group), group, self, ifindex);
-            return;
-        }
-        for (InetAddress peer : targets.peers(family)) {
-            if (!peer.equals(self)) {
-                t.sendVia(message.bytes(self, peer), peer, self, ifindex);
-            }
-        }
+    /**
+     * Sends adverts out of a virtual MAC interface through a socket of its own (IPv6: the socket on this interface
+     * cannot send through another one).
+     */
+    interface ViaSender {
+        /** The source address the packets leave with (an address on the virtual MAC interface). */
+        InetAddress source();
+
+        /** Sends the bytes (from position to limit, not consumed) to one destination. */
+        void send(ByteBuffer bytes, InetAddress destination);
+    }
+
+    /**
+     * On the loop: as {@link #sendVrrp}, out of a virtual MAC interface ({@code ifindex}) stacked on this one: through
+     * {@code via} if given, else through this family's socket ({@code IP_PKTINFO} names the interface; IPv4).
+     */
+    void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex, ViaSender via) {
+        sendThrough(message::bytes, targets, ifindex, via);
     }
 
     private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
@@ -251,25 +240,37 @@ final class FamilySocket {
 
     /**
      * On the loop: as {@link #send}, but out of a virtual MAC interface ({@code ifindex}) stacked on this one, from
-     * this family's source address (pinned or the interface's own).
+     * this family's source address (pinned or the interface's own), or through {@code via} from its source.
      */
-    void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex) {
+    void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex, ViaSender via) {
+        sendThrough((self, destination) -> carpHeader, targets, ifindex, via);
+    }
+
+    private void sendThrough(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
+                             AdvertTargets targets, int ifindex, ViaSender via) {
         FamilyTransport t = transport;
-        if (t == null) {
-            throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
-        }
-        InetAddress self = sourceAddress();
-        if (self == null) {
-            throw new IllegalStateException("no " + label() + " source address on " + interfaceName
-                    + " for adverts through the virtual MAC interface");
+        InetAddress self = via != null ? via.source() : sourceAddress();
+        if (t == null || self == null) {
+            throw new IllegalStateException("no " + label() + " socket or source address on " + interfaceName
+                    + " to send from through the virtual MAC interface");
         }
         if (!targets.isUnicast(family)) {
-            t.sendVia(carpHeader, family == IpFamily.IPV4 ? IPV4_GROUP : IPV6_GROUP, self, ifindex);
+            InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
+            if (via != null) {
+                via.send(bytes.apply(self, group), group);
+            } else {
+                t.sendVia(bytes.apply(self, group), group, self, ifindex);
+            }
             return;
         }
         for (InetAddress peer : targets.peers(family)) {
-            if (!peer.equals(self)) {
-                t.sendVia(carpHeader, peer, self, ifindex);
+            if (peer.equals(self) || peer.equals(sourceAddress())) {
+                continue;
+            }
+            if (via != null) {
+                via.send(bytes.apply(self, peer), peer);
+            } else {
+                t.sendVia(bytes.apply(self, peer), peer, self, ifindex);
             }
         }
     }

@@ -33,13 +33,17 @@ interface FamilyTransport {
      * Sends the CARP bytes out of another interface than the socket's (a virtual MAC macvlan on top of it), to the
      * multicast group or a peer, from {@code source} ({@code IP_PKTINFO} names the interface).
      *
-     * @throws UnsupportedOperationException for a family that cannot (IPv6, for now)
+     * @throws UnsupportedOperationException for a family that cannot (IPv6: its socket is bound to the parent, so an
+     *                                       IPv6 group sends through {@code VirtualMacSockets} instead)
      */
     default void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int ifindex) {
         throw new UnsupportedOperationException("sending through a virtual MAC interface is IPv4 only");
     }
 
-    /** Sends one gratuitous ARP for a virtual address out of interface {@code ifindex}, from {@code mac}. */
+    /**
+     * Sends one gratuitous ARP for a virtual address out of interface {@code ifindex}, from {@code mac} (IPv4; an IPv6
+     * group announces through {@code VirtualMacSockets}).
+     */
     default void announceVia(byte[] mac, InetAddress address, int ifindex) {
         throw new UnsupportedOperationException("announcing through a virtual MAC interface is IPv4 only");
     }

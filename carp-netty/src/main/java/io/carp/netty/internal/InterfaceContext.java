@@ -273,8 +273,9 @@ final class InterfaceContext {
     }
 
     /** Sends one advert of a family out of a virtual MAC interface stacked on this one. */
-    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex) {
-        socket(family).sendVia(carpHeader, targets, viaIfindex);
+    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex,
+                 FamilySocket.ViaSender via) {
+        socket(family).sendVia(carpHeader, targets, viaIfindex, via);
     }
 
     /** Sends a gratuitous ARP for a virtual address out of a virtual MAC interface, from its MAC. */
@@ -284,8 +285,8 @@ final class InterfaceContext {
 
     /** Sends one VRRP advert of a family out of a virtual MAC interface stacked on this one. */
     void sendVrrpVia(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets,
-                     int viaIfindex) {
-        socket(family).sendVrrpVia(message, targets, viaIfindex);
+                     int viaIfindex, FamilySocket.ViaSender via) {
+        socket(family).sendVrrpVia(message, targets, viaIfindex, via);
     }
 
     /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */
