@@ -31,6 +31,13 @@ final class FamilySocket {
     private static final long SOURCE_REFRESH_NANOS = 10_000_000_000L;
     /** How soon to look again when the interface had no usable address (e.g. IPv6 link-local still tentative). */
     private static final long SOURCE_RETRY_NANOS = 1_000_000_000L;
+    /**
+     * IPv4 TOS and IPv6 traffic class of VRRP adverts: 0xc0 (IPTOS_PREC_INTERNETCONTROL, DSCP CS6), as keepalived
+     * sends them ({@code vrrp_build_ip4} in keepalived's {@code vrrp.c}, {@code if_setsockopt_priority} in
+     * {@code vrrp_if.c}); RFC 9568 section 5.1 sets no value for either. CARP adverts keep the socket's (low delay /
+     * 0).
+     */
+    static final int VRRP_TOS = io.carp.internal.vrrp.VrrpCodec.IPV4_TOS;
 
     final IpFamily family;
     final InboundRouter router;
@@ -166,7 +173,7 @@ final class FamilySocket {
      * others; the first failure is thrown afterwards.
      */
     void send(ByteBuffer carpHeader, AdvertTargets targets) {
-        sendEach((self, destination) -> carpHeader, targets, false);
+        sendEach((self, destination) -> carpHeader, targets, false, FamilyTransport.SOCKET_TOS);
     }
 
     /**
@@ -178,7 +185,7 @@ final class FamilySocket {
      * @throws IllegalStateException if the interface has no usable address of the family yet
      */
     void sendVrrp(RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
-        sendEach(message::bytes, targets, true);
+        sendEach(message::bytes, targets, true, VRRP_TOS);
     }
 
     /**
@@ -189,8 +196,12 @@ final class FamilySocket {
         /** The source address the packets leave with (an address on the virtual MAC interface). */
         InetAddress source();
 
-        /** Sends the bytes (from position to limit, not consumed) to one destination. */
-        void send(ByteBuffer bytes, InetAddress destination);
+        /**
+         * Sends the bytes (from position to limit, not consumed) to one destination.
+         *
+         * @param tos the traffic class, or {@link FamilyTransport#SOCKET_TOS} for the socket's
+         */
+        void send(ByteBuffer bytes, InetAddress destination, int tos);
     }
 
     /**
@@ -198,11 +209,11 @@ final class FamilySocket {
      * {@code via} if given, else through this family's socket ({@code IP_PKTINFO} names the interface; IPv4).
      */
     void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex, ViaSender via) {
-        sendThrough(message::bytes, targets, ifindex, via);
+        sendThrough(message::bytes, targets, ifindex, via, VRRP_TOS);
     }
 
     private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
-                          AdvertTargets targets, boolean needSource) {
+                          AdvertTargets targets, boolean needSource, int tos) {
         FamilyTransport t = transport;
         if (t == null) {
             throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
@@ -214,7 +225,7 @@ final class FamilySocket {
                     + " to send VRRP from");
         }
         if (!targets.isUnicast(family)) {
-            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source);
+            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
             return;
         }
         RuntimeException first = null;
@@ -224,7 +235,7 @@ final class FamilySocket {
                 continue;
             }
             try {
-                t.sendUnicast(bytes.apply(self, peer), peer, source);
+                t.sendUnicast(bytes.apply(self, peer), peer, source, tos);
             } catch (RuntimeException e) {
                 failed++;
                 if (first == null) {
@@ -243,11 +254,11 @@ final class FamilySocket {
      * this family's source address (pinned or the interface's own), or through {@code via} from its source.
      */
     void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex, ViaSender via) {
-        sendThrough((self, destination) -> carpHeader, targets, ifindex, via);
+        sendThrough((self, destination) -> carpHeader, targets, ifindex, via, FamilyTransport.SOCKET_TOS);
     }
 
     private void sendThrough(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
-                             AdvertTargets targets, int ifindex, ViaSender via) {
+                             AdvertTargets targets, int ifindex, ViaSender via, int tos) {
         FamilyTransport t = transport;
         InetAddress self = via != null ? via.source() : sourceAddress();
         if (t == null || self == null) {
@@ -257,9 +268,9 @@ final class FamilySocket {
         if (!targets.isUnicast(family)) {
             InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
             if (via != null) {
-                via.send(bytes.apply(self, group), group);
+                via.send(bytes.apply(self, group), group, tos);
             } else {
-                t.sendVia(bytes.apply(self, group), group, self, ifindex);
+                t.sendVia(bytes.apply(self, group), group, self, ifindex, tos);
             }
             return;
         }
@@ -268,9 +279,9 @@ final class FamilySocket {
                 continue;
             }
             if (via != null) {
-                via.send(bytes.apply(self, peer), peer);
+                via.send(bytes.apply(self, peer), peer, tos);
             } else {
-                t.sendVia(bytes.apply(self, peer), peer, self, ifindex);
+                t.sendVia(bytes.apply(self, peer), peer, self, ifindex, tos);
             }
         }
     }

@@ -105,8 +105,8 @@ final class NettyBinding implements RuntimeBinding {
             }
 
             @Override
-            public void send(ByteBuffer bytes, InetAddress destination) {
-                s.sendAdvert(bytes, (java.net.Inet6Address) destination, source);
+            public void send(ByteBuffer bytes, InetAddress destination, int tos) {
+                s.sendAdvert(bytes, (java.net.Inet6Address) destination, source, tos);
             }
         };
     }

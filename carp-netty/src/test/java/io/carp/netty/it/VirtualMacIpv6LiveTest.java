@@ -107,6 +107,8 @@ class VirtualMacIpv6LiveTest {
             assertNotNull(advert, "the master's advert reaches the client");
             assertEquals(vmac, mac(advert, 6), "Ethernet source of the advert");
             assertEquals(255, advert[14 + 7] & 0xff, "hop limit");
+            assertEquals(vrrp ? 0xc0 : 0, ((advert[14] & 0x0f) << 4) | ((advert[15] & 0xf0) >>> 4),
+                    "traffic class: keepalived's 0xc0 for VRRP, 0 for CARP");
 
             assertTrue(client.pingUntilReply(VIP6, Duration.ofSeconds(5)), "the client reaches the address");
             assertEquals(vmac, client.neighbourMac(VIP6).orElse("none"), () -> "the master answers with the virtual"

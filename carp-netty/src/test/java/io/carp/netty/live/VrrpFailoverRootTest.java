@@ -114,6 +114,7 @@ class VrrpFailoverRootTest {
                     p -> p.length >= 32 && (p[9] & 0xff) == 112 && (p[20] & 0xff) == 0x31 && (p[21] & 0xff) == 42);
             assertNotNull(advert, "A's VRRP advert reaches B");
             assertEquals(255, advert[8] & 0xff, "TTL");
+            assertEquals(0xc0, advert[1] & 0xff, "TOS: keepalived's IPTOS_PREC_INTERNETCONTROL, not CARP's low delay");
             assertEquals(A_IP, ip(advert, 12));
             assertEquals("224.0.0.18", ip(advert, 16));
             VrrpPacket decoded = VrrpCodec.decodeIpv4(ByteBuffer.wrap(advert), true);

@@ -85,10 +85,11 @@ public final class VirtualMacSockets implements AutoCloseable {
      * @param payload     the CARP or VRRP bytes, from position to limit (not consumed)
      * @param destination {@code ff02::12} or a unicast peer
      * @param source      the source address: an address on the macvlan (the copy of the parent's link-local one)
+     * @param trafficClass the traffic class, or -1 for the socket's (0)
      * @throws NativeException on failure
      */
-    public void sendAdvert(ByteBuffer payload, Inet6Address destination, Inet6Address source) {
-        io.send(payload, destination, source);
+    public void sendAdvert(ByteBuffer payload, Inet6Address destination, Inet6Address source, int trafficClass) {
+        io.send(payload, destination, source, trafficClass);
     }
 
     /**
