@@ -127,9 +127,10 @@ final class InterfaceContext {
     NettyBinding attach(GroupEndpoint group, LinuxRuntime runtime) {
         CarpConfig config = group.config();
         for (NettyBinding b : bindings) {
-            if (b.group().config().vhid() == config.vhid()) {
+            if (io.carp.spi.CarpDispatcher.shareIdSpace(b.group().config(), config)) {
                 throw new IllegalStateException("vhid " + config.vhid() + " is already running on " + name
-                        + " in this runtime");
+                        + " in this runtime (" + b.group().config().protocol() + "; CARP vhids and VRRPv2 VRIDs share"
+                        + " one id space, VRRPv3 VRIDs have their own)");
             }
         }
         AdvertTargets targets = AdvertTargets.of(config);
