@@ -2,6 +2,7 @@ package io.carp.netty.internal;
 
 import io.carp.netty.internal.linux.CarpSockets;
 import io.carp.netty.internal.linux.Ipv4UnicastSender;
+import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.internal.protocol.CarpConstants;
 import io.netty.buffer.ByteBuf;
@@ -46,6 +47,8 @@ final class Ipv4Transport implements FamilyTransport {
     /** Senders through virtual MAC interfaces, by their ifindex (loop only). */
     private final java.util.Map<Integer, Ipv4UnicastSender> via = new java.util.HashMap<>();
     private volatile boolean member;
+    /** The kernel's receive timestamps of the CARP socket: a BACKUP counts master-down from an advert's arrival. */
+    private final ArrivalTimes arrivals;
     private volatile boolean closing;
     private ChannelFuture registration;
 
@@ -58,6 +61,7 @@ final class Ipv4Transport implements FamilyTransport {
         this.arp = arp;
         this.member = member;
         this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
+        this.arrivals = ArrivalTimes.of(fd);
     }
 
     /**
@@ -275,7 +279,7 @@ final class Ipv4Transport implements FamilyTransport {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof DatagramPacket packet) {
-                    router.receiveIpv4(packet.content().nioBuffer());
+                    router.receiveIpv4(packet.content().nioBuffer(), transport.arrivals.lastArrival());
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, transport.interfaceName + ": a received CARP packet could not be handled", e);

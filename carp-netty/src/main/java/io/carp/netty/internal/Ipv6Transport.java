@@ -1,6 +1,7 @@
 package io.carp.netty.internal;
 
 import io.carp.CarpClock;
+import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.CarpSockets;
 import io.carp.netty.internal.linux.Ipv6RawIo;
 import io.carp.netty.internal.linux.NativeSocket;
@@ -39,6 +40,8 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
     private final NativeSocket socket;
     private final NativeSocket advertiser;
     private final Ipv6RawIo io;
+    /** The kernel's receive timestamps of the socket: a BACKUP counts master-down from an advert's arrival. */
+    private final ArrivalTimes arrivals;
     private final InboundRouter router;
     private volatile boolean member;
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
@@ -51,6 +54,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
+        this.arrivals = ArrivalTimes.of(socket.fd());
         this.router = router;
         this.member = member;
     }
@@ -94,7 +98,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
             }
             try {
                 router.receive(new IpEnvelope(IpFamily.IPV6, r.source(), r.destination(), r.hopLimit()),
-                        r.payload());
+                        r.payload(), arrivals.lastArrival());
             } catch (RuntimeException e) {
                 logError("dispatch", e);
             }
