@@ -124,7 +124,10 @@ final class InboundRouter {
         receiveIpv4(packet, GroupEndpoint.ARRIVAL_UNKNOWN);
     }
 
-    /** As {@link #receiveIpv4(ByteBuffer)}, with when it arrived (see {@link CarpDispatcher#receiveIpv4(ByteBuffer, long)}). */
+    /**
+     * As {@link #receiveIpv4(ByteBuffer)}, with when it arrived (see
+     * {@link CarpDispatcher#receiveIpv4(ByteBuffer, long)}).
+     */
     void receiveIpv4(ByteBuffer packet, long arrivedNanos) {
         dispatcherFor(ipv4Vhid(packet)).receiveIpv4(packet, arrivedNanos);
     }

@@ -35,7 +35,8 @@ class ArrivalTimesTest {
             long arrived = arrivals.lastArrival();
 
             assertNotEquals(ArrivalTimes.UNKNOWN, arrived);
-            assertTrue(arrived >= beforeSend - SLACK_NANOS, "arrived " + (beforeSend - arrived) + " ns before the send");
+            assertTrue(arrived >= beforeSend - SLACK_NANOS,
+                    "arrived " + (beforeSend - arrived) + " ns before the send");
             assertTrue(arrived <= afterSend + SLACK_NANOS, "arrived " + (arrived - afterSend) + " ns after the send"
                     + " returned (read " + (read - afterSend) + " ns after it)");
         } finally {
