@@ -35,13 +35,13 @@ public interface CarpGroup extends AutoCloseable {
         return new CarpGroupBuilder();
     }
 
-    /** The validated configuration. */
+    /** {@return the validated configuration; never {@code null}} */
     CarpConfig config();
 
-    /** The current state; INIT before {@link #start()} and after {@link #close()}. */
+    /** {@return the current state: INIT before {@link #start()} and after {@link #close()}} */
     CarpState state();
 
-    /** Live counters. */
+    /** {@return the group's live counters, safe to read from any thread} */
     CarpStats stats();
 
     /**
@@ -67,9 +67,11 @@ public interface CarpGroup extends AutoCloseable {
     void start();
 
     /**
-     * Leaves the group. A MASTER first sends the bow-out advertisement (advbase 255, advskew 255) so that a backup takes
-     * over at once instead of after the master-down interval, then releases its addresses. Idempotent. Blocks until
-     * done (at most about a second) when called from outside the protocol thread.
+     * Leaves the group. A MASTER first sends the bow-out advertisement (advbase 255, advskew 255; VRRP priority 0) so
+     * that a backup takes over at once instead of after the master-down interval, then releases its addresses: at
+     * once, or after {@link CarpGroupBuilder#releaseDelay} if one is set. Idempotent. Blocks until done (about a
+     * second at most, plus the release delay) when called from outside the protocol thread; on the protocol thread it
+     * returns at once and a release delay ends on the loop.
      */
     @Override
     void close();
@@ -131,6 +133,8 @@ public interface CarpGroup extends AutoCloseable {
      * The current total demotion (0-240): the operator's ({@link #setDemotion}, {@link #demote}, {@link #promote})
      * plus the weights of failing health checks, plus 240 while the addresses could not be claimed (or, as MASTER,
      * renewed), capped at 240.
+     *
+     * @return the demotion, 0-240
      */
     int demotion();
 
@@ -144,7 +148,8 @@ public interface CarpGroup extends AutoCloseable {
 
     /**
      * Operator step-down: a MASTER sends the bow-out advertisement so a backup takes over at once, becomes BACKUP, and
-     * does not preempt for one master-down interval (ucarp's SIGUSR2).
+     * does not preempt for one master-down interval (ucarp's SIGUSR2). With a {@link CarpGroupBuilder#releaseDelay}, it
+     * keeps its addresses that long after the bow-out (as BACKUP), unless it becomes MASTER again meanwhile.
      *
      * @param reason why, for the log
      */
