@@ -11,6 +11,10 @@ import io.carp.CarpClock;
  * only if it falls between the packet's arrival and its read; the group bounds what it accepts (see its use of
  * {@code GroupEndpoint#onAdvertisement(..., long)}).
  *
+ * <p>Stamping starts a moment after {@link #of} (the kernel turns it on from a deferred work item when no socket had it
+ * on); a datagram that arrived before carries no stamp, and the kernel then answers with the time of the request, so
+ * the arrival is taken as now, as without this class.
+ *
  * <p>If a socket read several datagrams before the caller asks (a batched read), the answer is the last one's arrival:
  * never earlier than the datagram's own, never later than now. Loop-confined (one per socket); allocates nothing
  * unless a call fails.

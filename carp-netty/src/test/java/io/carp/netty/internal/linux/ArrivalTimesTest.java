@@ -25,6 +25,12 @@ class ArrivalTimesTest {
             byte[] self = bindToSomeLoopbackPort(socket);
             ArrivalTimes arrivals = ArrivalTimes.of(socket.fd());
             CarpClock clock = CarpClock.system();
+            // The kernel turns packet stamping on from a deferred work item when no socket had it on: a datagram
+            // right after of() may carry no stamp (the answer is then the read's time). One datagram first, then
+            // a pause, as a runtime's sockets have long before the first advert.
+            socket.sendTo(new byte[] {0}, 1, self, "udp to self");
+            socket.receive(new byte[16], true);
+            Thread.sleep(200);
 
             long beforeSend = clock.nanoTime();
             socket.sendTo(new byte[] {1, 2, 3}, 3, self, "udp to self");
