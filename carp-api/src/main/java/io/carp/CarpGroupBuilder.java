@@ -443,14 +443,19 @@ public final class CarpGroupBuilder {
 
     /**
      * Gives the group a virtual MAC address, as keepalived's {@code use_vmac} does (an extension for CARP; VRRP's RFC
-     * 9568 section 7.3 address): the Linux runtime creates a macvlan interface {@code c4j-carp-<vhid>} (IPv6 groups:
-     * {@code c4j-carp6-<vhid>}) on the group's interface with the MAC {@code 00:00:5e:00:01:<vhid>} (FreeBSD's CARP
-     * MAC), puts the virtual addresses on it, sends the adverts and gratuitous ARPs from that MAC, and removes it when
-     * the group closes (or, after a crash, when the next run starts). On failover the switches learn the move from the
-     * new master's adverts and the clients' ARP caches stay valid. It sets the sysctls this needs ({@code arp_ignore},
-     * {@code arp_filter} on the interface, restored on close; see the runtime's documentation) and needs
-     * {@code CAP_NET_ADMIN}. Default {@code false}: adverts and ARP use the interface's own MAC, as ucarp does. The
-     * simulated runtime of the testkit ignores it.
+     * 9568 section 7.3 address): the Linux runtime creates a macvlan interface on the group's interface
+     * ({@code c4j-carp-<vhid>}, {@code c4j-carp6-<vhid>} for an IPv6-only CARP group, {@code c4j-vrrp4-<vrid>} or
+     * {@code c4j-vrrp6-<vrid>}) with the MAC {@code 00:00:5e:00:01:<vhid>} for CARP in both families (FreeBSD's CARP
+     * MAC), {@code 00:00:5e:00:01:<vrid>} for VRRP over IPv4 and {@code 00:00:5e:00:02:<vrid>} over IPv6, puts the
+     * virtual addresses on it, sends the adverts and gratuitous ARPs / unsolicited neighbour advertisements from that
+     * MAC (IPv6 adverts keep the node's link-local source address, which is copied onto the macvlan), and removes it
+     * when the group closes (or, after a crash, when the next run starts). On failover the switches learn the move
+     * from the new master's adverts and the clients' neighbour caches stay valid. It sets the sysctls this needs
+     * (IPv4: {@code arp_ignore}, {@code arp_filter}, {@code arp_announce} on the interface, restored on close; see the
+     * runtime's documentation) and needs {@code CAP_NET_ADMIN}. {@code start()} fails if another macvlan on the
+     * interface already has the MAC (an IPv4 and an IPv6 CARP group with the same vhid, or keepalived's
+     * {@code use_vmac} with the same VRID on this host). Default {@code false}: adverts and ARP use the interface's own
+     * MAC, as ucarp does. The simulated runtime of the testkit ignores it.
      *
      * @param on whether to use a virtual MAC
      * @return this builder

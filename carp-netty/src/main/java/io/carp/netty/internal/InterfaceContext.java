@@ -127,9 +127,10 @@ final class InterfaceContext {
     NettyBinding attach(GroupEndpoint group, LinuxRuntime runtime) {
         CarpConfig config = group.config();
         for (NettyBinding b : bindings) {
-            if (b.group().config().vhid() == config.vhid()) {
+            if (io.carp.spi.CarpDispatcher.shareIdSpace(b.group().config(), config)) {
                 throw new IllegalStateException("vhid " + config.vhid() + " is already running on " + name
-                        + " in this runtime");
+                        + " in this runtime (" + b.group().config().protocol() + "; CARP vhids and VRRPv2 VRIDs share"
+                        + " one id space, VRRPv3 VRIDs have their own)");
             }
         }
         AdvertTargets targets = AdvertTargets.of(config);
@@ -273,8 +274,9 @@ final class InterfaceContext {
     }
 
     /** Sends one advert of a family out of a virtual MAC interface stacked on this one. */
-    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex) {
-        socket(family).sendVia(carpHeader, targets, viaIfindex);
+    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex,
+                 FamilySocket.ViaSender via) {
+        socket(family).sendVia(carpHeader, targets, viaIfindex, via);
     }
 
     /** Sends a gratuitous ARP for a virtual address out of a virtual MAC interface, from its MAC. */
@@ -284,8 +286,8 @@ final class InterfaceContext {
 
     /** Sends one VRRP advert of a family out of a virtual MAC interface stacked on this one. */
     void sendVrrpVia(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets,
-                     int viaIfindex) {
-        socket(family).sendVrrpVia(message, targets, viaIfindex);
+                     int viaIfindex, FamilySocket.ViaSender via) {
+        socket(family).sendVrrpVia(message, targets, viaIfindex, via);
     }
 
     /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */

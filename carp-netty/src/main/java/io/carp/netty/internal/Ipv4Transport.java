@@ -103,13 +103,18 @@ final class Ipv4Transport implements FamilyTransport {
     }
 
     @Override
-    public void sendMulticast(ByteBuffer carpHeader, InetAddress source) {
-        send(carpHeader); // the pinned source, if any, is set on the socket (pinSource)
+    public void sendMulticast(ByteBuffer carpHeader, InetAddress source, int tos) {
+        if (tos == SOCKET_TOS) {
+            send(carpHeader); // the pinned source, if any, is set on the socket (pinSource)
+        } else {
+            // a TOS of its own needs an IP_TOS record: sendmsg, with the socket's multicast interface and TTL
+            unicast.send(carpHeader, (Inet4Address) CARP_GROUP.getAddress(), (Inet4Address) source, tos);
+        }
     }
 
     @Override
-    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source) {
-        sendTo(carpHeader, (Inet4Address) peer, (Inet4Address) source);
+    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source, int tos) {
+        unicast.send(carpHeader, (Inet4Address) peer, (Inet4Address) source, tos);
     }
 
     @Override
@@ -228,9 +233,10 @@ final class Ipv4Transport implements FamilyTransport {
     }
 
     @Override
-    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex) {
+    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex,
+                        int tos) {
         via.computeIfAbsent(viaIfindex, i -> new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName
-                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source);
+                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source, tos);
     }
 
     @Override

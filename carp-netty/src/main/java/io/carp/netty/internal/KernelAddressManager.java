@@ -9,6 +9,7 @@ import io.carp.netty.internal.linux.Errno;
 import io.carp.netty.internal.linux.NativeException;
 import io.carp.netty.internal.linux.RtNetlink;
 import io.carp.netty.internal.linux.VirtualMacInterface;
+import io.carp.netty.internal.linux.VirtualMacSockets;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ final class KernelAddressManager implements AddressManager {
     private volatile Map<InetAddress, RtNetlink.AddressRequest[]> prepared = Map.of(); // {exclusive add, renewal}
     /** The virtual MAC interface that holds the addresses instead of the group's interface, or {@code null}. */
     private volatile VirtualMacInterface virtualMac;
+    /** Its IPv6 send sockets (unsolicited neighbour advertisements from the virtual MAC), or {@code null}. */
+    private volatile VirtualMacSockets virtualMacSockets;
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
         this.context = context;
@@ -65,7 +68,8 @@ final class KernelAddressManager implements AddressManager {
      * Puts the addresses on a virtual MAC interface, and announces them from its MAC, from now on. The prepared
      * requests are made again for that interface.
      */
-    void useVirtualMac(VirtualMacInterface v) {
+    void useVirtualMac(VirtualMacInterface v, VirtualMacSockets sockets6) {
+        virtualMacSockets = sockets6;
         virtualMac = v;
         try {
             refreshPrefixes();
@@ -359,7 +363,12 @@ final class KernelAddressManager implements AddressManager {
     private void announceOne(InetAddress a) {
         VirtualMacInterface v = virtualMac;
         if (v != null) {
-            context.announceVia(a, v.mac(), v.ifindex());
+            VirtualMacSockets s = virtualMacSockets;
+            if (a instanceof java.net.Inet6Address a6 && s != null) {
+                s.announce(v.mac(), a6);
+            } else {
+                context.announceVia(a, v.mac(), v.ifindex());
+            }
         } else {
             context.announce(a);
         }

@@ -59,6 +59,7 @@ final class Linux {
     static final int RTMGRP_LINK = 1;
 
     static final int ETH_P_ARP = 0x0806;
+    static final int ETH_P_IPV6 = 0x86DD;
     static final int ARPHRD_ETHER = 1;
 
     private Linux() {
