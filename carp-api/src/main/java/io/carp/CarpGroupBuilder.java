@@ -59,6 +59,7 @@ public final class CarpGroupBuilder {
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private AddressManager addressManager;
     private boolean adaptToLoss;
+    private boolean alignAdverts;
     private boolean ignoreLinkState;
     private boolean virtualMac;
     private java.time.Duration announceRefresh;
@@ -429,6 +430,30 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Whether a MASTER sends its adverts on a grid of its advertisement interval counted from the monotonic clock's
+     * zero (a carp4j extension, CARP only). Default {@code false}: the next advert is due one interval after the one
+     * sent on becoming MASTER, as in ucarp and the BSD kernels.
+     *
+     * <p>With {@code true}, all groups of one process with the same interval (advbase, advskew and demotion) advertise
+     * in the same instant, which the runtime serves with one wake-up (and renews their addresses together) instead of
+     * one per group: for processes that run many groups. The interval between adverts is unchanged; only the advert
+     * after becoming MASTER (or after a demotion change, which is advertised at once) comes early, between 0 and one
+     * interval after the previous one, which a peer accepts as any advert (it only restarts its master-down timer).
+     * The adverts of the aligned groups reach the wire, and the peers' sockets, as one burst of that many packets:
+     * carp4j's Linux runtime gives its CARP sockets a 1 MiB receive buffer for that (room for 255 adverts); other
+     * peers on the segment must have room for the burst in theirs.
+     * Shown as {@code alignAdverts=true} in {@link CarpConfig#toString()} and logged (INFO) when the group starts.
+     *
+     * @param align whether to align the adverts
+     * @return this builder
+     */
+    public CarpGroupBuilder alignAdverts(boolean align) {
+        this.alignAdverts = align;
+        carpOptions.add("alignAdverts");
+        return this;
+    }
+
+    /**
      * Ignores the interface's link state, as ucarp's {@code --ignoreifstate}: the group neither drops to INIT when the
      * link goes down or loses carrier nor waits in INIT for it at start; link events are only logged. For interfaces
      * whose carrier is reported wrongly (some virtual NICs). Default {@code false}: down means INIT, as the BSDs do.
@@ -744,7 +769,8 @@ public final class CarpGroupBuilder {
         return new CarpConfig(Protocol.CARP, interfaceName, vhid,
                 noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
                 advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
-                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh, releaseDelay);
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh, releaseDelay,
+                alignAdverts);
     }
 
 
@@ -824,7 +850,7 @@ public final class CarpGroupBuilder {
         return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
                 sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode,
-                virtualMac, announceRefresh, releaseDelay);
+                virtualMac, announceRefresh, releaseDelay, false);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

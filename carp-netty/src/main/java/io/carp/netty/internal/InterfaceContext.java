@@ -43,6 +43,8 @@ final class InterfaceContext {
     volatile int ifindex;
     final RtNetlink netlink;
     final NettyProtocolLoop protocolLoop;
+    /** The address renewals of this interface's groups, sent together once per turn (loop thread). */
+    final AddressRenewals renewals;
     private final NetworkNamespace namespace;
     private final IoEventLoop loop;
     private final LinkMonitor linkMonitor;
@@ -67,6 +69,7 @@ final class InterfaceContext {
         this.namespace = namespace;
         this.loop = loop;
         this.protocolLoop = new NettyProtocolLoop(loop, clock);
+        this.renewals = new AddressRenewals(netlink, loop);
         this.ipv4 = new FamilySocket(IpFamily.IPV4, name, () -> netlink.addresses(ifindex), this::isVirtual,
                 CarpClock.system());
         this.ipv6 = new FamilySocket(IpFamily.IPV6, name, () -> netlink.addresses(ifindex), this::isVirtual,

@@ -32,7 +32,7 @@ final class NettyBinding implements RuntimeBinding {
         this.context = context;
         this.runtime = runtime;
         this.targets = targets;
-        this.addresses = new KernelAddressManager(context, group.config());
+        this.addresses = new KernelAddressManager(context, group.config(), group);
     }
 
     GroupEndpoint group() {

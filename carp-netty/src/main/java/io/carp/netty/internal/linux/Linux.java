@@ -22,6 +22,7 @@ final class Linux {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
 
