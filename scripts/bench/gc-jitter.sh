@@ -3,8 +3,8 @@
 # groups in one JVM (the master), a backup JVM without load on the same bridge, a capture on the bridge; once with
 # G1 and once with ZGC.
 #
-#   gc-jitter.sh [--duration S] [--collectors "g1 zgc"] [--heap 4g] [--alloc-mb-per-s 600] [--old-mb 1536]
-#                [--old-grow-s 60] [--churn-mb-per-s 32] [--threads 2]
+#   gc-jitter.sh [--duration S] [--collectors "g1 zgc [idle]"] [--heap 4g] [--alloc-mb-per-s 600] [--old-mb 1536]
+#                [--old-grow-s 60] [--churn-mb-per-s 32] [--threads 2] [--keep DIR]
 #
 # Default: 600 s per collector (about 21 min in all). The master (host 1) runs io.carp.benchmarks.GcJitterMain
 # (carp-benchmarks) with -Xms/-Xmx = --heap, -XX:+AlwaysPreTouch, the collector, and
@@ -27,9 +27,13 @@
 # max gap, margin (master-down - max gap), false takeovers (the backup's BACKUP -> MASTER transitions, and adverts from
 # its address); per collector, the longest GC pause and the longest safepoint (stop) of the master in the window, and
 # the smallest safe interval per protocol. The load average is printed every minute. Rows go to $BENCH_RESULTS.
+# --keep DIR: write the capture, GC log and both JVMs' output straight into DIR/gc-<collector> and keep them (by
+# default they live in the run's temporary directory and are deleted at the end).
+# --collectors idle: the same master JVM (G1, same heap) with no load at all: a baseline of what the host itself
+# (its scheduler, the other processes on it) does to the adverts.
 source "$(dirname "$0")/lib.sh"
 
-DURATION=600 COLLECTORS="g1 zgc" HEAP=4g ALLOC=600 OLD_MB=1536 OLD_GROW=60 CHURN=32 THREADS=2
+DURATION=600 COLLECTORS="g1 zgc" HEAP=4g ALLOC=600 OLD_MB=1536 OLD_GROW=60 CHURN=32 THREADS=2 KEEP=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -40,11 +44,12 @@ while [[ $# -gt 0 ]]; do
         --old-grow-s) OLD_GROW=$2; shift 2 ;;
         --churn-mb-per-s) CHURN=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        --keep) KEEP=$2; shift 2 ;;
+        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
         *) die "unknown option: $1" ;;
     esac
 done
-for c in $COLLECTORS; do [[ $c == g1 || $c == zgc ]] || die "--collectors: $c (expected: g1 and/or zgc)"; done
+for c in $COLLECTORS; do [[ $c == g1 || $c == zgc || $c == idle ]] || die "--collectors: $c (expected: g1, zgc, idle)"; done
 [[ -f "$BENCH_JAR" ]] || die "benchmarks jar not built: $BENCH_JAR (mvn -o -q -pl carp-benchmarks -am package -DskipTests)"
 python3 -c "import sys, zipfile; sys.exit(0 if 'io/carp/benchmarks/GcJitterMain.class' in zipfile.ZipFile(sys.argv[1]).namelist() else 1)" \
     "$BENCH_JAR" || die "$BENCH_JAR has no GcJitterMain: rebuild carp-benchmarks"
@@ -83,17 +88,18 @@ bench_init
 netns_setup
 
 run_collector() { # g1|zgc
-    local c=$1 d="$BENCH_TMP/gc-$1" gcflag mp bp tp
-    mkdir -p "$d"
-    [[ $c == g1 ]] && gcflag=-XX:+UseG1GC || gcflag=-XX:+UseZGC
+    local c=$1 d="${KEEP:-$BENCH_TMP}/gc-$1" gcflag mp bp tp alloc=$ALLOC old=$OLD_MB
+    rm -rf "$d" && mkdir -p "$d"
+    [[ $c == zgc ]] && gcflag=-XX:+UseZGC || gcflag=-XX:+UseG1GC
+    [[ $c == idle ]] && alloc=0 old=0
     host_reset "$NS_H1" "$H1_IP"
     host_reset "$NS_H2" "$H2_IP"
-    log "gc-jitter $c: starting the master JVM (-Xms$HEAP -Xmx$HEAP $gcflag, load $ALLOC MB/s + $OLD_MB MB retained)"
+    log "gc-jitter $c: starting the master JVM (-Xms$HEAP -Xmx$HEAP $gcflag, load $alloc MB/s + $old MB retained)"
     # shellcheck disable=SC2046
     ip netns exec "$NS_H1" java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch "$gcflag" \
         -Xlog:gc*=info,safepoint=info:file="$d/gc.log":utctime,uptime,level,tags \
         -cp "$BENCH_JAR" io.carp.benchmarks.GcJitterMain --interface eth0 --source "$H1_IP" --password "$PASS" \
-        $(group_args master) --alloc-mb-per-s "$ALLOC" --old-mb "$OLD_MB" --old-grow-s "$OLD_GROW" \
+        $(group_args master) --alloc-mb-per-s "$alloc" --old-mb "$old" --old-grow-s "$OLD_GROW" \
         --churn-mb-per-s "$CHURN" --threads "$THREADS" --status-every 5 >"$d/master.out" 2>&1 </dev/null &
     mp=$!; track $mp
     if ! wait_until 60 all_vips_on "$NS_H1"; then
@@ -126,14 +132,12 @@ run_collector() { # g1|zgc
     kill_quiet $bp
     kill_quiet $mp
     echo "gc-jitter $c: load average (1 min) sampled every minute of the capture: ${loads[*]}"
-    echo "gc-jitter $c: JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), master heap -Xms$HEAP -Xmx$HEAP $gcflag, load $ALLOC MB/s, retained $OLD_MB MB (grown over $OLD_GROW s), churn $CHURN MB/s, $THREADS threads"
+    echo "gc-jitter $c: JVM $(java -version 2>&1 | head -1 | cut -d'"' -f2), master heap -Xms$HEAP -Xmx$HEAP $gcflag, load $alloc MB/s, retained $old MB (grown over $OLD_GROW s), churn $CHURN MB/s, $THREADS threads"
     record carp "gc.$c.load" "1-min avg" "-" "${loads[@]}"
     python3 "$BENCH_DIR/gcjitter.py" --pcap "$d/cap.pcap" --master-ip "$H1_IP" --backup-ip "$H2_IP" \
         --groups "$(group_specs)" --gc-log "$d/gc.log" --master-out "$d/master.out" --backup-out "$d/backup.out" \
         --collector "$c" --results "$RESULTS" || log "gc-jitter $c: analysis failed"
-    if [[ -n "${GC_JITTER_KEEP:-}" ]]; then
-        mkdir -p "$GC_JITTER_KEEP" && cp -r "$d" "$GC_JITTER_KEEP/" && log "gc-jitter $c: files kept in $GC_JITTER_KEEP/gc-$c"
-    fi
+    [[ -z "$KEEP" ]] || log "gc-jitter $c: files kept in $d"
 }
 
 main() {

@@ -86,8 +86,8 @@ def pct(sorted_vals, p):
 
 
 TS_RE = re.compile(r"^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)([+-]\d{4})\]")
-PAUSE_RE = re.compile(r"\[gc[ \]].*GC\(\d+\) (Pause .*?)(?: \d+M->\d+M\(\d+M\))? ([0-9.]+)ms$")
-STALL_RE = re.compile(r"Allocation Stall \(([^)]*)\) ([0-9.]+)ms")
+PAUSE_RE = re.compile(r"\[gc(?:,phases)?\s*\].*GC\(\d+\) (Pause .*?)(?: \d+M->\d+M\(\d+M\))? ([0-9.]+)ms$")
+STALL_RE = re.compile(r"(?:Allocation|Relocation) Stall \(([^)]*)\) ([0-9.]+)ms")
 SAFEPOINT_RE = re.compile(r'Safepoint "([^"]+)".*Reaching safepoint: (\d+) ns,.* At safepoint: (\d+) ns, Total: (\d+) ns')
 
 
@@ -217,8 +217,8 @@ def main():
           ">= 50 ms: %d, >= 100 ms: %d" % (c, len(pv), pct(pv, 50), pct(pv, 99), longest[0], longest[1],
                                          sum(1 for x in pv if x >= 10), sum(1 for x in pv if x >= 50),
                                          sum(1 for x in pv if x >= 100)))
-    print("gc-jitter %s: safepoints in the window: %d, longest stop %.2f ms (%s); ZGC allocation stalls: %d, longest "
-          "%.2f ms" % (c, len(sv), longest_sp[2], longest_sp[3], len(stalls), max(stalls) if stalls else 0.0))
+    print("gc-jitter %s: safepoints in the window: %d, longest stop %.2f ms (%s); ZGC allocation/relocation stalls of "
+          "application threads: %d, longest %.2f ms" % (c, len(sv), longest_sp[2], longest_sp[3], len(stalls), max(stalls) if stalls else 0.0))
     record("longest-pause", "ms", "-", longest[0])
     record("longest-stop", "ms", "-", longest_sp[2])
     record("stalls", "count", "-", len(stalls))
