@@ -25,6 +25,8 @@ With advbase 0, ucarp keeps the same formula (advskew/256), the library follows 
 import re
 import sys
 
+from trialio import outage, print_line, read_replies
+
 ADV = re.compile(r"^(\d+\.\d+) IP (\S+) > \S+: CARPv2-advertise \d+: vhid=(\d+) advbase=(\d+) advskew=(\d+)")
 
 
@@ -59,34 +61,7 @@ def main() -> None:
                     bowout = 0
             elif src == backup and t > fault and takeover is None:
                 takeover = t
-    replies = []  # (seq, tx, rx), seq unwrapped past 65535
-    with open(probe) as f:
-        last, base = None, 0
-        for line in f:
-            parts = line.split()
-            if len(parts) != 4 or parts[0] != "R":
-                continue
-            seq = int(parts[1])
-            if last is not None and seq + base < last - 30000:
-                base += 65536
-            last = seq + base
-            replies.append((seq + base, float(parts[2]), float(parts[3])))
-    replies.sort()
-    pre_ok = int(any(fault - 1.0 <= rx <= fault for _, _, rx in replies))
-    after = [r for r in replies if r[1] >= fault]
-    restored = gap = None
-    # The first lost probe after the fault is the first hole in the sequence numbers of answered probes.
-    before = [r for r in replies if r[1] < fault]
-    prev = before[-1] if before else None
-    for cur in after:
-        if prev is not None and cur[0] - prev[0] > 1:
-            restored, gap = cur[2] - fault, cur[2] - prev[2]
-            break
-        prev = cur
-    else:
-        # No probe lost: seamless if the VIP kept answering well past the time a takeover could take.
-        if after and after[-1][2] >= fault + md + 0.5:
-            restored, gap = 0.0, 0.0
+    restored, gap, pre_ok = outage(read_replies(probe), fault, md)
     fields = {
         "outage": restored,
         "gap": gap,
@@ -97,8 +72,7 @@ def main() -> None:
     }
     fields["overhead"] = (None if restored is None or fields["bound"] is None
                           else restored - fields["bound"])
-    out = " ".join("%s=%s" % (k, "NA" if v is None else "%.3f" % v) for k, v in fields.items())
-    print("%s bowout=%d pre_ok=%d" % (out, bowout, pre_ok))
+    print_line(fields, bowout, pre_ok)
 
 
 if __name__ == "__main__":

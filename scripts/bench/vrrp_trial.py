@@ -22,6 +22,8 @@ relative to the fault):
 import re
 import sys
 
+from trialio import outage, print_line, read_replies
+
 ADV = re.compile(r"^(\d+\.\d+) IP (\S+) > \S+: VRRPv(\d), Advertisement, vrid (\d+), prio (\d+)")
 
 
@@ -50,32 +52,7 @@ def main() -> None:
         bound = None if bowout_at is None else bowout_at + skew - fault
     else:
         bound = None if last_regular is None else last_regular + master_down - fault
-    replies = []
-    with open(probe) as f:
-        last, base = None, 0
-        for line in f:
-            parts = line.split()
-            if len(parts) != 4 or parts[0] != "R":
-                continue
-            seq = int(parts[1])
-            if last is not None and seq + base < last - 30000:
-                base += 65536
-            last = seq + base
-            replies.append((seq + base, float(parts[2]), float(parts[3])))
-    replies.sort()
-    pre_ok = int(any(fault - 1.0 <= rx <= fault for _, _, rx in replies))
-    after = [r for r in replies if r[1] >= fault]
-    before = [r for r in replies if r[1] < fault]
-    restored = gap = None
-    prev = before[-1] if before else None
-    for cur in after:
-        if prev is not None and cur[0] - prev[0] > 1:
-            restored, gap = cur[2] - fault, cur[2] - prev[2]
-            break
-        prev = cur
-    else:
-        if after and after[-1][2] >= fault + master_down + 0.5:
-            restored, gap = 0.0, 0.0
+    restored, gap, pre_ok = outage(read_replies(probe), fault, master_down)
     fields = {
         "outage": restored,
         "gap": gap,
@@ -86,8 +63,7 @@ def main() -> None:
         "skew": skew,
     }
     fields["overhead"] = None if takeover is None or bound is None else fields["takeover"] - bound
-    out = " ".join("%s=%s" % (k, "NA" if v is None else "%.3f" % v) for k, v in fields.items())
-    print("%s bowout=%d pre_ok=%d" % (out, 0 if bowout_at is None else 1, pre_ok))
+    print_line(fields, 0 if bowout_at is None else 1, pre_ok)
 
 
 if __name__ == "__main__":

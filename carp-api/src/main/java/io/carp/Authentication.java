@@ -132,17 +132,17 @@ public final class Authentication {
         }
     }
 
-    /** The group id. */
+    /** {@return the group id the keys were derived with; never {@code null}} */
     public String groupId() {
         return keys.groupId();
     }
 
-    /** The id of the key adverts are sent with. */
+    /** {@return the id of the key adverts are sent with} */
     public int sendKeyId() {
         return keys.sendKeyId();
     }
 
-    /** The ids of the keys accepted on receipt (one, or two while a key changes), ascending. */
+    /** {@return the ids of the keys accepted on receipt (one, or two while a key changes), ascending; unmodifiable} */
     public Set<Integer> acceptedKeyIds() {
         return keys.keyIds();
     }

@@ -106,6 +106,8 @@ public final class CarpConfig {
      * Whether the runtime gives the group a virtual MAC address: a macvlan interface it creates and removes, holding
      * the virtual addresses, answering ARP / neighbour solicitations and sending the adverts with the MAC
      * {@code 00:00:5e:00:01:<vhid>} (default {@code false}; see {@link CarpGroupBuilder#virtualMac}).
+     *
+     * @return whether the group gets a virtual MAC address
      */
     public boolean virtualMac() {
         return virtualMac;
@@ -114,6 +116,8 @@ public final class CarpConfig {
     /**
      * How often a MASTER announces its virtual addresses again (gratuitous ARP / unsolicited NA), or empty for only on
      * becoming MASTER (the default; see {@link CarpGroupBuilder#announceRefresh}).
+     *
+     * @return the refresh period, or empty for no refresh
      */
     public Optional<Duration> announceRefresh() {
         return Optional.ofNullable(announceRefresh);
@@ -122,6 +126,8 @@ public final class CarpConfig {
     /**
      * Whether a backup lengthens its master-down interval while it measures heavy advert loss, so that loss does not
      * cause takeovers and flapping (default {@code false}; see {@link CarpGroupBuilder#adaptToLoss}).
+     *
+     * @return whether a backup adapts its master-down interval to measured loss
      */
     public boolean adaptToLoss() {
         return adaptToLoss;
@@ -130,6 +136,8 @@ public final class CarpConfig {
     /**
      * Whether the group ignores the interface's link state (ucarp's {@code --ignoreifstate}): it neither goes to INIT
      * when the link goes down or loses carrier nor waits for it at start (default {@code false}).
+     *
+     * @return whether the link state is ignored
      */
     public boolean ignoreLinkState() {
         return ignoreLinkState;
@@ -140,52 +148,62 @@ public final class CarpConfig {
      * instead of 224.0.0.18 / ff02::12 (per family: a family without peers stays multicast), and adverts received
      * from these peers are not required to have TTL 255, since they may cross a router (FreeBSD skips the check
      * for any source in unicast mode; the Linux runtime only for the configured peers). Empty by default: multicast.
+     *
+     * @return the peers in configuration order, unmodifiable; empty for multicast
      */
     public List<InetAddress> unicastPeers() {
         return unicastPeers;
     }
 
-    /** Whether adverts go to unicast peers rather than the multicast group. */
+    /** {@return whether adverts go to unicast peers rather than the multicast group} */
     public boolean isUnicast() {
         return !unicastPeers.isEmpty();
     }
 
-    /** The network interface the group runs on, e.g. {@code eth0}; the testkit may leave it unset. */
+    /**
+     * {@return the network interface the group runs on, e.g. {@code eth0}; empty if unset (the testkit may leave it
+     * unset)}
+     */
     public Optional<String> interfaceName() {
         return Optional.ofNullable(interfaceName);
     }
 
-    /** The interface name, or {@code "-"} if unset: for logs. */
+    /** {@return the interface name, or {@code "-"} if unset: for logs} */
     public String interfaceLabel() {
         return interfaceName == null ? "-" : interfaceName;
     }
 
-    /** The protocol: {@link Protocol#CARP} unless the builder chose a VRRP version. */
+    /** {@return the protocol: {@link Protocol#CARP} unless the builder chose a VRRP version} */
     public Protocol protocol() {
         return protocol;
     }
 
-    /** VRRP: this router's configured priority, 1-255 (255 = address owner); 0 for CARP. */
+    /** {@return for VRRP, this router's configured priority, 1-255 (255 = address owner); 0 for CARP} */
     public int priority() {
         return priority;
     }
 
-    /** VRRP: the advertisement interval in centiseconds (VRRPv2: a multiple of 100); 0 for CARP. */
+    /** {@return for VRRP, the advertisement interval in centiseconds (VRRPv2: a multiple of 100); 0 for CARP} */
     public int vrrpIntervalCentis() {
         return vrrpIntervalCentis;
     }
 
-    /** VRRP: Accept_Mode (always {@code true} but for an owner; see {@link CarpGroupBuilder#acceptMode}). */
+    /**
+     * {@return for VRRP, Accept_Mode (always {@code true} but for an owner; see {@link CarpGroupBuilder#acceptMode})}
+     */
     public boolean acceptMode() {
         return acceptMode;
     }
 
-    /** Virtual host id, 1-255 (for VRRP, the VRID). */
+    /** {@return the virtual host id, 1-255 (for VRRP, the VRID)} */
     public int vhid() {
         return vhid;
     }
 
-    /** The replay-protected mode, if the group was built with {@link CarpGroupBuilder#authentication}. */
+    /**
+     * {@return the replay-protected mode, or empty if the group was not built with
+     * {@link CarpGroupBuilder#authentication}}
+     */
     public Optional<Authentication> authentication() {
         return Optional.ofNullable(authentication);
     }
@@ -194,6 +212,8 @@ public final class CarpConfig {
      * How adverts are authenticated, for logs and stats: {@code hmac-sha1 (password)}, {@code hmac-sha1 (no password,
      * all-zero key)}, or the replay-protected mode with its group id and key ids, e.g.
      * {@code replay-protected(group "web-vip", sends key 1, accepts keys [1])}. Never a password or key.
+     *
+     * @return the mode in words; never {@code null}
      */
     public String authenticationMode() {
         if (protocol.isVrrp()) {
@@ -214,42 +234,54 @@ public final class CarpConfig {
         return true;
     }
 
-    /** The virtual addresses (IPv4 and/or IPv6) that move together with this group, in configuration order. */
+    /**
+     * {@return the virtual addresses (IPv4 and/or IPv6) that move together with this group, in configuration order;
+     * unmodifiable}
+     */
     public List<InetAddress> virtualAddresses() {
         return virtualAddresses;
     }
 
-    /** Advertisement base interval in seconds, 0-255 (0 = sub-second mode). */
+    /** {@return the advertisement base interval in seconds, 0-255 (0 = sub-second mode)} */
     public int advbase() {
         return advbase;
     }
 
-    /** Advertisement skew in 1/256 s, 0-254. Lower advertises faster and so wins elections. */
+    /**
+     * Advertisement skew: lower advertises faster and so wins elections.
+     *
+     * @return the skew in 1/256 s, 0-254
+     */
     public int advskew() {
         return advskew;
     }
 
-    /** Whether a backup that advertises faster than the current master takes over from it. */
+    /** {@return whether a backup that advertises faster than the current master takes over from it} */
     public boolean preempt() {
         return preempt;
     }
 
-    /** How many advbase intervals a backup waits before declaring the master dead (ucarp {@code -r}). */
+    /** {@return how many advbase intervals a backup waits before declaring the master dead (ucarp {@code -r})} */
     public int deadRatio() {
         return deadRatio;
     }
 
-    /** The initial demotion (0-240) added to the advertised advskew (VRRP: subtracted from the priority). */
+    /** {@return the initial demotion, 0-240, added to the advertised advskew (VRRP: subtracted from the priority)} */
     public int demotion() {
         return demotion;
     }
 
-    /** The source address adverts are sent from (ucarp {@code --srcip}); empty means the interface's primary one. */
+    /**
+     * {@return the source address adverts are sent from (ucarp {@code --srcip}); empty for the interface's primary one}
+     */
     public Optional<InetAddress> sourceAddress() {
         return Optional.ofNullable(sourceAddress);
     }
 
-    /** Whether the runtime adds and removes the virtual addresses on the interface itself (default {@code true}). */
+    /**
+     * {@return whether the runtime adds and removes the virtual addresses on the interface itself
+     * (default {@code true})}
+     */
     public boolean manageAddresses() {
         return manageAddresses;
     }
@@ -257,6 +289,8 @@ public final class CarpConfig {
     /**
      * The master's advertisement interval: {@code advbase + advskew/256} s for CARP (without demotion), the configured
      * interval for VRRP.
+     *
+     * @return the interval
      */
     public Duration advertisementInterval() {
         if (protocol.isVrrp()) {
@@ -270,6 +304,8 @@ public final class CarpConfig {
      * as configured (with {@link #adaptToLoss()} the wait in force may be longer: see
      * {@link CarpStats#currentMasterDownNanos()}); for VRRP {@code 3 * interval + skew} with this node's priority and
      * its own interval (RFC 9568 §6.1; a VRRPv3 backup uses the interval it learns from the master instead).
+     *
+     * @return the interval as configured
      */
     public Duration masterDownInterval() {
         if (protocol.isVrrp()) {

@@ -35,13 +35,13 @@ public interface CarpGroup extends AutoCloseable {
         return new CarpGroupBuilder();
     }
 
-    /** The validated configuration. */
+    /** {@return the validated configuration; never {@code null}} */
     CarpConfig config();
 
-    /** The current state; INIT before {@link #start()} and after {@link #close()}. */
+    /** {@return the current state: INIT before {@link #start()} and after {@link #close()}} */
     CarpState state();
 
-    /** Live counters. */
+    /** {@return the group's live counters, safe to read from any thread} */
     CarpStats stats();
 
     /**
@@ -131,6 +131,8 @@ public interface CarpGroup extends AutoCloseable {
      * The current total demotion (0-240): the operator's ({@link #setDemotion}, {@link #demote}, {@link #promote})
      * plus the weights of failing health checks, plus 240 while the addresses could not be claimed (or, as MASTER,
      * renewed), capped at 240.
+     *
+     * @return the demotion, 0-240
      */
     int demotion();
 

@@ -60,7 +60,7 @@ public final class CarpGroupUnit {
         return unit;
     }
 
-    /** The member groups. */
+    /** {@return the member groups, in the order given to {@link #of}; unmodifiable} */
     public List<CarpGroup> members() {
         return members;
     }
@@ -101,7 +101,7 @@ public final class CarpGroupUnit {
             this.failed = List.copyOf(failed);
         }
 
-        /** The members that could not be moved, in member order. */
+        /** {@return the members that could not be moved, in member order} */
         public List<CarpGroup> failures() {
             return failed;
         }

@@ -20,7 +20,7 @@ public enum CarpState {
         this.order = order;
     }
 
-    /** The BSD numeric value of this state: INIT=0, BACKUP=1, MASTER=2. */
+    /** {@return the BSD numeric value of this state: INIT=0, BACKUP=1, MASTER=2} */
     public int order() {
         return order;
     }

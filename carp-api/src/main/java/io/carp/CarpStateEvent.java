@@ -43,42 +43,47 @@ public final class CarpStateEvent {
         this.wallTime = Objects.requireNonNull(wallTime, "wallTime");
     }
 
-    /** The group's virtual host id (1-255). */
+    /** {@return the group's virtual host id, 1-255} */
     public int vhid() {
         return vhid;
     }
 
-    /** The interface the group runs on. */
+    /** {@return the interface the group runs on, or {@code "-"} if it has none (testkit)} */
     public String interfaceName() {
         return interfaceName;
     }
 
-    /** The state that was left. */
+    /** {@return the state that was left} */
     public CarpState from() {
         return from;
     }
 
-    /** The state that was entered. */
+    /** {@return the state that was entered} */
     public CarpState to() {
         return to;
     }
 
-    /** The typed cause of the transition, e.g. {@link StateChangeCause#MASTER_TIMED_OUT}. */
+    /** {@return the typed cause of the transition, e.g. {@link StateChangeCause#MASTER_TIMED_OUT}} */
     public StateChangeCause cause() {
         return cause;
     }
 
-    /** Why the transition happened, in words for logs, e.g. {@code "master timed out"}, {@code "preempted by 198.18.0.1"}. */
+    /**
+     * {@return why the transition happened, in words for logs, e.g. {@code "master timed out"},
+     * {@code "preempted by 198.18.0.1"}}
+     */
     public String reason() {
         return reason;
     }
 
-    /** The group clock's monotonic time of the transition, in nanoseconds (see {@link CarpClock#nanoTime()}). */
+    /**
+     * {@return the group clock's monotonic time of the transition, in nanoseconds (see {@link CarpClock#nanoTime()})}
+     */
     public long nanoTime() {
         return nanoTime;
     }
 
-    /** The wall-clock time of the transition (see {@link CarpClock#wallTime()}). */
+    /** {@return the wall-clock time of the transition (see {@link CarpClock#wallTime()})} */
     public Instant wallTime() {
         return wallTime;
     }

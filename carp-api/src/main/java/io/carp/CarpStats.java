@@ -7,19 +7,26 @@ package io.carp;
  */
 public interface CarpStats {
 
-    /** Advertisements for this group that passed every check, received over IPv4 ({@code carps_ipackets}). */
+    /**
+     * {@return how many advertisements for this group passed every check, received over IPv4 ({@code carps_ipackets})}
+     */
     long ipv4PacketsReceived();
 
-    /** Advertisements for this group that passed every check, received over IPv6 ({@code carps_ipackets6}). */
+    /**
+     * {@return how many advertisements for this group passed every check, received over IPv6 ({@code carps_ipackets6})}
+     */
     long ipv6PacketsReceived();
 
-    /** Advertisements sent over IPv4 ({@code carps_opackets}), including the bow-out advertisement. */
+    /**
+     * {@return how many advertisements were sent over IPv4 ({@code carps_opackets}), the bow-out advertisement
+     * included}
+     */
     long ipv4PacketsSent();
 
-    /** Advertisements sent over IPv6 ({@code carps_opackets6}). */
+    /** {@return how many advertisements were sent over IPv6 ({@code carps_opackets6})} */
     long ipv6PacketsSent();
 
-    /** Advertisements that could not be sent (the transport reported an error). */
+    /** {@return how many advertisements could not be sent (the transport reported an error)} */
     long sendErrors();
 
     /**
@@ -30,31 +37,35 @@ public interface CarpStats {
      */
     long dropped(DropReason reason);
 
-    /** State transitions so far, INIT transitions included. */
+    /** {@return how many state transitions happened so far, INIT transitions included} */
     long transitions();
 
-    /** Callbacks that threw; the protocol went on regardless. */
+    /** {@return how many callbacks threw (the protocol went on regardless)} */
     long callbackFailures();
 
-    /** Failures of the address manager to claim, release or announce the virtual addresses. */
+    /** {@return how many times the address manager failed to claim, release or announce the virtual addresses} */
     long addressFailures();
 
     /**
      * The group clock's monotonic time at which the last valid advertisement was heard, in nanoseconds, or
      * {@link Long#MIN_VALUE} if none was heard yet.
+     *
+     * @return the monotonic time in nanoseconds, or {@link Long#MIN_VALUE}
      */
     long lastAdvertisementNanos();
 
     /**
      * Nanoseconds since the last valid advertisement was heard, on the group's clock, or -1 if none was heard yet
      * (or the group is not started).
+     *
+     * @return the nanoseconds, 0 or more, or -1
      */
     long nanosSinceLastAdvertisement();
 
-    /** How many times the virtual addresses were claimed successfully (becoming MASTER). */
+    /** {@return how many times the virtual addresses were claimed successfully (becoming MASTER)} */
     long claims();
 
-    /** How long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet. */
+    /** {@return how long the last successful claim of the virtual addresses took, in nanoseconds, or -1 if none yet} */
     long lastClaimDurationNanos();
 
     /**
@@ -70,6 +81,8 @@ public interface CarpStats {
     /**
      * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
      * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
+     *
+     * @return the mode in words; never {@code null}
      */
     String authenticationMode();
 
@@ -78,6 +91,8 @@ public interface CarpStats {
      * master before it takes over. It equals {@link CarpConfig#masterDownInterval()} unless
      * {@link CarpGroupBuilder#adaptToLoss adaptToLoss} is on and the node measured heavy loss, in which case it is up
      * to 4 x deadRatio intervals. -1 before the group starts. Not monotonic.
+     *
+     * @return the interval in nanoseconds, or -1 before the group starts
      */
     long currentMasterDownNanos();
 
@@ -85,6 +100,8 @@ public interface CarpStats {
      * VRRPv3 only: advertisements processed although their address list differs from this group's (RFC 9568 §7.1
      * asks to report the misconfiguration; they are logged at most once a minute). Always 0 for CARP and VRRPv2 (a
      * VRRPv2 group drops them as {@link DropReason#BAD_ADDRESS_LIST}).
+     *
+     * @return the count; 0 for CARP and VRRPv2
      */
     default long addressListMismatches() {
         return 0;

@@ -58,7 +58,7 @@ public enum DropReason {
         this.tag = tag;
     }
 
-    /** The stable, lower-case name of this reason, for metric tags and logs. */
+    /** {@return the stable, lower-case name of this reason, for metric tags and logs, e.g. {@code bad_ttl}} */
     public String tag() {
         return tag;
     }

@@ -34,42 +34,42 @@ public final class GroupSpec {
         this.addressManager = addressManager;
     }
 
-    /** The validated configuration. */
+    /** {@return the validated configuration} */
     public CarpConfig config() {
         return config;
     }
 
-    /** Callbacks for transitions to MASTER, in the order they were added. */
+    /** {@return the callbacks for transitions to MASTER, in the order they were added} */
     public List<Consumer<CarpStateEvent>> onMaster() {
         return onMaster;
     }
 
-    /** Callbacks for transitions to BACKUP and for leaving MASTER, in the order they were added. */
+    /** {@return the callbacks for transitions to BACKUP and for leaving MASTER, in the order they were added} */
     public List<Consumer<CarpStateEvent>> onBackup() {
         return onBackup;
     }
 
-    /** Callbacks for every transition, in the order they were added. */
+    /** {@return the callbacks for every transition, in the order they were added} */
     public List<Consumer<CarpStateEvent>> onStateChange() {
         return onStateChange;
     }
 
-    /** The executor for callbacks, or {@code null} for the default (a shared pool of daemon threads). */
+    /** {@return the executor for callbacks, or {@code null} for the default (a shared pool of daemon threads)} */
     public Executor callbackExecutor() {
         return callbackExecutor;
     }
 
-    /** The health checks, in the order they were added. */
+    /** {@return the health checks, in the order they were added} */
     public List<HealthCheckEntry> healthChecks() {
         return healthChecks;
     }
 
-    /** The executor for health checks, or {@code null} for the default (the shared callback pool). */
+    /** {@return the executor for health checks, or {@code null} for the default (the shared callback pool)} */
     public Executor healthCheckExecutor() {
         return healthCheckExecutor;
     }
 
-    /** The application's own address manager, or {@code null} to use the runtime's. */
+    /** {@return the application's own address manager, or {@code null} to use the runtime's} */
     public AddressManager addressManager() {
         return addressManager;
     }

@@ -28,12 +28,12 @@ public enum Protocol {
         this.tag = tag;
     }
 
-    /** The stable lower-case name, for metric tags and logs: {@code carp}, {@code vrrp2} or {@code vrrp3}. */
+    /** {@return the stable lower-case name, for metric tags and logs: {@code carp}, {@code vrrp2} or {@code vrrp3}} */
     public String tag() {
         return tag;
     }
 
-    /** Whether this is one of the VRRP versions. */
+    /** {@return whether this is one of the VRRP versions} */
     public boolean isVrrp() {
         return this != CARP;
     }

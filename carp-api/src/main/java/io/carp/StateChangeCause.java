@@ -54,7 +54,7 @@ public enum StateChangeCause {
         this.tag = tag;
     }
 
-    /** The stable lower-case name of this cause, for metric tags and logs, e.g. {@code master_timed_out}. */
+    /** {@return the stable lower-case name of this cause, for metric tags and logs, e.g. {@code master_timed_out}} */
     public String tag() {
         return tag;
     }

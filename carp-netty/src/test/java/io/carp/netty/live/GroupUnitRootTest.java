@@ -11,6 +11,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -39,15 +40,10 @@ class GroupUnitRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br1");
-        lab.bridge(NS_BR, "br2");
-        lab.plug(NS_A, "uniga1", "198.18.100.1/24", NS_BR, "br1", "unigpa1");
-        lab.plug(NS_B, "unigb1", "198.18.100.2/24", NS_BR, "br1", "unigpb1");
-        lab.plug(NS_A, "uniga2", "198.18.101.1/24", NS_BR, "br2", "unigpa2");
-        lab.plug(NS_B, "unigb2", "198.18.101.2/24", NS_BR, "br2", "unigpb2");
+        lab.bridged(NS_BR, "br1", new Plug(NS_A, "uniga1", "198.18.100.1/24", "unigpa1"),
+                new Plug(NS_B, "unigb1", "198.18.100.2/24", "unigpb1"));
+        lab.bridged(NS_BR, "br2", new Plug(NS_A, "uniga2", "198.18.101.1/24", "unigpa2"),
+                new Plug(NS_B, "unigb2", "198.18.101.2/24", "unigpb2"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }

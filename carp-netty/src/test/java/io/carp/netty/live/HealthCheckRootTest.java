@@ -11,6 +11,7 @@ import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -47,12 +48,8 @@ class HealthCheckRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "unihpa");
-        lab.plug(NS_B, IF_B, "198.18.100.2/24", NS_BR, "br0", "unihpb");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, IF_A, A_IP + "/24", "unihpa"),
+                new Plug(NS_B, IF_B, "198.18.100.2/24", "unihpb"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }

@@ -11,6 +11,7 @@ import io.carp.CarpStateEvent;
 import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -36,6 +37,7 @@ class InterfaceRecreatedRootTest {
     private static final String B_IP = "198.18.103.2";
     private static final String VIP = "198.18.103.100";
     private static final String VIP6 = "fd00:103::100";
+    private static final Plug PLUG_A = new Plug(NS_A, IF_A, A_IP + "/24", "unircpa");
 
     private static LiveLab lab;
     private static NettyCarpRuntime runtimeA;
@@ -46,18 +48,13 @@ class InterfaceRecreatedRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        plugA();
-        lab.plug(NS_B, IF_B, B_IP + "/24", NS_BR, "br0", "unircpb");
+        lab.bridged(NS_BR, "br0", PLUG_A, new Plug(NS_B, IF_B, B_IP + "/24", "unircpb"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }
 
     private static void plugA() {
-        lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "unircpa");
+        lab.plug(PLUG_A, NS_BR, "br0");
     }
 
     @AfterAll
@@ -96,8 +93,9 @@ class InterfaceRecreatedRootTest {
                 () -> a.state() == CarpState.MASTER && b.state() == CarpState.BACKUP);
         assertTrue(a.stats().ipv4PacketsReceived() > heardBefore, "A heard B over IPv4 on the new interface");
         assertTrue(a.stats().ipv6PacketsReceived() > heard6Before, "A heard B over IPv6 on the new interface");
-        assertTrue(transitions("B").stream().anyMatch(t -> t.startsWith("MASTER->BACKUP (preempted by " + A_IP)),
-                events.toString());
+        // The event reaches the listener on the callback thread just after the state flips: wait for it too.
+        await("B's event: preempted by A", () -> transitions("B").stream()
+                .anyMatch(t -> t.startsWith("MASTER->BACKUP (preempted by " + A_IP)));
         await("the VIP on A's new interface", () -> lab.has(NS_A, IF_A, VIP) && !lab.has(NS_B, IF_B, VIP));
         assertEquals(List.of("INIT->BACKUP (started)", "BACKUP->MASTER (master timed out)",
                 "MASTER->INIT (link down)", "INIT->BACKUP (link up)"), transitions("A").subList(0, 4));

@@ -8,6 +8,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -41,14 +42,9 @@ class NftablesRuleRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_X);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, "eth0", "198.18.101.1/24", NS_BR, "br0", "unfpa");
-        lab.plug(NS_B, "eth0", "198.18.101.2/24", NS_BR, "br0", "unfpb");
-        lab.plug(NS_X, "eth0", "198.18.101.66/24", NS_BR, "br0", "unfpx");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, "eth0", "198.18.101.1/24", "unfpa"),
+                new Plug(NS_B, "eth0", "198.18.101.2/24", "unfpb"),
+                new Plug(NS_X, "eth0", "198.18.101.66/24", "unfpx"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
         runtimeX = lab.runtime(NS_X);

@@ -14,6 +14,7 @@ import io.carp.netty.internal.linux.RawCapture;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +45,10 @@ class ReplayProtectedRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_X);
-        lab.namespace(NS_U);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, "unrpa", A_IP + "/24", NS_BR, "br0", "unrppa");
-        lab.plug(NS_B, "unrpb", "198.18.101.2/24", NS_BR, "br0", "unrppb");
-        lab.plug(NS_X, "unrpx", "198.18.101.66/24", NS_BR, "br0", "unrppx");
-        lab.plug(NS_U, "unrpu", "198.18.101.67/24", NS_BR, "br0", "unrppu");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, "unrpa", A_IP + "/24", "unrppa"),
+                new Plug(NS_B, "unrpb", "198.18.101.2/24", "unrppb"),
+                new Plug(NS_X, "unrpx", "198.18.101.66/24", "unrppx"),
+                new Plug(NS_U, "unrpu", "198.18.101.67/24", "unrppu"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }

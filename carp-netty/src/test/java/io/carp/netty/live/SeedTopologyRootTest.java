@@ -11,6 +11,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import io.carp.netty.testing.LiveNodeMain;
 import io.carp.netty.testing.LiveProcess;
 import java.util.List;
@@ -45,14 +46,8 @@ class SeedTopologyRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_C);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, IF_A, "198.18.100.1/24", NS_BR, "br0", "unispa");
-        lab.plug(NS_B, IF_B, "198.18.100.2/24", NS_BR, "br0", "unispb");
-        lab.plug(NS_C, IF_C, "198.18.100.3/24", NS_BR, "br0", "unispc");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, IF_A, "198.18.100.1/24", "unispa"),
+                new Plug(NS_B, IF_B, "198.18.100.2/24", "unispb"), new Plug(NS_C, IF_C, "198.18.100.3/24", "unispc"));
         runtimeB = lab.runtime(NS_B);
         runtimeC = lab.runtime(NS_C);
     }

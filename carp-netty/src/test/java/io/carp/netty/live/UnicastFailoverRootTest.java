@@ -16,6 +16,7 @@ import io.carp.netty.internal.linux.RawCapture;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import io.carp.netty.testing.LiveNodeMain;
 import io.carp.netty.testing.LiveProcess;
 import java.util.ArrayList;
@@ -54,12 +55,8 @@ class UnicastFailoverRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "uniupa");
-        lab.plug(NS_B, IF_B, B_IP + "/24", NS_BR, "br0", "uniupb");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, IF_A, A_IP + "/24", "uniupa"),
+                new Plug(NS_B, IF_B, B_IP + "/24", "uniupb"));
         lab.dropCarpMulticast(NS_BR);
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);

@@ -21,6 +21,7 @@ import io.carp.netty.internal.linux.RawCapture;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -57,12 +58,8 @@ class VrrpFailoverRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "univpa");
-        lab.plug(NS_B, IF_B, B_IP + "/24", NS_BR, "br0", "univpb");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, IF_A, A_IP + "/24", "univpa"),
+                new Plug(NS_B, IF_B, B_IP + "/24", "univpb"));
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);
     }

@@ -13,6 +13,7 @@ import io.carp.netty.NettyCarpRuntime;
 import io.carp.netty.testing.Await;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,12 +47,8 @@ class VrrpUnicastRootTest {
     @BeforeAll
     static void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_BR);
-        lab.bridge(NS_BR, "br0");
-        lab.plug(NS_A, IF_A, A_IP + "/24", NS_BR, "br0", "univupa");
-        lab.plug(NS_B, IF_B, B_IP + "/24", NS_BR, "br0", "univupb");
+        lab.bridged(NS_BR, "br0", new Plug(NS_A, IF_A, A_IP + "/24", "univupa"),
+                new Plug(NS_B, IF_B, B_IP + "/24", "univupb"));
         lab.dropCarpMulticast(NS_BR);
         runtimeA = lab.runtime(NS_A);
         runtimeB = lab.runtime(NS_B);

@@ -191,6 +191,57 @@ public final class LiveLab implements AutoCloseable {
     }
 
     /**
+     * One host's connection to a bridge of {@link #bridged}: a veth pair whose host end has an address.
+     *
+     * @param ns      the host's namespace (the test's name for it)
+     * @param ifname  the interface name there
+     * @param address its address with prefix, e.g. {@code 198.18.100.1/24}, or {@code null} for none
+     * @param port    the name of the bridge's end
+     */
+    public record Plug(String ns, String ifname, String address, String port) {
+    }
+
+    /**
+     * Hosts on one bridge, the network of most two- and three-node root tests: creates the bridge's namespace and
+     * each host's (those this lab does not have yet), the bridge (up), and plugs every host into it
+     * ({@link #plug(String, String, String, String, String, String)}). Call it again with another bridge name to give
+     * the same hosts a second link.
+     *
+     * @param bridgeNs the bridge's namespace
+     * @param bridge   the bridge, e.g. {@code br0}
+     * @param hosts    the hosts, in this order
+     * @return this lab
+     */
+    public LiveLab bridged(String bridgeNs, String bridge, Plug... hosts) {
+        for (Plug h : hosts) {
+            namespaceIfAbsent(h.ns());
+        }
+        namespaceIfAbsent(bridgeNs);
+        bridge(bridgeNs, bridge);
+        for (Plug h : hosts) {
+            plug(h, bridgeNs, bridge);
+        }
+        return this;
+    }
+
+    private synchronized void namespaceIfAbsent(String name) {
+        if (!namespaces.containsKey(name)) {
+            namespace(name);
+        }
+    }
+
+    /**
+     * Plugs a host into a bridge again (e.g. after the test deleted its interface), as {@link #bridged} did.
+     *
+     * @param host     the host's connection
+     * @param bridgeNs the bridge's namespace
+     * @param bridge   the bridge
+     */
+    public void plug(Plug host, String bridgeNs, String bridge) {
+        plug(host.ns(), host.ifname(), host.address(), bridgeNs, bridge, host.port());
+    }
+
+    /**
      * Makes a namespace a router: IPv4 and IPv6 forwarding on.
      *
      * @param ns the namespace

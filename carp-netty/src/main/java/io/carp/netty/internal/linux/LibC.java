@@ -38,6 +38,20 @@ final class LibC {
 
     static native int close(int fd) throws LastErrorException;
 
+    /**
+     * {@code close(2)} whose failure is ignored: on Linux the descriptor is released even when the call reports an
+     * error (EINTR, EIO), so there is nothing to retry and nothing left to do.
+     *
+     * @param fd the descriptor
+     */
+    static void closeQuietly(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException e) {
+            // the descriptor is gone either way
+        }
+    }
+
     static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
 
     static native int timerfd_create(int clockid, int flags) throws LastErrorException;

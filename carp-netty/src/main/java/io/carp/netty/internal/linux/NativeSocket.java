@@ -161,11 +161,7 @@ public final class NativeSocket implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            LibC.close(fd);
-        } catch (LastErrorException e) {
-            // Nothing useful to do: the descriptor is gone either way.
-        }
+        LibC.closeQuietly(fd);
     }
 
     static byte[] intBytes(int value) {

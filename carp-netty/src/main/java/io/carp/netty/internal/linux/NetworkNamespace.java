@@ -110,11 +110,7 @@ public final class NetworkNamespace {
                     + Errno.describe(e.getErrorCode()) + (e.getErrorCode() == Errno.EPERM
                     ? " (entering a namespace needs CAP_SYS_ADMIN)" : ""));
         } finally {
-            try {
-                LibC.close(fd);
-            } catch (LastErrorException ignored) {
-                // the descriptor is gone either way
-            }
+            LibC.closeQuietly(fd);
         }
     }
 

@@ -96,10 +96,6 @@ public final class TimerFd implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            LibC.close(fd);
-        } catch (LastErrorException e) {
-            // nothing left to do
-        }
+        LibC.closeQuietly(fd);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.carp.examples.spring.SpringFailoverApplication;
 import io.carp.netty.testing.LinuxRootTest;
 import io.carp.netty.testing.LiveLab;
+import io.carp.netty.testing.LiveLab.Plug;
 import io.carp.netty.testing.LiveProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,14 +63,9 @@ class SpringFailoverRootTest {
     @BeforeEach
     void createNetwork() {
         lab = new LiveLab();
-        lab.namespace(NS_BRIDGE);
-        lab.namespace(NS_A);
-        lab.namespace(NS_B);
-        lab.namespace(NS_CLIENT);
-        lab.bridge(NS_BRIDGE, "br0");
-        lab.plug(NS_A, IF_A, "198.18.100.1/24", NS_BRIDGE, "br0", "sba");
-        lab.plug(NS_B, IF_B, "198.18.100.2/24", NS_BRIDGE, "br0", "sbb");
-        lab.plug(NS_CLIENT, IF_CLIENT, "198.18.100.3/24", NS_BRIDGE, "br0", "sbc");
+        lab.bridged(NS_BRIDGE, "br0", new Plug(NS_A, IF_A, "198.18.100.1/24", "sba"),
+                new Plug(NS_B, IF_B, "198.18.100.2/24", "sbb"),
+                new Plug(NS_CLIENT, IF_CLIENT, "198.18.100.3/24", "sbc"));
     }
 
     @AfterEach
