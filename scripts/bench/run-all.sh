@@ -30,7 +30,7 @@ while [[ $# -gt 0 ]]; do
         --build) BUILD=1; shift ;;
         --gc) GC=1; shift ;;
         --out) OUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
