@@ -5,6 +5,8 @@
 #   jmh.sh [--quick]
 #
 # Full: 3 warm-up + 5 measurement iterations of 1 s, 1 fork. Quick: 1 + 2. No ucarp counterpart.
+# Then the codec operations again, timed by the thread's CPU time (CodecCpuTime: ops per CPU-second, median of 15
+# rounds), which a busy shared machine distorts less than JMH's wall-clock throughput.
 set -o errexit -o nounset -o pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
@@ -40,3 +42,4 @@ with open(sys.argv[2], "a") as res:
         res.write("carp\tjmh.%s.ops\tops/s\t-\t%s\n" % (short, " ".join("%.1f" % v for v in raw)))
         res.write("carp\tjmh.%s.alloc\tB/op\t-\t%s\n" % (short, " ".join("%.4f" % v for v in b_raw)))
 PY
+java -cp "$BENCH_JAR" io.carp.benchmarks.CodecCpuTime

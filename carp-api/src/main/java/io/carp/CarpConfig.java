@@ -71,13 +71,14 @@ public final class CarpConfig {
     private final boolean ignoreLinkState;
     private final boolean virtualMac;
     private final Duration announceRefresh;
+    private final Duration releaseDelay;
 
     CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
                List<InetAddress> virtualAddresses, int advbase,
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
-               boolean virtualMac, Duration announceRefresh) {
+               boolean virtualMac, Duration announceRefresh, Duration releaseDelay) {
         this.protocol = protocol;
         this.priority = priority;
         this.vrrpIntervalCentis = vrrpIntervalCentis;
@@ -100,6 +101,16 @@ public final class CarpConfig {
         this.ignoreLinkState = ignoreLinkState;
         this.virtualMac = virtualMac;
         this.announceRefresh = announceRefresh;
+        this.releaseDelay = releaseDelay == null ? Duration.ZERO : releaseDelay;
+    }
+
+    /**
+     * How long a MASTER keeps its virtual addresses after the bow-out advertisement of a clean stop or an operator
+     * step-down, so that requests it already accepted can still be answered; {@link Duration#ZERO} (the default) for
+     * none: the addresses go with the bow-out. See {@link CarpGroupBuilder#releaseDelay}.
+     */
+    public Duration releaseDelay() {
+        return releaseDelay;
     }
 
     /**
@@ -325,6 +336,7 @@ public final class CarpConfig {
                     + ", demotion=" + demotion + ", source="
                     + (sourceAddress == null ? "auto" : sourceAddress.getHostAddress())
                     + ", manageAddresses=" + manageAddresses + (ignoreLinkState ? ", ignoreLinkState=true" : "")
+                    + (releaseDelay.isZero() ? "" : ", releaseDelay=" + releaseDelay.toMillis() + "ms")
                     + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                     + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
         }
@@ -337,6 +349,7 @@ public final class CarpConfig {
                 + (ignoreLinkState ? ", ignoreLinkState=true" : "")
                 + (virtualMac ? ", virtualMac=true" : "")
                 + (announceRefresh == null ? "" : ", announceRefresh=" + announceRefresh.toMillis() + "ms")
+                + (releaseDelay.isZero() ? "" : ", releaseDelay=" + releaseDelay.toMillis() + "ms")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }

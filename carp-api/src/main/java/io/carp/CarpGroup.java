@@ -67,9 +67,11 @@ public interface CarpGroup extends AutoCloseable {
     void start();
 
     /**
-     * Leaves the group. A MASTER first sends the bow-out advertisement (advbase 255, advskew 255) so that a backup takes
-     * over at once instead of after the master-down interval, then releases its addresses. Idempotent. Blocks until
-     * done (at most about a second) when called from outside the protocol thread.
+     * Leaves the group. A MASTER first sends the bow-out advertisement (advbase 255, advskew 255; VRRP priority 0) so
+     * that a backup takes over at once instead of after the master-down interval, then releases its addresses: at
+     * once, or after {@link CarpGroupBuilder#releaseDelay} if one is set. Idempotent. Blocks until done (about a
+     * second at most, plus the release delay) when called from outside the protocol thread; on the protocol thread it
+     * returns at once and a release delay ends on the loop.
      */
     @Override
     void close();
@@ -146,7 +148,8 @@ public interface CarpGroup extends AutoCloseable {
 
     /**
      * Operator step-down: a MASTER sends the bow-out advertisement so a backup takes over at once, becomes BACKUP, and
-     * does not preempt for one master-down interval (ucarp's SIGUSR2).
+     * does not preempt for one master-down interval (ucarp's SIGUSR2). With a {@link CarpGroupBuilder#releaseDelay}, it
+     * keeps its addresses that long after the bow-out (as BACKUP), unless it becomes MASTER again meanwhile.
      *
      * @param reason why, for the log
      */

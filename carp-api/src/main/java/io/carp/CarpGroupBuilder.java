@@ -62,6 +62,7 @@ public final class CarpGroupBuilder {
     private boolean ignoreLinkState;
     private boolean virtualMac;
     private java.time.Duration announceRefresh;
+    private java.time.Duration releaseDelay = java.time.Duration.ZERO;
     private final List<Consumer<CarpStateEvent>> onMaster = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onBackup = new ArrayList<>();
     private final List<Consumer<CarpStateEvent>> onStateChange = new ArrayList<>();
@@ -482,6 +483,50 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Keeps the virtual addresses for a short drain after the bow-out, so that requests this node accepted just before
+     * it stepped down can still be answered (an extension; the BSDs, ucarp and keepalived remove the addresses with
+     * the bow-out). It applies when a MASTER bows out: {@link CarpGroup#close()} (also from the runtime's close and
+     * its JVM shutdown hook) and {@link CarpGroup#forceBackup} (also a {@link CarpGroupUnit}'s step-downs). The bow-out
+     * advertisement (CARP advbase/advskew 255, VRRP priority 0) goes out at once as without it and the state changes
+     * at once (MASTER to INIT or BACKUP, published as usual): the node no longer advertises as master, so a backup
+     * takes over immediately and its gratuitous ARP / unsolicited NA moves the clients; only the removal of the
+     * addresses waits {@code delay}. Meanwhile the addresses' kernel lifetime is renewed, adverts heard are logged
+     * (the new master's first one, with its delay after the bow-out) but change nothing.
+     *
+     * <p>The drain ends early, with the addresses removed at once, if the link goes down; it ends without removing them
+     * if the node becomes MASTER again (after a step-down). A loss of mastership by the protocol (preempted,
+     * demoted, link down) and a killed process are not concerned. Counted in {@link CarpStats#releaseDelays()} and
+     * logged at start and end.
+     *
+     * <p><b>Threads.</b> {@link CarpGroup#close()} called from another thread than the group's protocol loop returns
+     * once the addresses are removed, so it blocks up to {@code delay} longer; called on the protocol loop (a callback
+     * run there, the testkit's runtimes) it returns at once and the removal happens at its deadline on the loop's
+     * clock.
+     *
+     * <p><b>Choosing it.</b> Long enough for an accepted request to be answered, short against the new master's
+     * delayed announcement (it announces its addresses again two adverts after taking over): while both nodes hold
+     * the address, a neighbour that resolves it anew may get the old node's answer, and that announcement corrects it.
+     * Web servers: a few hundred milliseconds to a second.
+     *
+     * @param delay 0 (the default: none) to 30 s, at most millisecond precision
+     * @return this builder
+     * @throws IllegalArgumentException if {@code null}, negative, above 30 s or finer than a millisecond
+     */
+    public CarpGroupBuilder releaseDelay(java.time.Duration delay) {
+        Objects.requireNonNull(delay, "releaseDelay");
+        if (delay.isNegative() || delay.compareTo(MAX_RELEASE_DELAY) > 0 || delay.toNanos() % 1_000_000L != 0) {
+            throw new IllegalArgumentException("releaseDelay: " + delay.toMillis() + " ms" + (delay.toNanos()
+                    % 1_000_000L != 0 ? " (" + delay + ")" : "") + " is out of range 0-"
+                    + MAX_RELEASE_DELAY.toMillis() + " ms (expected: whole milliseconds, 0 for none)");
+        }
+        this.releaseDelay = delay;
+        return this;
+    }
+
+    /** The longest {@link #releaseDelay}. */
+    public static final java.time.Duration MAX_RELEASE_DELAY = java.time.Duration.ofSeconds(30);
+
+    /**
      * Adds a unicast peer (FreeBSD 14 {@code peer} semantics, keepalived {@code unicast_peer} for VRRP), for networks
      * without multicast (clouds, some hypervisors): adverts are sent to every peer instead of the multicast group,
      * and the TTL-255 check is off for adverts from these peers. Every node may list every node (its own address is
@@ -694,7 +739,7 @@ public final class CarpGroupBuilder {
         return new CarpConfig(Protocol.CARP, interfaceName, vhid,
                 noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
                 advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
-                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh);
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh, releaseDelay);
     }
 
 
@@ -774,7 +819,7 @@ public final class CarpGroupBuilder {
         return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
                 sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode,
-                virtualMac, announceRefresh);
+                virtualMac, announceRefresh, releaseDelay);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

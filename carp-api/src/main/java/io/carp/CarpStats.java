@@ -79,6 +79,26 @@ public interface CarpStats {
     }
 
     /**
+     * How many times a MASTER kept its virtual addresses after a bow-out for {@link CarpGroupBuilder#releaseDelay}
+     * (counted when the drain starts).
+     *
+     * @return the count
+     */
+    default long releaseDelays() {
+        return 0;
+    }
+
+    /**
+     * Whether the group holds its virtual addresses after a bow-out right now, waiting for
+     * {@link CarpGroupBuilder#releaseDelay} to pass.
+     *
+     * @return {@code true} during the drain
+     */
+    default boolean draining() {
+        return false;
+    }
+
+    /**
      * How adverts are authenticated right now, as {@link CarpConfig#authenticationMode()} words it; in the
      * replay-protected mode, with the key ids in force after {@link CarpGroup#setAuthentication}. Never a secret.
      *

@@ -54,6 +54,13 @@ public final class CarpMetricNames {
     public static final String MASTER_DOWN_INTERVAL = PREFIX + "master.down.interval";
     /** FunctionCounter: successful claims of the virtual addresses (each one is a MASTER takeover). */
     public static final String ADDRESS_CLAIMS = PREFIX + "address.claims";
+    /**
+     * FunctionCounter: drains begun after a bow-out, each one holding the virtual addresses for
+     * {@link io.carp.CarpGroupBuilder#releaseDelay} ({@link io.carp.CarpStats#releaseDelays()}).
+     */
+    public static final String RELEASE_DELAYS = PREFIX + "release.delays";
+    /** Gauge: 1 while the group holds its addresses after a bow-out ({@link io.carp.CarpStats#draining()}), else 0. */
+    public static final String DRAINING = PREFIX + "draining";
 
     // ---------------------------------------------------------------- tag keys
 

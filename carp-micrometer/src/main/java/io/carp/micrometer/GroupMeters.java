@@ -6,12 +6,14 @@ import static io.carp.micrometer.CarpMetricNames.ADDRESS_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.ADVERTISEMENT_AGE;
 import static io.carp.micrometer.CarpMetricNames.CALLBACK_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.DEMOTION;
+import static io.carp.micrometer.CarpMetricNames.DRAINING;
 import static io.carp.micrometer.CarpMetricNames.FAMILY_IPV4;
 import static io.carp.micrometer.CarpMetricNames.FAMILY_IPV6;
 import static io.carp.micrometer.CarpMetricNames.MASTER_DOWN_INTERVAL;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_DROPPED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_RECEIVED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_SENT;
+import static io.carp.micrometer.CarpMetricNames.RELEASE_DELAYS;
 import static io.carp.micrometer.CarpMetricNames.SEND_ERRORS;
 import static io.carp.micrometer.CarpMetricNames.STATE;
 import static io.carp.micrometer.CarpMetricNames.STATE_ORDER;
@@ -121,6 +123,11 @@ final class GroupMeters {
                 "Failures to claim, release, announce or refresh the virtual addresses"));
         sink.accept(counter(registry, ADDRESS_CLAIMS, null, null, CarpStats::claims,
                 "Successful claims of the virtual addresses (MASTER takeovers)"));
+        sink.accept(counter(registry, RELEASE_DELAYS, null, null, CarpStats::releaseDelays,
+                "Drains begun after a bow-out: the addresses were kept for the release delay"));
+        sink.accept(Gauge.builder(DRAINING, group, g -> g.stats().draining() ? 1 : 0)
+                .tags(tags).description("1 while the group keeps its addresses after a bow-out (release delay), else 0")
+                .register(registry));
 
         for (CarpState state : CarpState.values()) {
             sink.accept(Gauge.builder(STATE, group, g -> g.state() == state ? 1 : 0)

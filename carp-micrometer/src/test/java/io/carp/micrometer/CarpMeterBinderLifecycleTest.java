@@ -23,10 +23,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CarpMeterBinderLifecycleTest {
-    /** received x2, sent x2, dropped x reasons, send/callback/address failures, claims. */
-    private static final int FUNCTION_COUNTERS = 4 + DropReason.values().length + 4;
-    /** carp.state x3, state.order, demotion, advertisement.age, address.claim.duration, master.down.interval. */
-    private static final int GAUGES = CarpState.values().length + 5;
+    /** received x2, sent x2, dropped x reasons, send/callback/address failures, claims, release delays. */
+    private static final int FUNCTION_COUNTERS = 4 + DropReason.values().length + 5;
+    /**
+     * carp.state x3, state.order, demotion, draining, advertisement.age, address.claim.duration,
+     * master.down.interval.
+     */
+    private static final int GAUGES = CarpState.values().length + 6;
     private static final int TRANSITION_SERIES = Arrays.stream(StateChangeCause.values())
             .mapToInt(r -> TransitionEdges.of(r).size()).sum();
     private static final int METERS_PER_GROUP = FUNCTION_COUNTERS + GAUGES + TRANSITION_SERIES;
@@ -39,7 +42,7 @@ class CarpMeterBinderLifecycleTest {
         StubGroup b = new StubGroup(2, "eth0");
         CarpMeterBinder.of(a, b).bindTo(registry);
 
-        assertEquals(45, METERS_PER_GROUP, "documented in METRICS.md");
+        assertEquals(47, METERS_PER_GROUP, "documented in METRICS.md");
         assertEquals(2 * METERS_PER_GROUP, registry.getMeters().size());
         Set<String> vhids = new HashSet<>();
         for (Meter m : registry.getMeters()) {

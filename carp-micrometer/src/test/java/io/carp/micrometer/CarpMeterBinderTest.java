@@ -8,10 +8,12 @@ import static io.carp.micrometer.CarpMetricNames.ADDRESS_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.ADVERTISEMENT_AGE;
 import static io.carp.micrometer.CarpMetricNames.CALLBACK_FAILURES;
 import static io.carp.micrometer.CarpMetricNames.DEMOTION;
+import static io.carp.micrometer.CarpMetricNames.DRAINING;
 import static io.carp.micrometer.CarpMetricNames.MASTER_DOWN_INTERVAL;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_DROPPED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_RECEIVED;
 import static io.carp.micrometer.CarpMetricNames.PACKETS_SENT;
+import static io.carp.micrometer.CarpMetricNames.RELEASE_DELAYS;
 import static io.carp.micrometer.CarpMetricNames.SEND_ERRORS;
 import static io.carp.micrometer.CarpMetricNames.STATE;
 import static io.carp.micrometer.CarpMetricNames.STATE_ORDER;
@@ -150,6 +152,29 @@ class CarpMeterBinderTest {
         assertEquals(1, count(PACKETS_SENT, "family", "ipv6"));
         assertEquals(0, count(PACKETS_RECEIVED, "family", "ipv4"));
         assertEquals(1, count(PACKETS_RECEIVED, "family", "ipv6"));
+        group.close();
+    }
+
+    @Test
+    void shouldShowTheDrainAfterABowOut() {
+        CarpGroup group = CarpGroup.builder().runtime(runtime).interfaceName("veth-m0").vhid(VHID).password(PASSWORD)
+                .virtualAddress(VIP).advbase(1).advskew(100).callbackExecutor(Runnable::run)
+                .releaseDelay(Duration.ofMillis(500)).build();
+        CarpMeterBinder.of(group).bindTo(registry);
+        group.start();
+        runtime.advanceBy(Duration.ofNanos(MASTER_DOWN_NANOS)); // MASTER
+        assertEquals(0, count(RELEASE_DELAYS));
+        assertEquals(0, gauge(DRAINING));
+
+        group.forceBackup("maintenance"); // bow-out; the addresses stay for 500 ms
+        assertState(CarpState.BACKUP);
+        assertEquals(1, count(RELEASE_DELAYS));
+        assertEquals(1, gauge(DRAINING));
+        runtime.advanceBy(Duration.ofMillis(499));
+        assertEquals(1, gauge(DRAINING));
+        runtime.advanceBy(Duration.ofMillis(1));
+        assertEquals(0, gauge(DRAINING));
+        assertEquals(1, count(RELEASE_DELAYS));
         group.close();
     }
 

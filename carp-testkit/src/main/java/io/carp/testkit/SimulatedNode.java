@@ -31,6 +31,8 @@ import java.util.concurrent.Executor;
  * virtual time and do not advance it.
  */
 public final class SimulatedNode implements CarpRuntime {
+    /** Between a close() whose groups drain (releaseDelay) and the end of the drain. */
+    private boolean closing;
     private final SimulatedNetwork network;
     private final String name;
     private final Inet4Address ipv4;
@@ -211,6 +213,7 @@ public final class SimulatedNode implements CarpRuntime {
      */
     public void kill() {
         requireRunning("kill()");
+        closing = false;
         process.die();
         network.recorder().event(name, "killed");
     }
@@ -297,7 +300,10 @@ public final class SimulatedNode implements CarpRuntime {
 
     /**
      * Shuts the process down cleanly: every group is closed, so a master sends the bow-out advertisement and releases
-     * its addresses, and a backup takes over at once. The node can be {@link #restart()}ed afterwards.
+     * its addresses, and a backup takes over at once. The node can be {@link #restart()}ed afterwards. A group with a
+     * {@link CarpGroupBuilder#releaseDelay} keeps its addresses that long after the bow-out, as on Linux: the process
+     * then stays alive (its groups in INIT, {@link #isRunning()} true) until the delay has passed on the virtual
+     * clock, and dies then; a {@link #kill()} meanwhile leaves the addresses to their kernel lifetime.
      *
      * @throws IllegalStateException if the node is not running or is frozen
      */
@@ -306,13 +312,41 @@ public final class SimulatedNode implements CarpRuntime {
         if (process.isFrozen()) {
             throw new IllegalStateException("close(): node " + name + " is frozen; thaw() or kill() it first");
         }
+        if (closing) {
+            throw new IllegalStateException("close(): node " + name + " is already closing (its groups keep their"
+                    + " addresses for their releaseDelay)");
+        }
+        long drain = 0;
         for (CarpGroup group : process.groups().values()) {
             group.close();
+            if (group.stats().draining()) {
+                drain = Math.max(drain, group.config().releaseDelay().toNanos());
+            }
         }
         if (process.peer() != null) {
             process.peer().stop();
         }
-        process.die();
+        if (drain == 0) {
+            process.die();
+            network.recorder().event(name, "closed");
+            return;
+        }
+        // A MASTER with a releaseDelay bowed out and keeps its addresses: the process lives until the drain has
+        // removed them.
+        closing = true;
+        NodeProcess p = process;
+        network.recorder().event(name, "closing (releaseDelay " + drain / 1_000_000 + " ms)");
+        network.scheduler().schedule(network.scheduler().now() + drain, () -> dieWhenDrained(p), p);
+    }
+
+    /** The end of a close whose groups drain: once no group drains any more (their timers due at this instant). */
+    private void dieWhenDrained(NodeProcess p) {
+        if (p.groups().values().stream().anyMatch(g -> g.stats().draining())) {
+            network.scheduler().schedule(network.scheduler().now(), () -> dieWhenDrained(p), p);
+            return;
+        }
+        closing = false;
+        p.die();
         network.recorder().event(name, "closed");
     }
 

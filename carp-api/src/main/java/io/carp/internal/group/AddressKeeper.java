@@ -96,6 +96,18 @@ final class AddressKeeper {
         demotion.setLater(DemotionSources.ADDRESS_REFRESH, 0, "virtual addresses renewed again");
     }
 
+    /**
+     * During a drain after a bow-out ({@link CarpConfig#releaseDelay}): renews the addresses' kernel lifetime, with
+     * no announcement and no demotion on failure (the group no longer advertises), only counted and logged.
+     */
+    void renew() {
+        try {
+            manager.get().refresh(addresses);
+        } catch (RuntimeException e) {
+            failure("renew", e);
+        }
+    }
+
     /** Leaving MASTER: removes the addresses. */
     void release() {
         try {

@@ -64,6 +64,10 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final AddressKeeper addresses;
     private final AddressManager addressManagerOverride;
     private final LoopTimer timer = new LoopTimer(this::onTimer);
+    /** How often the addresses' kernel lifetime is renewed during a drain (the runtimes leave at least 1 s). */
+    static final long DRAIN_RENEW_NANOS = 500_000_000L;
+    /** {@link CarpConfig#releaseDelay} in nanoseconds; 0 when none or the group does not manage its addresses. */
+    private final long releaseDelayNanos;
     /** How late a MASTER's advert may go out so that the deadlines of many groups are served by one wake-up. */
     static final long ADVERT_TOLERANCE_NANOS = 1_000_000L;
 
@@ -77,6 +81,17 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     // Protocol-loop state.
     private RuntimeBinding binding;
     private ProtocolLoop loop;
+    /** Set while the election runs a bow-out (stop, forceBackup): its releaseAddresses() may start a drain. */
+    private boolean bowingOut;
+    /** When the current drain started (the bow-out), or -1 when none runs. */
+    private long drainStart = -1;
+    private long drainDeadline;
+    /** When the first advert of another node was heard during the drain, or -1. */
+    private long drainPeerSeen = -1;
+    private InetAddress drainPeer;
+    private ProtocolLoop.Timer drainTimer;
+    /** Completed when close() has finished on the loop: after the drain, if one runs. */
+    private java.util.concurrent.CompletableFuture<Void> closeDone;
 
     /**
      * Creates a group engine for a runtime.
@@ -95,6 +110,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         this.label = (config.protocol().isVrrp() ? config.protocol().tag() + " vrid " : "vhid ") + config.vhid() + "@"
                 + config.interfaceLabel();
         this.addressManagerOverride = spec.addressManager();
+        this.releaseDelayNanos = config.manageAddresses() ? config.releaseDelay().toNanos() : 0;
         this.demotion = config.demotion();
         this.demotions = new DemotionSources(config.demotion());
         this.events = new GroupEvents(label, spec.onMaster(), spec.onBackup(), spec.onStateChange(),
@@ -161,6 +177,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             binding = attacher.attach(this);
             loop = binding.loop();
             timer.bind(loop);
+            if (releaseDelayNanos > 0) {
+                drainTimer = loop.newTimer(this::onDrainTimer);
+            }
             stats.clock(loop.clock());
             started = true;
         }
@@ -198,14 +217,43 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
                 return;
             }
         }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         LoopHops.runAndWait(loop, () -> {
+            boolean onLoop = loop.inLoop();
             healthChecks.stop();
-            election.stop(now());
+            bowingOut = true;
+            try {
+                election.stop(now());
+            } finally {
+                bowingOut = false;
+            }
             setWaitingForLink(false);
             timer.cancel();
-            binding.detach();
-            destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
+            closeDone = done;
+            if (drainStart >= 0 && !onLoop) {
+                // Running on the calling thread because the loop was shut down: no timer would end the drain.
+                endDrain(true, "the protocol loop was shut down");
+            } else if (drainStart < 0) {
+                finishClose();
+            } // else: the drain's end finishes the close (releaseDelay)
         }, CLOSE_TIMEOUT_MILLIS, label);
+        if (!loop.inLoop() && !done.isDone()) {
+            long wait = CLOSE_TIMEOUT_MILLIS + config.releaseDelay().toMillis();
+            try {
+                done.get(wait, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "{0}: close did not finish within {1} ms: {2}", label, wait, e.toString());
+            }
+        }
+    }
+
+    /** Protocol thread: the last step of close(), after the bow-out and the drain, if any. */
+    private void finishClose() {
+        binding.detach();
+        destroyKeys(); // after the bow-out, which is signed; nothing is received after detach()
+        closeDone.complete(null);
     }
 
     /** Zeroes the key material of the group and the config's copy of the password. */
@@ -326,7 +374,12 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     public void forceBackup(String reason) {
         requireStarted("forceBackup()");
         LoopHops.run(loop, () -> {
-            election.forceBackup(now(), reason);
+            bowingOut = true;
+            try {
+                election.forceBackup(now(), reason);
+            } finally {
+                bowingOut = false;
+            }
             reschedule();
         });
     }
@@ -348,6 +401,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         stats.received(envelope.family(), now);
+        if (drainStart >= 0 && !advertisement.isBowOut()) {
+            peerSeenDuringDrain(now, envelope.source());
+        }
         machine.onAdvertisement(now, advertisement.advbase(), advertisement.advskew(), advertisement.demote(),
                 envelope.source(), self);
         reschedule();
@@ -363,6 +419,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         if (vrrp.onAdvertisement(envelope, advertisement, now())) {
+            if (drainStart >= 0 && advertisement.priority() != 0) {
+                peerSeenDuringDrain(now(), envelope.source());
+            }
             reschedule();
         }
     }
@@ -382,6 +441,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         if (config.ignoreLinkState()) {
             LOG.log(Level.INFO, "{0}: link {1}, ignored (ignoreLinkState)", label, up ? "up" : "down");
             return;
+        }
+        if (!up && drainStart >= 0) {
+            endDrain(true, "link down");
         }
         election.onLinkStateChanged(now(), up);
         setWaitingForLink(!up);
@@ -409,12 +471,88 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     @Override
     public void claimAddresses() {
+        if (drainStart >= 0) {
+            endDrain(false, "MASTER again");
+        }
         addresses.claim();
     }
 
     @Override
     public void releaseAddresses() {
-        addresses.release();
+        if (bowingOut && releaseDelayNanos > 0) {
+            startDrain();
+        } else {
+            addresses.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ drain
+
+    /**
+     * A bow-out with a {@link CarpConfig#releaseDelay}: the addresses stay, their lifetime renewed, until the delay
+     * has passed (or the link goes down, or the node becomes MASTER again). Protocol thread.
+     */
+    private void startDrain() {
+        long now = now();
+        drainStart = now;
+        drainDeadline = now + releaseDelayNanos;
+        drainPeerSeen = -1;
+        drainPeer = null;
+        stats.drain(true);
+        addresses.renew();
+        LOG.log(Level.INFO, "{0}: bowed out; keeping the virtual addresses for {1} ms (releaseDelay) so that accepted"
+                + " requests can be answered", label, releaseDelayNanos / 1_000_000);
+        armDrainTimer(now);
+    }
+
+    private void armDrainTimer(long now) {
+        drainTimer.setDeadline(Math.min(drainDeadline, now + DRAIN_RENEW_NANOS));
+    }
+
+    private void onDrainTimer() {
+        if (drainStart < 0) {
+            return;
+        }
+        long now = now();
+        if (now - drainDeadline >= 0) {
+            endDrain(true, "releaseDelay passed");
+        } else {
+            addresses.renew();
+            armDrainTimer(now);
+        }
+    }
+
+    private void peerSeenDuringDrain(long now, InetAddress peer) {
+        if (drainPeerSeen < 0) {
+            drainPeerSeen = now;
+            drainPeer = peer;
+            LOG.log(Level.INFO, "{0}: draining: advertisement of the new master {1} heard {2} ms after the bow-out",
+                    label, peer.getHostAddress(), millis(now - drainStart));
+        }
+    }
+
+    /** Ends the drain: removes the addresses (or leaves them to a new claim) and finishes a pending close. */
+    private void endDrain(boolean release, String why) {
+        long now = now();
+        long held = now - drainStart;
+        drainStart = -1;
+        drainTimer.cancel();
+        stats.drain(false);
+        if (release) {
+            addresses.release();
+        }
+        LOG.log(Level.INFO, "{0}: drain ended after {1} ms ({2}): virtual addresses {3}{4}", label, millis(held), why,
+                release ? "removed" : "kept",
+                drainPeerSeen < 0 ? "; no other master heard meanwhile"
+                        : "; new master " + drainPeer.getHostAddress() + " heard after "
+                        + millis(drainPeerSeen - (now - held)) + " ms");
+        if (closeDone != null && !closeDone.isDone()) {
+            finishClose();
+        }
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     @Override

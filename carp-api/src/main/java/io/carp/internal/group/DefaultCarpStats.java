@@ -23,6 +23,8 @@ final class DefaultCarpStats implements CarpStats {
     private final AtomicLong addressListMismatches = new AtomicLong();
     private final AtomicLong claims = new AtomicLong();
     private final AtomicLong announcementRefreshes = new AtomicLong();
+    private final AtomicLong releaseDelays = new AtomicLong();
+    private volatile boolean draining;
     private volatile long lastAdvertisementNanos = Long.MIN_VALUE;
     private volatile long lastClaimDurationNanos = -1;
     private volatile long currentMasterDownNanos = -1;
@@ -83,6 +85,23 @@ final class DefaultCarpStats implements CarpStats {
     @Override
     public long announcementRefreshes() {
         return announcementRefreshes.get();
+    }
+
+    void drain(boolean started) {
+        if (started) {
+            releaseDelays.incrementAndGet();
+        }
+        draining = started;
+    }
+
+    @Override
+    public long releaseDelays() {
+        return releaseDelays.get();
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
     }
 
     void addressFailure() {

@@ -4,6 +4,9 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,18 +27,26 @@ import java.util.List;
  * <p>The constant part of the message is prepared once, as {@code carp_hmac_prepare()} does. HMAC (RFC 2104) is
  * computed over {@link MessageDigest} SHA-1 directly rather than {@code javax.crypto.Mac}, because the JDK's
  * {@code Mac.doFinal} allocates on every call and an advertisement should cost no garbage; the golden vectors of
- * CarpAuthenticatorTest pin the result. Not thread-safe: each group keeps its own instance on its protocol thread.
+ * CarpAuthenticatorTest pin the result. Each hash gets its whole input in one array (ipad block, prefix, counter; then
+ * opad block and inner digest, which the inner {@code digest} writes in place), so an advert costs two
+ * {@code update} and two {@code digest} calls over the JDK's SHA-1, which uses the CPU's SHA instructions where there
+ * are some. That is four SHA-1 compressions; keeping the keyed states after the ipad and opad blocks would save two,
+ * but {@code MessageDigest} restores a state only through {@code clone()}, which allocates, and a SHA-1 compression
+ * in plain Java costs more than the two it saves (carp-benchmarks' {@code HmacSha1Benchmark} measures both). Not
+ * thread-safe: each group keeps its own instance on its protocol thread.
  */
 public final class CarpAuthenticator {
     private static final int SHA1_BLOCK = 64;
     private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
 
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private final MessageDigest sha1;
-    private final byte[] ipad = new byte[SHA1_BLOCK];
-    private final byte[] opad = new byte[SHA1_BLOCK];
-    private final byte[] inner = new byte[CarpConstants.CARP_MD_LEN];
-    private final byte[] prefix;
-    private final byte[] counterBytes = new byte[8];
+    /** The inner hash's input: ipad block, the constant prefix, then the counter, rewritten per advert. */
+    private final byte[] innerInput;
+    /** The outer hash's input: opad block, then the inner digest, written in place per advert. */
+    private final byte[] outerInput = new byte[SHA1_BLOCK + CarpConstants.CARP_MD_LEN];
+    private final int counterOffset;
     private final byte[] scratch = new byte[CarpConstants.CARP_MD_LEN];
 
     /**
@@ -62,7 +73,10 @@ public final class CarpAuthenticator {
         if (key.length == 0 || key.length > SHA1_BLOCK) {
             throw new IllegalArgumentException("key: " + key.length + " bytes (expected: 1-20 bytes)");
         }
-        this.prefix = messagePrefix(vhid, addresses, lladdr);
+        byte[] prefix = messagePrefix(vhid, addresses, lladdr);
+        this.innerInput = new byte[SHA1_BLOCK + prefix.length + 8];
+        this.counterOffset = SHA1_BLOCK + prefix.length;
+        System.arraycopy(prefix, 0, innerInput, SHA1_BLOCK, prefix.length);
         try {
             this.sha1 = MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
@@ -70,8 +84,8 @@ public final class CarpAuthenticator {
         }
         for (int i = 0; i < SHA1_BLOCK; i++) {
             byte k = i < key.length ? key[i] : 0;
-            ipad[i] = (byte) (k ^ 0x36);
-            opad[i] = (byte) (k ^ 0x5c);
+            innerInput[i] = (byte) (k ^ 0x36);
+            outerInput[i] = (byte) (k ^ 0x5c);
         }
     }
 
@@ -129,17 +143,11 @@ public final class CarpAuthenticator {
             throw new IllegalArgumentException("out: need 20 bytes at offset " + offset + " of a " + out.length
                     + "-byte array");
         }
-        for (int i = 7; i >= 0; i--) {
-            counterBytes[i] = (byte) counter;
-            counter >>>= 8;
-        }
+        LONG_BE.set(innerInput, counterOffset, counter);
         try {
-            sha1.update(ipad);
-            sha1.update(prefix);
-            sha1.update(counterBytes);
-            sha1.digest(inner, 0, inner.length);
-            sha1.update(opad);
-            sha1.update(inner);
+            sha1.update(innerInput);
+            sha1.digest(outerInput, SHA1_BLOCK, CarpConstants.CARP_MD_LEN);
+            sha1.update(outerInput);
             sha1.digest(out, offset, CarpConstants.CARP_MD_LEN);
         } catch (DigestException e) {
             sha1.reset();
@@ -173,9 +181,8 @@ public final class CarpAuthenticator {
 
     /** Zeroes the padded keys (which are the password XOR a constant); the instance must not be used afterwards. */
     public void destroy() {
-        Arrays.fill(ipad, (byte) 0);
-        Arrays.fill(opad, (byte) 0);
-        Arrays.fill(inner, (byte) 0);
+        Arrays.fill(innerInput, 0, SHA1_BLOCK, (byte) 0);
+        Arrays.fill(outerInput, (byte) 0);
         Arrays.fill(scratch, (byte) 0);
         sha1.reset();
     }

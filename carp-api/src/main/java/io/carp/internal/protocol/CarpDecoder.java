@@ -13,6 +13,7 @@ import io.carp.IpFamily;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Decodes received CARP packets without allocating: one advertisement object is refilled for every packet, and the
@@ -31,8 +32,11 @@ public final class CarpDecoder {
 
     private final CarpAdvertisement advertisement = new CarpAdvertisement();
     private final IpEnvelope[] cache = new IpEnvelope[CACHE];
-    private final byte[][] cacheSource = new byte[CACHE][];
-    private final byte[][] cacheDestination = new byte[CACHE][];
+    /**
+     * Each cached envelope's source and destination address bytes as big-endian words, four per slot: source high,
+     * source low, destination high, destination low (IPv4: the low words only).
+     */
+    private final long[] cacheKeys = new long[4 * CACHE];
     private int nextSlot;
 
     private DropReason dropReason;
@@ -157,34 +161,41 @@ public final class CarpDecoder {
 
     /** The envelope of these address bytes and TTL: a cached one if it matches, else a new one put in the cache. */
     private IpEnvelope envelope(IpFamily family, ByteBuffer b, int src, int dst, int len, int ttl) {
+        boolean v4 = len == 4;
+        long sourceHigh = v4 ? 0 : word64(b, src);
+        long sourceLow = v4 ? word32(b, src) : word64(b, src + 8);
+        long destinationHigh = v4 ? 0 : word64(b, dst);
+        long destinationLow = v4 ? word32(b, dst) : word64(b, dst + 8);
         for (int i = 0; i < CACHE; i++) {
             IpEnvelope e = cache[i];
-            if (e != null && e.ttl() == ttl && e.family() == family && same(cacheSource[i], b, src, len)
-                    && same(cacheDestination[i], b, dst, len)) {
+            int k = 4 * i;
+            if (e != null && e.ttl() == ttl && e.family() == family && cacheKeys[k + 1] == sourceLow
+                    && cacheKeys[k + 3] == destinationLow && cacheKeys[k] == sourceHigh
+                    && cacheKeys[k + 2] == destinationHigh) {
                 return e;
             }
         }
-        byte[] s = bytes(b, src, len);
-        byte[] d = bytes(b, dst, len);
-        IpEnvelope e = new IpEnvelope(family, address(s), address(d), ttl);
+        IpEnvelope e = new IpEnvelope(family, address(bytes(b, src, len)), address(bytes(b, dst, len)), ttl);
         int slot = nextSlot;
         nextSlot = (slot + 1) % CACHE;
         cache[slot] = e;
-        cacheSource[slot] = s;
-        cacheDestination[slot] = d;
+        cacheKeys[4 * slot] = sourceHigh;
+        cacheKeys[4 * slot + 1] = sourceLow;
+        cacheKeys[4 * slot + 2] = destinationHigh;
+        cacheKeys[4 * slot + 3] = destinationLow;
         return e;
     }
 
-    private static boolean same(byte[] cached, ByteBuffer b, int off, int len) {
-        if (cached.length != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (cached[i] != b.get(off + i)) {
-                return false;
-            }
-        }
-        return true;
+    /** Four bytes as a big-endian word, whatever the buffer's byte order. */
+    private static long word32(ByteBuffer b, int off) {
+        int v = b.getInt(off);
+        return Integer.toUnsignedLong(b.order() == ByteOrder.BIG_ENDIAN ? v : Integer.reverseBytes(v));
+    }
+
+    /** Eight bytes as a big-endian word whatever the buffer's byte order. */
+    private static long word64(ByteBuffer b, int off) {
+        long v = b.getLong(off);
+        return b.order() == ByteOrder.BIG_ENDIAN ? v : Long.reverseBytes(v);
     }
 
     private static byte[] bytes(ByteBuffer b, int off, int len) {
@@ -197,7 +208,7 @@ public final class CarpDecoder {
 
     private static InetAddress address(byte[] raw) {
         try {
-            return InetAddress.getByAddress(raw.clone());
+            return InetAddress.getByAddress(raw);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes is always a valid address", e);
         }

@@ -1,6 +1,7 @@
 package io.carp.internal.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** The RFC 1071 Internet checksum, as CARP computes it over its 36-byte header (no pseudo-header). */
 public final class InternetChecksum {
@@ -20,6 +21,13 @@ public final class InternetChecksum {
         long sum = 0;
         int i = offset;
         int end = offset + length;
+        if (buf.order() == ByteOrder.BIG_ENDIAN) {
+            // Two 16-bit words per read (RFC 1071 section 2: the sum may be taken in any grouping, then folded).
+            for (; i + 3 < end; i += 4) {
+                int w = buf.getInt(i);
+                sum += (w >>> 16) + (w & 0xffff);
+            }
+        }
         for (; i + 1 < end; i += 2) {
             sum += ((buf.get(i) & 0xff) << 8) | (buf.get(i + 1) & 0xff);
         }

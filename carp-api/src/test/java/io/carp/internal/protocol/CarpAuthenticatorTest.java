@@ -13,7 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -194,6 +200,50 @@ class CarpAuthenticatorTest {
             assertArrayEquals(MD, auth.digest(COUNTER));
             auth.digest(i);
         }
+    }
+
+    /**
+     * The digest is javax.crypto.Mac's HMAC-SHA1 of {@link CarpAuthenticator#message} for random keys (1-64 bytes),
+     * address sets (inner input from 11 to 171 bytes, so the counter falls in the first, second or third block and the
+     * padding takes one block or two), with and without an lladdr, and for several counters on one instance.
+     */
+    @Test
+    void shouldAgreeWithJdkMacOverRandomKeysAddressSetsAndCounters() throws Exception {
+        Random random = new Random(14);
+        Mac mac = Mac.getInstance("HmacSHA1");
+        for (int trial = 0; trial < 2000; trial++) {
+            byte[] key = new byte[1 + random.nextInt(64)];
+            random.nextBytes(key);
+            int vhid = random.nextInt(256);
+            List<InetAddress> addresses = randomAddresses(random, random.nextInt(8), random.nextInt(6));
+            byte[] lladdr = random.nextInt(4) == 0 ? new byte[6] : null;
+            if (lladdr != null) {
+                random.nextBytes(lladdr);
+            }
+            CarpAuthenticator auth = new CarpAuthenticator(key, vhid, addresses, lladdr);
+            mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            for (int call = 0; call < 3; call++) {
+                long counter = random.nextLong();
+                byte[] message = CarpAuthenticator.message(vhid, addresses, counter);
+                if (lladdr != null) { // OpenBSD: lladdr after the type byte
+                    message = ByteBuffer.allocate(message.length + 6).put(message, 0, 2).put(lladdr)
+                            .put(message, 2, message.length - 2).array();
+                }
+                byte[] expected = mac.doFinal(message);
+                assertArrayEquals(expected, auth.digest(counter), "trial " + trial + " call " + call);
+                assertTrue(auth.verify(new CarpAdvertisement(2, 1, vhid, 0, 7, 0, 1, 0, counter, expected)));
+            }
+        }
+    }
+
+    private static List<InetAddress> randomAddresses(Random random, int v4, int v6) throws UnknownHostException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < v4 + v6; i++) {
+            byte[] raw = new byte[i < v4 ? 4 : 16];
+            random.nextBytes(raw);
+            addresses.add(InetAddress.getByAddress(raw));
+        }
+        return addresses;
     }
 
     // ------------------------------------------------------------------------------------------------ verify

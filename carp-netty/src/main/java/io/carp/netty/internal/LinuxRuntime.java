@@ -253,8 +253,8 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
 
     /**
      * Closes every group still attached (bow-out, addresses released), the sockets, and the loop if it owns it.
-     * Idempotent. Blocks up to about two seconds per group; do not call it from a group's event loop if other groups
-     * run on other loops.
+     * Idempotent. Blocks up to about two seconds per group, plus the longest {@code releaseDelay} (groups with one
+     * close side by side); do not call it from a group's event loop if other groups run on other loops.
      */
     @Override
     public void close() {
@@ -266,8 +266,25 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
             closed = true;
             attached = new ArrayList<>(bindings);
         }
+        // Groups with a release delay drain side by side, so that closing N of them takes one delay, not N.
+        List<Thread> drains = new ArrayList<>();
         for (NettyBinding b : attached) {
-            closeGroup(b);
+            if (!b.group().config().releaseDelay().isZero() && attached.size() > 1) {
+                Thread t = new Thread(() -> closeGroup(b), name + "-close-" + b.group().config().vhid());
+                t.setDaemon(true);
+                t.start();
+                drains.add(t);
+            } else {
+                closeGroup(b);
+            }
+        }
+        for (Thread t : drains) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         MultiThreadIoEventLoopGroup owned;
         synchronized (lock) {

@@ -29,7 +29,8 @@ public class CarpAutoConfiguration {
     @ConditionalOnMissingBean
     public CarpGroups carpGroups(CarpProperties properties, ObjectProvider<CarpRuntime> runtime,
                                  ObjectProvider<SimulatedCarpNetwork> simulated,
-                                 ApplicationEventPublisher publisher) {
+                                 ApplicationEventPublisher publisher,
+                                 ObjectProvider<CarpGroupCustomizer> customizers) {
         GroupRunner runner;
         CarpRuntime own = runtime.getIfUnique();
         SimulatedCarpNetwork sim = simulated.getIfUnique();
@@ -44,7 +45,7 @@ public class CarpAutoConfiguration {
             throw new CarpConfigurationException("carp.runtime", "carp.runtime: linux needs io.carp:carp-netty on the"
                     + " class path (expected: depend on carp-spring-boot-starter, or carp.runtime=simulated)");
         }
-        return new CarpGroups(properties, runner, publisher);
+        return new CarpGroups(properties, runner, publisher, customizers.orderedStream().toList());
     }
 
     /** carp-netty's Linux runtime, unless the application defines a runtime. */

@@ -42,6 +42,13 @@ public final class CarpGroups implements SmartLifecycle, AutoCloseable {
      */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
     private static final System.Logger LOG = System.getLogger(CarpGroups.class.getName());
+    /**
+     * For what happens during shutdown: Spring Boot removes its java.util.logging bridge when the context closes,
+     * before the lifecycle stops, so the library's own lines (System.Logger, through JUL by default) about the
+     * bow-out and the release delay would be lost; Spring's commons-logging still reaches the application's logs.
+     */
+    private static final org.apache.commons.logging.Log SHUTDOWN_LOG =
+            org.apache.commons.logging.LogFactory.getLog(CarpGroups.class);
     /** How long {@link #stop()} waits for the listeners of the last transitions (the bow-out's MASTER -> INIT). */
     private static final long EVENT_DRAIN_SECONDS = 30;
 
@@ -54,6 +61,11 @@ public final class CarpGroups implements SmartLifecycle, AutoCloseable {
     private volatile boolean running;
 
     CarpGroups(CarpProperties properties, GroupRunner runner, ApplicationEventPublisher publisher) {
+        this(properties, runner, publisher, List.of());
+    }
+
+    CarpGroups(CarpProperties properties, GroupRunner runner, ApplicationEventPublisher publisher,
+               List<CarpGroupCustomizer> customizers) {
         this.runner = runner;
         // One thread delivers every group's events, in order; stop() waits for it, so that what listeners do on
         // leaving MASTER is done before the web server shuts down.
@@ -64,8 +76,18 @@ public final class CarpGroups implements SmartLifecycle, AutoCloseable {
             return t;
         });
         Map<String, CarpGroupBuilder> builders = GroupSettings.builders(properties, runner.requiresInterface(),
-                (name, b) -> b.callbackExecutor(events)
-                        .onStateChange(e -> publisher.publishEvent(new CarpStateChangedEvent(this, name, e))));
+                (name, b) -> {
+                    for (CarpGroupCustomizer c : customizers) {
+                        try {
+                            c.customize(name, b);
+                        } catch (IllegalArgumentException e) {
+                            throw new CarpConfigurationException("carp.groups." + name, "carp.groups." + name
+                                    + ": refused by a CarpGroupCustomizer: " + e.getMessage(), e);
+                        }
+                    }
+                    b.callbackExecutor(events)
+                            .onStateChange(e -> publisher.publishEvent(new CarpStateChangedEvent(this, name, e)));
+                });
         Map<String, CarpGroup> built = new LinkedHashMap<>();
         builders.forEach((name, b) -> built.put(name, runner.build(b)));
         this.groups = Collections.unmodifiableMap(built);
@@ -238,18 +260,69 @@ public final class CarpGroups implements SmartLifecycle, AutoCloseable {
     }
 
     private void closeStarted() {
+        // Each close() may wait for its group's release-delay: the groups close side by side, so stopping takes one
+        // delay, not one per group.
+        List<Thread> closing = new ArrayList<>();
         for (String name : started) {
             CarpGroup g = groups.get(name);
+            Runnable close = () -> {
+                try {
+                    io.carp.CarpState before = g.state();
+                    long drains = g.stats().releaseDelays();
+                    long begin = io.carp.CarpClock.system().nanoTime();
+                    runner.call(() -> {
+                        g.close();
+                        return null;
+                    });
+                    awaitDrain(g);
+                    long millis = (io.carp.CarpClock.system().nanoTime() - begin) / 1_000_000;
+                    if (g.stats().releaseDelays() != drains) {
+                        SHUTDOWN_LOG.info("carp.groups." + name + ": closed: bowed out as " + before + ", kept the"
+                                + " virtual addresses for the release-delay of " + g.config().releaseDelay().toMillis()
+                                + " ms" + (g.stats().draining() ? " (still draining after the wait)"
+                                : ", removed them; close took " + millis + " ms"));
+                    } else {
+                        SHUTDOWN_LOG.info("carp.groups." + name + ": closed (was " + before + ")");
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "carp.groups.{0}: close failed: {1}", name, ex.toString());
+                }
+            };
+            if (started.size() > 1 && !g.config().releaseDelay().isZero()) {
+                Thread t = new Thread(close, "carp-close-" + name);
+                t.setDaemon(true);
+                t.start();
+                closing.add(t);
+            } else {
+                close.run();
+            }
+        }
+        for (Thread t : closing) {
             try {
-                runner.call(() -> {
-                    g.close();
-                    return null;
-                });
-            } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "carp.groups.{0}: close failed: {1}", name, ex.toString());
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         started.clear();
+    }
+
+    /**
+     * On the simulated runtime close() runs on the simulation thread and returns at once, the release-delay going on
+     * on the simulated clock: waits for it here, as the Linux runtime's close() does, so that the next phase (the web
+     * server's shutdown) begins after it on both. Bounded: the delay plus 5 s of wall-clock time.
+     */
+    private static void awaitDrain(CarpGroup g) {
+        long limit = io.carp.CarpClock.system().nanoTime() + g.config().releaseDelay().toNanos() + 5_000_000_000L;
+        while (g.stats().draining() && io.carp.CarpClock.system().nanoTime() - limit < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

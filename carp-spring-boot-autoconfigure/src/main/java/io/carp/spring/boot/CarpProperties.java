@@ -144,6 +144,83 @@ public class CarpProperties {
         }
     }
 
+    /**
+     * One health check of a group: a TCP connect to {@code host:tcp-port}, or an HTTP GET of {@code http-url} that
+     * must answer 2xx. Set exactly one of the two.
+     */
+    public static class Check {
+
+        /** Passes while host:tcp-port accepts TCP connections (1-65535), e.g. the application's own port. */
+        private Integer tcpPort;
+
+        /** The host of tcp-port (default 127.0.0.1). */
+        private String host = "127.0.0.1";
+
+        /**
+         * Passes while a GET of this http:// URL answers 2xx within the timeout, e.g.
+         * http://127.0.0.1:8080/actuator/health/liveness (not the whole health endpoint, which includes carp's own
+         * OUT_OF_SERVICE before the group has joined).
+         */
+        private String httpUrl;
+
+        /** How long after each run the next one starts (100ms-1h, default 1s). */
+        private java.time.Duration interval = java.time.Duration.ofSeconds(1);
+
+        /** The connect (and HTTP read) timeout; a run still hanging then counts as failed (10ms-1h, default 500ms). */
+        private java.time.Duration timeout = java.time.Duration.ofMillis(500);
+
+        /** The demotion while the check fails (1-240, default 240: any healthy peer takes over). */
+        private int weight = 240;
+
+        public Integer getTcpPort() {
+            return tcpPort;
+        }
+
+        public void setTcpPort(Integer tcpPort) {
+            this.tcpPort = tcpPort;
+        }
+
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public String getHttpUrl() {
+            return httpUrl;
+        }
+
+        public void setHttpUrl(String httpUrl) {
+            this.httpUrl = httpUrl;
+        }
+
+        public java.time.Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(java.time.Duration interval) {
+            this.interval = interval;
+        }
+
+        public java.time.Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(java.time.Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getWeight() {
+            return weight;
+        }
+
+        public void setWeight(int weight) {
+            this.weight = weight;
+        }
+    }
+
     /** One CARP group. Unset values take the defaults of io.carp.CarpConfig. */
     public static class Group {
 
@@ -187,6 +264,19 @@ public class CarpProperties {
 
         /** The initial demotion (0-240, default 0), added to the advertised advskew. */
         private Integer demotion;
+
+        /**
+         * How long a MASTER keeps the virtual addresses after its bow-out when the application stops (0-30s, whole
+         * milliseconds, default 1s; 0 removes them with the bow-out): the other node takes over at once, and requests
+         * this node already accepted are still answered from the address. Shutdown takes this much longer.
+         */
+        private java.time.Duration releaseDelay;
+
+        /**
+         * Health checks by name: while one fails, the group's demotion rises by its weight, so that a healthy peer
+         * takes over (even without preempt); when it passes again the demotion drops back.
+         */
+        private Map<String, Check> healthChecks = new LinkedHashMap<>();
 
         /** The network interface of this group. Default: carp.interface-name. */
         private String interfaceName;
@@ -303,6 +393,22 @@ public class CarpProperties {
 
         public void setManageAddresses(Boolean manageAddresses) {
             this.manageAddresses = manageAddresses;
+        }
+
+        public Map<String, Check> getHealthChecks() {
+            return healthChecks;
+        }
+
+        public void setHealthChecks(Map<String, Check> healthChecks) {
+            this.healthChecks = healthChecks;
+        }
+
+        public java.time.Duration getReleaseDelay() {
+            return releaseDelay;
+        }
+
+        public void setReleaseDelay(java.time.Duration releaseDelay) {
+            this.releaseDelay = releaseDelay;
         }
 
         public Integer getDemotion() {

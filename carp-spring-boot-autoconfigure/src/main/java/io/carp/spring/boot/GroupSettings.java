@@ -28,7 +28,13 @@ final class GroupSettings {
             "unicastPeer", "unicast-peers",
             "deadRatio", "dead-ratio",
             "sourceAddress", "source-address",
-            "advertisementInterval", "advert-interval");
+            "advertisementInterval", "advert-interval",
+            "releaseDelay", "release-delay");
+    /**
+     * {@code carp.groups.<name>.release-delay} when not set: long enough for a web request accepted just before the
+     * bow-out to be answered, short against the new master's delayed announcement (two adverts, 2 s at advbase 1).
+     */
+    static final java.time.Duration DEFAULT_RELEASE_DELAY = java.time.Duration.ofSeconds(1);
 
     private GroupSettings() {
     }
@@ -97,6 +103,9 @@ final class GroupSettings {
             if (group.getDemotion() != null) {
                 set(prefix + "demotion", () -> b.demotion(group.getDemotion()));
             }
+            java.time.Duration releaseDelay = group.getReleaseDelay() != null ? group.getReleaseDelay()
+                    : DEFAULT_RELEASE_DELAY;
+            set(prefix + "release-delay", () -> b.releaseDelay(releaseDelay));
             if (group.getManageAddresses() != null) {
                 b.manageAddresses(group.getManageAddresses());
             }
@@ -108,6 +117,7 @@ final class GroupSettings {
             if (group.getSourceAddress() != null) {
                 set(prefix + "source-address", () -> b.sourceAddress(group.getSourceAddress()));
             }
+            PropertyHealthChecks.add(prefix, group.getHealthChecks(), b);
             CarpConfig config;
             try {
                 config = b.buildConfig(); // the rules across fields, and what is required

@@ -126,9 +126,12 @@ public final class SimulatedCarpNetwork implements AutoCloseable {
         return call(SimulatedNetwork::now);
     }
 
-    /** Builds a group on this node (not started). */
+    /**
+     * Builds a group on this node (not started). Its health checks run on the simulation thread, as the testkit's
+     * own nodes run them: the simulated loop takes work from that thread only.
+     */
     CarpGroup build(CarpGroupBuilder builder) {
-        return builder.runtime(node).build();
+        return builder.runtime(node).healthCheckExecutor(Runnable::run).build();
     }
 
     <T> T callOnLoop(Supplier<T> operation) {

@@ -164,6 +164,125 @@ class CarpAutoConfigurationTest {
     }
 
     @Test
+    void shouldKeepTheAddressesForTheReleaseDelayWhenTheContextCloses() {
+        CarpGroups[] holder = new CarpGroups[1];
+        runner.withPropertyValues(web("drain-default")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertEquals(java.time.Duration.ofSeconds(1),
+                    context.getBean(CarpGroups.class).group("web").config().releaseDelay(), "web-server default");
+        });
+        runner.withPropertyValues(web("drain", "carp.groups.web.release-delay=250ms")).run(context -> {
+            assertThat(context).hasNotFailed();
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            holder[0] = groups;
+            assertEquals(java.time.Duration.ofMillis(250), groups.group("web").config().releaseDelay());
+            await("MASTER", () -> groups.isMaster("web"));
+        });
+        // The context closed: the group bowed out and kept its addresses for 250 ms of simulated time; stop()
+        // waited for the drain, as on Linux.
+        io.carp.CarpGroup web = holder[0].group("web");
+        assertEquals(CarpState.INIT, web.state());
+        assertEquals(1, web.stats().releaseDelays());
+        assertEquals(false, web.stats().draining());
+        runner.withPropertyValues(web("drain-off", "carp.groups.web.release-delay=0")).run(context -> {
+            CarpGroups groups = context.getBean(CarpGroups.class);
+            holder[0] = groups;
+            assertEquals(java.time.Duration.ZERO, groups.group("web").config().releaseDelay());
+            await("MASTER", () -> groups.isMaster("web"));
+        });
+        assertEquals(0, holder[0].group("web").stats().releaseDelays());
+        assertStartFails(web("drain-bad", "carp.groups.web.release-delay=31s"),
+                "carp.groups.web.release-delay: 31000 ms is out of range 0-30000 ms");
+    }
+
+    @Test
+    void shouldDemoteWhileAPropertyHealthCheckFails() throws Exception {
+        try (java.net.ServerSocket open = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.net.ServerSocket closed = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            int closedPort = closed.getLocalPort();
+            closed.close();
+            com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            http.createContext("/ok", x -> {
+                x.sendResponseHeaders(200, -1);
+                x.close();
+            });
+            http.createContext("/down", x -> {
+                x.sendResponseHeaders(503, -1);
+                x.close();
+            });
+            http.start();
+            String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            try {
+                // The checks run on the simulation thread (they block it for a real connect each): simulated time
+                // at 5 times the wall clock and 1 s intervals leave it time for the rest.
+                runner.withPropertyValues(web("checks", "carp.simulated.time-scale=5",
+                        "carp.groups.web.health-checks.port.tcp-port=" + open.getLocalPort(),
+                        "carp.groups.web.health-checks.port.interval=1s",
+                        "carp.groups.web.health-checks.live.http-url=" + base + "/ok",
+                        "carp.groups.web.health-checks.live.interval=1s",
+                        "carp.groups.db.vhid=11", "carp.groups.db.password=x",
+                        "carp.groups.db.virtual-addresses=198.18.11.100",
+                        "carp.groups.db.health-checks.gone.tcp-port=" + closedPort,
+                        "carp.groups.db.health-checks.gone.weight=50",
+                        "carp.groups.db.health-checks.gone.interval=1s",
+                        "carp.groups.api.vhid=12", "carp.groups.api.password=x",
+                        "carp.groups.api.virtual-addresses=198.18.12.100",
+                        "carp.groups.api.health-checks.sick.http-url=" + base + "/down",
+                        "carp.groups.api.health-checks.sick.timeout=2s"))
+                        .run(context -> {
+                            assertThat(context).hasNotFailed();
+                            CarpGroups groups = context.getBean(CarpGroups.class);
+                            await("db demoted by its failing TCP check", () -> groups.group("db").demotion() == 50);
+                            await("api demoted by its HTTP 503 check", () -> groups.group("api").demotion() == 240);
+                            assertEquals(0, groups.group("web").demotion(), "both of web's checks pass");
+                        });
+            } finally {
+                http.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void shouldApplyCustomizerBeansSoThatABeanHealthCheckDemotes() {
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(false);
+        runner.withPropertyValues(web("customizer"))
+                .withBean("dbCheck", CarpGroupCustomizer.class, () -> (name, builder) -> builder.healthCheck("db",
+                        healthy::get, java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(50), 77))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CarpGroups groups = context.getBean(CarpGroups.class);
+                    await("demoted while the bean's check fails", () -> groups.group("web").demotion() == 77);
+                    healthy.set(true);
+                    await("promoted when it passes", () -> groups.group("web").demotion() == 0);
+                });
+        runner.withPropertyValues(web("customizer-bad"))
+                .withBean("bad", CarpGroupCustomizer.class, () -> (name, builder) -> builder.advskew(255))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(rootMessage(context.getStartupFailure())).startsWith(
+                            "carp.groups.web: refused by a CarpGroupCustomizer: advskew: 255");
+                });
+    }
+
+    @Test
+    void shouldRefuseABadHealthCheckNamingTheProperty() {
+        String p = "carp.groups.web.health-checks.app.";
+        assertStartFails(web("hc-none", p + "interval=1s"),
+                "carp.groups.web.health-checks.app: neither tcp-port nor http-url set (expected: exactly one of them)");
+        assertStartFails(web("hc-both", p + "tcp-port=8080", p + "http-url=http://127.0.0.1:8080/"),
+                "carp.groups.web.health-checks.app: both tcp-port and http-url set");
+        assertStartFails(web("hc-port", p + "tcp-port=70000"),
+                "carp.groups.web.health-checks.app.tcp-port: 70000 is out of range 1-65535");
+        assertStartFails(web("hc-interval", p + "tcp-port=8080", p + "interval=50ms"),
+                "carp.groups.web.health-checks.app.interval: 50ms is out of range 100ms-1h");
+        assertStartFails(web("hc-weight", p + "tcp-port=8080", p + "weight=0"),
+                "carp.groups.web.health-checks.app.weight: 0 is out of range 1-240");
+        assertStartFails(web("hc-url", p + "http-url=ftp://127.0.0.1/"),
+                "carp.groups.web.health-checks.app.http-url: \"ftp://127.0.0.1/\" (expected: an http:// or https://");
+    }
+
+    @Test
     void shouldPublishStateChangesAsApplicationEvents() {
         List<CarpStateChangedEvent> events = new CopyOnWriteArrayList<>();
         ConfigurableApplicationContext[] holder = new ConfigurableApplicationContext[1];

@@ -18,9 +18,6 @@ public class FailoverProperties {
     /** Put in every answer. Default: spring.application.name. */
     private String nodeName;
 
-    /** On shutdown, how long to wait for a moment with no request in progress before the bow-out, in ms. */
-    private long drainMillis = 2_000;
-
     public String getGroup() {
         return group;
     }
@@ -51,13 +48,5 @@ public class FailoverProperties {
 
     public void setNodeName(String nodeName) {
         this.nodeName = nodeName;
-    }
-
-    public long getDrainMillis() {
-        return drainMillis;
-    }
-
-    public void setDrainMillis(long drainMillis) {
-        this.drainMillis = drainMillis;
     }
 }

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 /**
  * A Spring Web application that answers HTTP on a CARP virtual address only while it is the group's MASTER. The group
  * is configured in {@code application.yml} ({@code carp.groups.web}); {@link VirtualAddressService} answers on the
- * service port only where the virtual address is, and {@link BowOutWhenIdle} lets the address move between two
- * requests on shutdown. Run two instances on two
+ * service port only where the virtual address is; on shutdown the starter's release-delay keeps the address until
+ * the requests this node accepted are answered. Run two instances on two
  * hosts of one subnet (the second with a higher {@code carp.groups.web.advskew}): stop or kill the master and the
  * other one takes the address and the service over.
  *

@@ -9,9 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.connector.Connector;
-import org.apache.coyote.AbstractProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -29,6 +27,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>Why a connector that is always open rather than one opened on MASTER: the library claims the address and sends
  * the gratuitous ARP before it publishes the MASTER event, so a connector opened by that event would leave a moment
  * in which clients reach the new master and are refused. This way the new master answers the first packet.
+ *
+ * <p>On shutdown nothing of the example's own is needed: the starter closes the group before the web server stops,
+ * the group bows out (the other node takes over at once and its gratuitous ARP moves the clients) and keeps the
+ * address for {@code carp.groups.web.release-delay} (1 s by default), so a request this node accepted just before is
+ * still answered from the address; only then does the web server's graceful shutdown begin.
  */
 @Component
 class VirtualAddressService extends OncePerRequestFilter
@@ -37,7 +40,6 @@ class VirtualAddressService extends OncePerRequestFilter
 
     private final CarpGroups groups;
     private final FailoverProperties properties;
-    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Connector connector;
 
     VirtualAddressService(CarpGroups groups, FailoverProperties properties) {
@@ -75,33 +77,6 @@ class VirtualAddressService extends OncePerRequestFilter
         return c == null ? -1 : c.getLocalPort();
     }
 
-    /**
-     * Waits until no request is in progress on the service port (at most {@code failover.drain-millis}). Called right
-     * before the bow-out: a request that a node accepted but had not answered when its address moved would fail,
-     * because its answer can no longer leave from an address the node has given up.
-     */
-    void awaitIdle() {
-        long start = System.nanoTime();
-        long deadline = System.nanoTime() + properties.getDrainMillis() * 1_000_000L;
-        while ((inFlight.get() > 0 || openConnections() > 0) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        LOG.info("bowing out after {} us waiting for the service port to be idle ({} in progress, {} open)",
-                (System.nanoTime() - start) / 1000, inFlight.get(), openConnections());
-    }
-
-    /**
-     * Connections Tomcat accepted on the service port and has not closed, whether or not a request started. Tomcat's
-     * acceptor counts the connection it waits for in advance: one is subtracted.
-     */
-    private long openConnections() {
-        Connector c = connector;
-        if (c != null && c.getProtocolHandler() instanceof AbstractProtocol<?> p) {
-            return Math.max(0, p.getConnectionCount() - 1);
-        }
-        return 0;
-    }
-
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -109,15 +84,12 @@ class VirtualAddressService extends OncePerRequestFilter
             chain.doFilter(request, response); // the application's own port: actuator etc.
             return;
         }
-        inFlight.incrementAndGet();
-        try {
-            if (toVirtualAddress(request) || groups.state(properties.getGroup()) == CarpState.MASTER) {
-                chain.doFilter(request, response);
-            } else {
-                response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "not the master");
-            }
-        } finally {
-            inFlight.decrementAndGet();
+        // To the virtual address: this node holds it, as MASTER or, after the bow-out, during the starter's
+        // release-delay, so that requests that reached it before the other node's gratuitous ARP are answered.
+        if (toVirtualAddress(request) || groups.state(properties.getGroup()) == CarpState.MASTER) {
+            chain.doFilter(request, response);
+        } else {
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "not the master");
         }
     }
 
