@@ -3,7 +3,11 @@
 # manageAddresses(true): the library adds the VIPs itself) against N ucarp processes (VIPs added by up-scripts).
 #
 #   scale.sh [--count N] [--duration S] [--impls "ucarp carp"] [--manage-addresses true|false] [--settle S]
+#            [--align-adverts true|false]
 #
+# --align-adverts true: the library's groups are built with alignAdverts(true) (opt-in: each master's adverts on the
+# grid of its interval, so that the 255 groups advertise in one wake-up); its figures are recorded as
+# scale.aligned.*. Default false (the library's defaults).
 # --manage-addresses false (library only, for diagnosis): the JVM does not touch addresses at all -- no VIPs
 # are added and no kernel lifetime is renewed after each advert; the VIP sanity line then reads 0.
 #
@@ -13,7 +17,7 @@
 # i+1: 198.18.(91 + i/200).(1 + i%200). Targets (library, per JVM): <= 0.5 % of a core, <= 64 MB RSS.
 source "$(dirname "$0")/lib.sh"
 
-COUNT=255 DURATION=60 IMPLS="ucarp carp" SETTLE=5 MANAGE=true
+COUNT=255 DURATION=60 IMPLS="ucarp carp" SETTLE=5 MANAGE=true ALIGN=false
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --count) COUNT=$2; shift 2 ;;
@@ -21,6 +25,7 @@ while [[ $# -gt 0 ]]; do
         --impls) IMPLS=$2; shift 2 ;;
         --settle) SETTLE=$2; shift 2 ;;
         --manage-addresses) MANAGE=$2; shift 2 ;;
+        --align-adverts) ALIGN=$2; shift 2 ;;
         *) die "unknown option: $1" ;;
     esac
 done
@@ -52,7 +57,7 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
             # shellcheck disable=SC2086
             ip netns exec "$ns" java $JVM_OPTS -cp "$BENCH_JAR" io.carp.benchmarks.ManyGroupsMain --interface eth0 \
                 --count "$COUNT" --advbase 1 --advskew "$skew" --password "$PASS" --source "$src" \
-                --manage-addresses "$MANAGE" --status-every 1 >"$dir/out.log" 2>&1 </dev/null &
+                --manage-addresses "$MANAGE" --align-adverts "$ALIGN" --status-every 1 >"$dir/out.log" 2>&1 </dev/null &
             pids+=($!); track $!
             ;;
     esac
@@ -68,6 +73,9 @@ sys.exit(0 if 'io/carp/benchmarks/ManyGroupsMain.class' in names and 'io/carp/ne
 }
 
 field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
+# Packets the kernel dropped at the CARP sockets of a namespace (receive buffer full): the last column of
+# /proc/net/raw for protocol 112 (0x70), summed. A burst of N adverts must fit in the backup's receive buffer.
+raw_drops() { ip netns exec "$1" awk '$2 ~ /:0070$/ { n += $NF } END { print n + 0 }' /proc/net/raw; }
 
 main() {
     for impl in $IMPLS; do
@@ -96,6 +104,7 @@ main() {
         # shellcheck disable=SC2086
         m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
         if [[ $impl == carp ]]; then
+            d0=$(raw_drops "$NS_H2")
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads0"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads0"
         fi
@@ -106,6 +115,8 @@ main() {
         m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
         t1=$(date +%s.%N)
         if [[ $impl == carp ]]; then
+            d1=$(raw_drops "$NS_H2")
+            log "scale: carp backup host: CARP socket drops (receive buffer full): $((d1 - d0)) in the window, $d1 since start"
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads1"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads1"
             for role in m b; do
@@ -127,16 +138,20 @@ t0, t1, k0, k1, hz, r, p = map(float, sys.argv[1:])
 print("%.3f %.1f %.1f" % (100.0 * (k1 - k0) / hz / (t1 - t0), r / 1024.0, p / 1024.0))' \
                 "$t0" "$t1" "$(field "$s0" ticks)" "$(field "$s1" ticks)" "$CLK_TCK" "$(field "$s1" rss_kb)" \
                 "$(field "$s1" pss_kb)")" || true
+            note=""
+            [[ $impl == carp && $ALIGN == true ]] && note=" (alignAdverts)"
             if [[ -z "${pss:-}" ]]; then
                 log "scale: $impl $role: measurement failed ($s0 / $s1)"
                 cpu=NA rss=NA pss=NA
             fi
-            printf 'scale %-6s %-6s: %3d vhids, %3d processes (%s alive at the end): CPU %7s %% of one core, RSS %7s MB, PSS %7s MB\n' \
-                "$impl" "$role" "$COUNT" "$n" "$(field "$s1" alive)" "$cpu" "$rss" "$pss"
+            printf 'scale %-6s %-6s: %3d vhids, %3d processes (%s alive at the end): CPU %7s %% of one core, RSS %7s MB, PSS %7s MB%s\n' \
+                "$impl" "$role" "$COUNT" "$n" "$(field "$s1" alive)" "$cpu" "$rss" "$pss" "$note"
             tc="<= 0.5" tr="<= 64" # issue 14 targets (were < 2 % and < 128 MB)
-            record "$impl" "scale.$role.cpu" "% core" "$tc" "$cpu"
-            record "$impl" "scale.$role.rss" MB "$tr" "$rss"
-            record "$impl" "scale.$role.pss" MB "-" "$pss"
+            m=scale
+            [[ $impl == carp && $ALIGN == true ]] && m=scale.aligned
+            record "$impl" "$m.$role.cpu" "% core" "$tc" "$cpu"
+            record "$impl" "$m.$role.rss" MB "$tr" "$rss"
+            record "$impl" "$m.$role.pss" MB "-" "$pss"
         done
         printf 'scale %-6s sanity: VIPs held at the end: master host %d/%d, backup host %d (expected 0)\n' "$impl" "$vm" "$COUNT" "$vb"
         record "$impl" scale.vips-on-backup count 0 "$vb"

@@ -71,6 +71,7 @@ public final class CarpConfig {
     private final boolean ignoreLinkState;
     private final boolean virtualMac;
     private final Duration announceRefresh;
+    private final boolean alignAdverts;
     private final Duration releaseDelay;
 
     CarpConfig(Protocol protocol, String interfaceName, int vhid, byte[] password, Authentication authentication,
@@ -78,7 +79,7 @@ public final class CarpConfig {
                int advskew, boolean preempt, int deadRatio, int demotion, InetAddress sourceAddress,
                boolean manageAddresses, List<InetAddress> unicastPeers, boolean adaptToLoss,
                boolean ignoreLinkState, int priority, int vrrpIntervalCentis, boolean acceptMode,
-               boolean virtualMac, Duration announceRefresh, Duration releaseDelay) {
+               boolean virtualMac, Duration announceRefresh, Duration releaseDelay, boolean alignAdverts) {
         this.protocol = protocol;
         this.priority = priority;
         this.vrrpIntervalCentis = vrrpIntervalCentis;
@@ -102,6 +103,7 @@ public final class CarpConfig {
         this.virtualMac = virtualMac;
         this.announceRefresh = announceRefresh;
         this.releaseDelay = releaseDelay == null ? Duration.ZERO : releaseDelay;
+        this.alignAdverts = alignAdverts;
     }
 
     /**
@@ -132,6 +134,16 @@ public final class CarpConfig {
      */
     public Optional<Duration> announceRefresh() {
         return Optional.ofNullable(announceRefresh);
+    }
+
+    /**
+     * Whether a MASTER puts its adverts on a grid of its interval, so that groups with the same interval in one
+     * process advertise together (default {@code false}; see {@link CarpGroupBuilder#alignAdverts}).
+     *
+     * @return whether a MASTER aligns its adverts on the grid of its interval
+     */
+    public boolean alignAdverts() {
+        return alignAdverts;
     }
 
     /**
@@ -350,6 +362,7 @@ public final class CarpConfig {
                 + (virtualMac ? ", virtualMac=true" : "")
                 + (announceRefresh == null ? "" : ", announceRefresh=" + announceRefresh.toMillis() + "ms")
                 + (releaseDelay.isZero() ? "" : ", releaseDelay=" + releaseDelay.toMillis() + "ms")
+                + (alignAdverts ? ", alignAdverts=true" : "")
                 + (unicastPeers.isEmpty() ? "" : ", unicastPeers="
                 + unicastPeers.stream().map(InetAddress::getHostAddress).toList()) + "}";
     }

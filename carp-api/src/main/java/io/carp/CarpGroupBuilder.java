@@ -59,6 +59,7 @@ public final class CarpGroupBuilder {
     private final List<InetAddress> unicastPeers = new ArrayList<>();
     private AddressManager addressManager;
     private boolean adaptToLoss;
+    private boolean alignAdverts;
     private boolean ignoreLinkState;
     private boolean virtualMac;
     private java.time.Duration announceRefresh;
@@ -429,6 +430,30 @@ public final class CarpGroupBuilder {
     }
 
     /**
+     * Whether a MASTER sends its adverts on a grid of its advertisement interval counted from the monotonic clock's
+     * zero (a carp4j extension, CARP only). Default {@code false}: the next advert is due one interval after the one
+     * sent on becoming MASTER, as in ucarp and the BSD kernels.
+     *
+     * <p>With {@code true}, all groups of one process with the same interval (advbase, advskew and demotion) advertise
+     * in the same instant, which the runtime serves with one wake-up (and renews their addresses together) instead of
+     * one per group: for processes that run many groups. The interval between adverts is unchanged; only the advert
+     * after becoming MASTER (or after a demotion change, which is advertised at once) comes early, between 0 and one
+     * interval after the previous one, which a peer accepts as any advert (it only restarts its master-down timer).
+     * The adverts of the aligned groups reach the wire, and the peers' sockets, as one burst of that many packets:
+     * carp4j's Linux runtime gives its CARP sockets a 1 MiB receive buffer for that (room for 255 adverts); other
+     * peers on the segment must have room for the burst in theirs.
+     * Shown as {@code alignAdverts=true} in {@link CarpConfig#toString()} and logged (INFO) when the group starts.
+     *
+     * @param align whether to align the adverts
+     * @return this builder
+     */
+    public CarpGroupBuilder alignAdverts(boolean align) {
+        this.alignAdverts = align;
+        carpOptions.add("alignAdverts");
+        return this;
+    }
+
+    /**
      * Ignores the interface's link state, as ucarp's {@code --ignoreifstate}: the group neither drops to INIT when the
      * link goes down or loses carrier nor waits in INIT for it at start; link events are only logged. For interfaces
      * whose carrier is reported wrongly (some virtual NICs). Default {@code false}: down means INIT, as the BSDs do.
@@ -443,14 +468,19 @@ public final class CarpGroupBuilder {
 
     /**
      * Gives the group a virtual MAC address, as keepalived's {@code use_vmac} does (an extension for CARP; VRRP's RFC
-     * 9568 section 7.3 address): the Linux runtime creates a macvlan interface {@code c4j-carp-<vhid>} (IPv6 groups:
-     * {@code c4j-carp6-<vhid>}) on the group's interface with the MAC {@code 00:00:5e:00:01:<vhid>} (FreeBSD's CARP
-     * MAC), puts the virtual addresses on it, sends the adverts and gratuitous ARPs from that MAC, and removes it when
-     * the group closes (or, after a crash, when the next run starts). On failover the switches learn the move from the
-     * new master's adverts and the clients' ARP caches stay valid. It sets the sysctls this needs ({@code arp_ignore},
-     * {@code arp_filter} on the interface, restored on close; see the runtime's documentation) and needs
-     * {@code CAP_NET_ADMIN}. Default {@code false}: adverts and ARP use the interface's own MAC, as ucarp does. The
-     * simulated runtime of the testkit ignores it.
+     * 9568 section 7.3 address): the Linux runtime creates a macvlan interface on the group's interface
+     * ({@code c4j-carp-<vhid>}, {@code c4j-carp6-<vhid>} for an IPv6-only CARP group, {@code c4j-vrrp4-<vrid>} or
+     * {@code c4j-vrrp6-<vrid>}) with the MAC {@code 00:00:5e:00:01:<vhid>} for CARP in both families (FreeBSD's CARP
+     * MAC), {@code 00:00:5e:00:01:<vrid>} for VRRP over IPv4 and {@code 00:00:5e:00:02:<vrid>} over IPv6, puts the
+     * virtual addresses on it, sends the adverts and gratuitous ARPs / unsolicited neighbour advertisements from that
+     * MAC (IPv6 adverts keep the node's link-local source address, which is copied onto the macvlan), and removes it
+     * when the group closes (or, after a crash, when the next run starts). On failover the switches learn the move
+     * from the new master's adverts and the clients' neighbour caches stay valid. It sets the sysctls this needs
+     * (IPv4: {@code arp_ignore}, {@code arp_filter}, {@code arp_announce} on the interface, restored on close; see the
+     * runtime's documentation) and needs {@code CAP_NET_ADMIN}. {@code start()} fails if another macvlan on the
+     * interface already has the MAC (an IPv4 and an IPv6 CARP group with the same vhid, or keepalived's
+     * {@code use_vmac} with the same VRID on this host). Default {@code false}: adverts and ARP use the interface's own
+     * MAC, as ucarp does. The simulated runtime of the testkit ignores it.
      *
      * @param on whether to use a virtual MAC
      * @return this builder
@@ -739,7 +769,8 @@ public final class CarpGroupBuilder {
         return new CarpConfig(Protocol.CARP, interfaceName, vhid,
                 noPassword ? new byte[CarpConfig.KEY_LENGTH] : password, authentication, virtualAddresses, advbase,
                 advskew, preempt != null && preempt, deadRatio, demotion, sourceAddress, manageAddresses,
-                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh, releaseDelay);
+                unicastPeers, adaptToLoss, ignoreLinkState, 0, 0, false, virtualMac, announceRefresh, releaseDelay,
+                alignAdverts);
     }
 
 
@@ -819,7 +850,7 @@ public final class CarpGroupBuilder {
         return new CarpConfig(protocol, interfaceName, vhid, password, null,
                 virtualAddresses, 0, 0, preempt == null || preempt, 3, demotion,
                 sourceAddress, manageAddresses, unicastPeers, false, ignoreLinkState, priority, centis, acceptMode,
-                virtualMac, announceRefresh, releaseDelay);
+                virtualMac, announceRefresh, releaseDelay, false);
     }
 
     private static InetAddress parseLiteral(String field, String literal) {

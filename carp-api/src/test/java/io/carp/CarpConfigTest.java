@@ -126,6 +126,15 @@ class CarpConfigTest {
     }
 
     @Test
+    void shouldLeaveAdvertsUnalignedByDefaultAndShowTheOptionWhenSet() {
+        assertFalse(valid().buildConfig().alignAdverts());
+        assertFalse(valid().buildConfig().toString().contains("alignAdverts"));
+        CarpConfig aligned = valid().alignAdverts(true).buildConfig();
+        assertTrue(aligned.alignAdverts());
+        assertTrue(aligned.toString().contains("alignAdverts=true"), aligned.toString());
+    }
+
+    @Test
     void shouldNeverShowPasswordInToString() {
         CarpConfig config = valid().password("hunter2-Sup3rSecret").interfaceName("eth0").buildConfig();
         String s = config.toString();

@@ -72,6 +72,7 @@ class VrrpConfigTest {
         assertTrue(refused(() -> v3().advbase(2)).startsWith("advbase: set for protocol VRRP_V3"));
         assertTrue(refused(() -> v2().deadRatio(4)).startsWith("deadRatio: set for protocol VRRP_V2"));
         assertTrue(refused(() -> v3().adaptToLoss(false)).startsWith("adaptToLoss: set for protocol VRRP_V3"));
+        assertTrue(refused(() -> v2().alignAdverts(true)).startsWith("alignAdverts: set for protocol VRRP_V2"));
     }
 
     @Test

@@ -33,7 +33,15 @@ public final class CarpDispatcher {
     private final boolean checkTtl;
     /** Decodes on the protocol loop (the only thread that calls {@code receive*}); reused for every packet. */
     private final CarpDecoder decoder = new CarpDecoder();
+    /**
+     * CARP and VRRPv2 groups by id: both send version 2 in the first nibble (the first byte is 0x21 for both), so they
+     * share one id space here.
+     */
     private final GroupEndpoint[] groups = new GroupEndpoint[256];
+    /** VRRPv3 groups by VRID: version 3 on the wire, so a CARP vhid and a VRRPv3 VRID of the same value coexist. */
+    private final GroupEndpoint[] v3 = new GroupEndpoint[256];
+    /** The group the packet being dispatched belongs to (set by {@link #isVrrp}; the loop's thread only). */
+    private GroupEndpoint routed;
     private final AtomicLongArray unmatched = new AtomicLongArray(DropReason.values().length);
     private final LogThrottle log = new LogThrottle(LOG_INTERVAL_NANOS);
     private volatile int registered;
@@ -53,22 +61,52 @@ public final class CarpDispatcher {
     }
 
     /**
-     * Registers a group for its vhid. Registering the same group again does nothing.
+     * Registers a group for its vhid. Registering the same group again does nothing. CARP and VRRPv2 share one id space
+     * (both are version 2 on the wire); VRRPv3 groups have their own, told apart by the version nibble.
      *
      * @param group the group
-     * @throws IllegalStateException if another group already uses that vhid here
+     * @throws IllegalStateException if another group of the same id space already uses that id here
      */
     public synchronized void register(GroupEndpoint group) {
         int vhid = group.config().vhid();
-        if (groups[vhid] != null && groups[vhid] != group) {
-            throw new IllegalStateException("vhid " + vhid + " is already running on "
-                    + group.config().interfaceLabel() + " in this process (" + groups[vhid].config().protocol()
-                    + "; CARP vhids and VRRP VRIDs share one id space per interface and family)");
+        GroupEndpoint[] slots = slots(group);
+        if (slots[vhid] != null && slots[vhid] != group) {
+            throw new IllegalStateException(sharedIdMessage(group, slots[vhid]));
         }
-        if (groups[vhid] == null) {
-            groups[vhid] = group;
+        if (slots[vhid] == null) {
+            slots[vhid] = group;
             registered++;
         }
+    }
+
+    /**
+     * Whether {@code a} and {@code b} would need the same id slot: the same id, and both VRRPv3 or both not (CARP and
+     * VRRPv2 are both version 2 on the wire).
+     *
+     * @param a a group's configuration
+     * @param b another one
+     * @return whether they cannot run side by side on one interface and family
+     */
+    public static boolean shareIdSpace(io.carp.CarpConfig a, io.carp.CarpConfig b) {
+        return a.vhid() == b.vhid()
+                && (a.protocol() == io.carp.Protocol.VRRP_V3) == (b.protocol() == io.carp.Protocol.VRRP_V3);
+    }
+
+    /**
+     * The one-line refusal of a group whose id is taken.
+     *
+     * @param group   the group refused
+     * @param running the group that has the id
+     * @return the message
+     */
+    public static String sharedIdMessage(GroupEndpoint group, GroupEndpoint running) {
+        return "vhid " + group.config().vhid() + " is already running on " + group.config().interfaceLabel()
+                + " in this process (" + running.config().protocol() + "; CARP vhids and VRRPv2 VRIDs share one id"
+                + " space per interface and family, as both are version 2 on the wire; VRRPv3 VRIDs have their own)";
+    }
+
+    private GroupEndpoint[] slots(GroupEndpoint group) {
+        return group.config().protocol() == io.carp.Protocol.VRRP_V3 ? v3 : groups;
     }
 
     /**
@@ -78,8 +116,9 @@ public final class CarpDispatcher {
      */
     public synchronized void unregister(GroupEndpoint group) {
         int vhid = group.config().vhid();
-        if (groups[vhid] == group) {
-            groups[vhid] = null;
+        GroupEndpoint[] slots = slots(group);
+        if (slots[vhid] == group) {
+            slots[vhid] = null;
             registered--;
         }
     }
@@ -95,9 +134,10 @@ public final class CarpDispatcher {
      * @param action called for each group
      */
     public void forEachGroup(java.util.function.Consumer<GroupEndpoint> action) {
-        GroupEndpoint[] snapshot;
+        GroupEndpoint[] snapshot = new GroupEndpoint[512];
         synchronized (this) {
-            snapshot = groups.clone();
+            System.arraycopy(groups, 0, snapshot, 0, 256);
+            System.arraycopy(v3, 0, snapshot, 256, 256);
         }
         for (GroupEndpoint g : snapshot) {
             if (g != null) {
@@ -112,6 +152,7 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv4(ByteBuffer packet) {
+        routed = null;
         int p = packet.position();
         int length = packet.remaining();
         int ihl = length > 0 ? (packet.get(p) & 0x0f) * 4 : 0;
@@ -131,6 +172,7 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv6(ByteBuffer packet) {
+        routed = null;
         int p = packet.position();
         int length = packet.remaining();
         if (length >= 40 && isVrrp(packet, p + 40, Math.min(length - 40, packet.getShort(p + 4) & 0xffff))) {
@@ -148,6 +190,7 @@ public final class CarpDispatcher {
      * @param payload  from position to limit
      */
     public void receive(IpEnvelope envelope, ByteBuffer payload) {
+        routed = null;
         if (isVrrp(payload, payload.position(), payload.remaining())) {
             dispatch(VrrpCodec.decode(envelope, payload, checkTtl));
         } else {
@@ -157,17 +200,29 @@ public final class CarpDispatcher {
     }
 
     /**
-     * Which decoder reads a protocol-112 payload: the protocol of the group registered for its id byte. With no group
-     * there, CARP's, as before VRRP groups existed: VRRP traffic for an id nobody here runs is counted as unmatched
-     * {@link DropReason#FOREIGN}. Decoding a packet of the other protocol drops it as {@link DropReason#FOREIGN}.
+     * Which decoder reads a protocol-112 payload, and for which group ({@link #routed}): a version-3 payload goes to
+     * the VRRPv3 group of its id byte, any other to the CARP or VRRPv2 group of that id; if the id has no group of that
+     * kind, to the group of the other kind (which drops it as {@link DropReason#FOREIGN} or
+     * {@link DropReason#BAD_VERSION}, as before the two had id spaces of their own). The group's protocol picks the
+     * decoder; with no group at all, CARP's, as before VRRP groups existed: VRRP traffic for an id nobody here runs is
+     * counted as unmatched {@link DropReason#FOREIGN}.
      */
     private boolean isVrrp(ByteBuffer b, int off, int len) {
-        GroupEndpoint group = len >= 2 ? groups[b.get(off + 1) & 0xff] : null;
+        GroupEndpoint group = null;
+        if (len >= 2) {
+            int id = b.get(off + 1) & 0xff;
+            boolean version3 = (b.get(off) & 0xf0) == 0x30;
+            group = version3 ? v3[id] : groups[id];
+            if (group == null) {
+                group = version3 ? groups[id] : v3[id];
+            }
+        }
+        routed = group;
         return group != null && group.config().protocol().isVrrp();
     }
 
     private void dispatch(VrrpPacket packet) {
-        GroupEndpoint group = packet.vrid() >= 0 ? groups[packet.vrid()] : null;
+        GroupEndpoint group = packet.vrid() >= 0 ? routed : null;
         if (!packet.isDropped()) {
             if (group != null) {
                 group.onVrrpAdvertisement(packet.envelope(), packet.advertisement());
@@ -184,7 +239,7 @@ public final class CarpDispatcher {
     /** Hands the decoder's result to the group of its vhid; allocates nothing (see {@link CarpDecoder}). */
     private void dispatch() {
         int vhid = decoder.vhid();
-        GroupEndpoint group = vhid >= 0 ? groups[vhid] : null;
+        GroupEndpoint group = vhid < 0 ? null : routed != null ? routed : groups[vhid];
         DropReason reason = decoder.dropReason();
         if (reason == null) {
             if (group != null) {

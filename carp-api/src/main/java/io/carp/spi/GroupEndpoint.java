@@ -50,4 +50,14 @@ public interface GroupEndpoint {
      * @param up whether the link is usable
      */
     void onLinkStateChanged(boolean up);
+
+    /**
+     * Asks a MASTER to renew its addresses now: the group calls {@link io.carp.AddressManager#refresh} at once, and if
+     * that throws it demotes itself, as after an advert. A runtime that sends renewals later than the
+     * {@code refresh} call that asked for them (batched with other groups' at the end of a turn of its loop) calls
+     * this when one failed, with {@code refresh} then throwing the failure, so that the group demotes itself in the
+     * same turn. Default: nothing (the failure then surfaces at the group's next advert).
+     */
+    default void refreshAddresses() {
+    }
 }

@@ -210,8 +210,9 @@ class CarpDispatcherTest {
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> dispatcher.register(other));
 
-        assertEquals("vhid 1 is already running on eth0 in this process (CARP; CARP vhids and VRRP VRIDs share one id"
-                + " space per interface and family)", e.getMessage());
+        assertEquals("vhid 1 is already running on eth0 in this process (CARP; CARP vhids and VRRPv2 VRIDs share one"
+                + " id space per interface and family, as both are version 2 on the wire; VRRPv3 VRIDs have their"
+                + " own)", e.getMessage());
         dispatcher.receiveIpv4(ByteBuffer.wrap(advert(1)));
         assertEquals(1, group1.adverts.size(), "the first group keeps the vhid");
         assertEquals(0, other.adverts.size());

@@ -146,10 +146,45 @@ class CarpDispatcherVrrpTest {
     }
 
     @Test
-    void shouldRefuseACarpAndAVrrpGroupOnTheSameId() {
+    void shouldRunACarpGroupAndAVrrpv3GroupOnTheSameIdApartByTheVersionNibble() {
+        Endpoint v = vrrpGroup(1, "198.18.0.100");
+        Endpoint c = carpGroup(1);
+        dispatcher.register(v);
+        dispatcher.register(c);
+        dispatcher.receiveIpv4(ByteBuffer.wrap(vrrpV4(1)));
+        dispatcher.receiveIpv4(ByteBuffer.wrap(carpV4(1)));
+        byte[] message = VrrpCodec.encodeV3(PEER6, GROUP6, 1, 150, 100, List.of(literal("fd00::100")));
+        dispatcher.receive(new IpEnvelope(IpFamily.IPV6, PEER6, GROUP6, 255), ByteBuffer.wrap(message));
+        assertEquals(2, v.vrrp.size(), "both VRRPv3 adverts reach the VRRP group");
+        assertEquals(1, c.carp.size(), "the CARP advert reaches the CARP group");
+        assertTrue(v.carp.isEmpty() && c.vrrp.isEmpty());
+        assertTrue(v.drops.isEmpty() && c.drops.isEmpty(), v.drops + " " + c.drops);
+        assertEquals(0, dispatcher.unmatchedDrops(DropReason.FOREIGN));
+
+        dispatcher.unregister(c);
+        dispatcher.receiveIpv4(ByteBuffer.wrap(carpV4(1))); // CARP for an id only a VRRPv3 group runs now
+        assertEquals(1, c.carp.size());
+        assertEquals(1, dispatcher.unmatchedDrops(DropReason.FOREIGN), "as before: foreign to the VRRP group's id");
+        dispatcher.register(c);
+        dispatcher.unregister(v);
+        dispatcher.receiveIpv4(ByteBuffer.wrap(carpV4(1)));
+        assertEquals(2, c.carp.size());
+    }
+
+    @Test
+    void shouldRefuseACarpAndAVrrpv2GroupOnTheSameIdAndTwoOfAKind() {
+        // CARP and VRRPv2 are both version 2 on the wire (first byte 0x21): one id space
+        dispatcher.register(carpGroup(1));
+        Endpoint v2 = new Endpoint(CarpGroup.builder().protocol(Protocol.VRRP_V2).interfaceName("eth0").vhid(1)
+                .virtualAddress("198.18.0.100").buildConfig());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> dispatcher.register(v2));
+        assertEquals("vhid 1 is already running on eth0 in this process (CARP; CARP vhids and VRRPv2 VRIDs share one"
+                + " id space per interface and family, as both are version 2 on the wire; VRRPv3 VRIDs have their"
+                + " own)", e.getMessage());
         dispatcher.register(vrrpGroup(1, "198.18.0.100"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> dispatcher.register(carpGroup(1)));
-        assertEquals("vhid 1 is already running on eth0 in this process (VRRP_V3; CARP vhids and VRRP VRIDs share"
-                + " one id space per interface and family)", e.getMessage());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> dispatcher.register(vrrpGroup(1, "198.18.0.101")));
+        assertTrue(twice.getMessage().startsWith("vhid 1 is already running on eth0 in this process (VRRP_V3;"),
+                twice.getMessage());
     }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp carp-benchmarks/target/benchmarks.jar io.carp.benchmarks.ManyGroupsMain \
- *     --interface eth0 --count 255 --advbase 1 --advskew 0 --password secret --manage-addresses true
+ *     --interface eth0 --count 255 --advbase 1 --advskew 0 --password secret --manage-addresses true \
+ *     --align-adverts false
  * </pre>
  *
  * <p>VIP of the i-th group (i from 0): {@code 198.18.(91 + i/200).(1 + i%200)}, so 255 groups use
@@ -41,11 +42,12 @@ public final class ManyGroupsMain {
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> opts = parse(args);
         String ifname = opts.getOrDefault("interface", "eth0");
-        int count = intOption(opts, "count", 255, 1, 255);
+        int count = intOption(opts, "count", 255, 0, 255); // 0: the runtime alone (the JVM's and Netty's floor)
         int advbase = intOption(opts, "advbase", 1, 0, 255);
         int advskew = intOption(opts, "advskew", 0, 0, 254);
         int statusEvery = intOption(opts, "status-every", 5, 1, 3600);
         boolean manage = Boolean.parseBoolean(opts.getOrDefault("manage-addresses", "true"));
+        boolean align = Boolean.parseBoolean(opts.getOrDefault("align-adverts", "false"));
         String password = opts.getOrDefault("password", "benchpass");
         String source = opts.get("source");
 
@@ -60,7 +62,8 @@ public final class ManyGroupsMain {
                     .virtualAddress(vip(i))
                     .advbase(advbase)
                     .advskew(advskew)
-                    .manageAddresses(manage);
+                    .manageAddresses(manage)
+                    .alignAdverts(align);
             if (source != null) {
                 builder.sourceAddress(source);
             }
@@ -68,7 +71,7 @@ public final class ManyGroupsMain {
         }
         groups.forEach(CarpGroup::start);
         System.out.println("started " + count + " groups on " + ifname + " (advbase " + advbase + ", advskew "
-                + advskew + ", manageAddresses " + manage + ")");
+                + advskew + ", manageAddresses " + manage + ", alignAdverts " + align + ")");
         CountDownLatch never = new CountDownLatch(1);
         while (!never.await(statusEvery, java.util.concurrent.TimeUnit.SECONDS)) {
             Map<CarpState, Integer> states = new EnumMap<>(CarpState.class);

@@ -253,6 +253,50 @@ class NettyCarpRuntimeRootTest {
     }
 
     @Test
+    void shouldSendTheAdvertsOfAlignedGroupsTogetherOneIntervalApart() throws Exception {
+        // alignAdverts: three groups that become MASTER 400 ms apart (started 400 ms apart, no peer) advertise in the
+        // same instant from their second advert on, every second. Without the option their phases stay 400 ms apart
+        // (at least 200 ms on the 1 s circle), which the 100 ms bound below tells apart.
+        int[] vhids = {24, 25, 26};
+        String[] vips = {"198.18.50.124", "198.18.50.125", "198.18.50.126"};
+        try (NativeSocket capture = RawCapture.ipv4Capture(NetworkNamespace.of(lab.ns(NS_B)), IF_B)) {
+            for (int i = 0; i < vhids.length; i++) {
+                CarpGroup g = CarpGroup.builder().interfaceName(IF_A).vhid(vhids[i]).password("cnx-secret")
+                        .virtualAddress(vips[i]).runtime(runtimeA).alignAdverts(true).callbackExecutor(Runnable::run)
+                        .onStateChange(events::add).build();
+                groups.add(g);
+                g.start();
+                Thread.sleep(400);
+            }
+            await("all three MASTER", () -> groups.stream().allMatch(g -> g.state() == CarpState.MASTER));
+            Thread.sleep(1_500); // past each group's first (early) aligned advert
+            RawCapture.await(capture, 100, p -> false); // drops what the socket holds from before the window
+            List<long[]> seen = new java.util.ArrayList<>(); // {vhid, nanos when read (polled every 10 ms)}
+            RawCapture.await(capture, 4_200, p -> {
+                int vhid = p.length >= 56 ? p[21] & 0xff : 0;
+                if ((p[9] & 0xff) == 112 && vhid >= 24 && vhid <= 26) {
+                    seen.add(new long[] {vhid, System.nanoTime()});
+                }
+                return false; // read for the whole window
+            });
+            long t0 = seen.isEmpty() ? 0 : seen.get(0)[1];
+            String trace = seen.stream().map(e -> e[0] + "@" + (e[1] - t0) / 1_000_000 + "ms").toList().toString();
+            List<Long> first = seen.stream().filter(e -> e[0] == 24).map(e -> e[1]).toList();
+            assertTrue(first.size() >= 3, "adverts of vhid 24 captured: " + first.size());
+            for (int i = 1; i < first.size(); i++) {
+                long gap = first.get(i) - first.get(i - 1);
+                assertTrue(Math.abs(gap - 1_000_000_000L) < 150_000_000L, "vhid 24 advertises every second: " + gap + " " + trace);
+            }
+            for (long[] e : seen) {
+                long nearest = first.stream().mapToLong(t -> Math.abs(t - e[1])).min().orElseThrow();
+                assertTrue(nearest < 100_000_000L, "vhid " + e[0] + " advertised " + nearest / 1_000_000
+                        + " ms away from vhid 24's nearest advert: " + trace);
+            }
+            assertTrue(seen.stream().filter(e -> e[0] == 26).count() >= 3, "adverts of vhid 26 captured");
+        }
+    }
+
+    @Test
     void shouldShareOneSocketBetweenVhidsAndCloseItWithTheLast() {
         CarpGroup one = group(runtimeA, IF_A, 18, 0, VIP);
         CarpGroup two = group(runtimeA, IF_A, 19, 0, "198.18.50.101");

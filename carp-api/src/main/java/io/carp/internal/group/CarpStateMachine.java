@@ -110,6 +110,7 @@ final class CarpStateMachine implements Election {
     private final boolean adaptToLoss;
     private final Effects effects;
     private boolean tiesByIpv4Only;
+    private boolean alignAdverts;
 
     private CarpState state = CarpState.INIT;
     private boolean running;
@@ -143,6 +144,37 @@ final class CarpStateMachine implements Election {
     @Override
     public CarpState state() {
         return state;
+    }
+
+    /**
+     * Opt-in ({@link CarpGroupBuilder#alignAdverts}): a MASTER puts its adverts on a grid of its advertisement
+     * interval counted from the clock's zero, so that the groups of one process (one loop) with the same interval
+     * advertise in the same instant and cost one wake-up instead of one each. Call before {@link #start}.
+     *
+     * <p>Only the phase moves, never the interval: when a group becomes MASTER (or re-advertises at once on a
+     * demotion change) it sends at once as before; the next advert, normally one interval later, is sent at the last
+     * grid instant not after that, i.e. between 0 and one interval later; from then on every advert comes one
+     * interval after the previous one, as without the option. What a peer can see is one shortened gap per such
+     * event, never a longer one. A peer resets its master-down timer on every advert (FreeBSD {@code carp_input_c},
+     * RFC 5798 section 6.4.2, ucarp {@code carp.c}), and none of them checks that adverts are not early (no gap
+     * shorter than the interval is an error anywhere), so an early advert only restarts that timer sooner, while the
+     * next advert still follows one interval later, within the master-down interval as always. The content of the
+     * adverts is unchanged. Opt-in all the same, since the shortened gap is a change of timing on the wire.
+     */
+    void alignAdverts(boolean align) {
+        this.alignAdverts = align;
+    }
+
+    /**
+     * The deadline of the advert after one sent at {@code now}: one interval later, or with {@link #alignAdverts} the
+     * last instant of the interval's grid not after that (always after {@code now}).
+     */
+    private long nextAdvertAfter(long now) {
+        long interval = CarpTiming.ticksToNanos(intervalTicks());
+        if (!alignAdverts) {
+            return now + interval;
+        }
+        return Math.floorDiv(now + interval, interval) * interval;
     }
 
     /**
@@ -327,7 +359,7 @@ final class CarpStateMachine implements Election {
             sendAdvertisement();
             long interval = CarpTiming.ticksToNanos(intervalTicks());
             long next = deadline + interval;
-            deadline = next - now > 0 ? next : now + interval;
+            deadline = next - now > 0 ? next : nextAdvertAfter(now);
         } else {
             deadline = NO_DEADLINE;
         }
@@ -391,7 +423,7 @@ final class CarpStateMachine implements Election {
         demotion = newDemotion;
         if (state == CarpState.MASTER) {
             sendAdvertisement();
-            deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+            deadline = nextAdvertAfter(now);
         }
     }
 
@@ -403,7 +435,7 @@ final class CarpStateMachine implements Election {
         state = CarpState.MASTER;
         sendAdvertisement();
         advertsUntilAnnounce = DELAYED_ANNOUNCE_ADVERTS;
-        deadline = now + CarpTiming.ticksToNanos(intervalTicks());
+        deadline = nextAdvertAfter(now);
         effects.stateChanged(from, CarpState.MASTER, cause, reason);
     }
 

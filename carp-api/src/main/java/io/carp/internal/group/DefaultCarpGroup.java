@@ -130,6 +130,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             this.machine = new CarpStateMachine(config.advbase(), config.advskew(), config.deadRatio(),
                     config.preempt(), config.demotion(), config.adaptToLoss(), this);
             this.election = machine;
+            this.machine.alignAdverts(config.alignAdverts());
             // Tie rule: in a dual-stack group only the IPv4 adverts decide a tie (the families' orders may disagree).
             this.machine.decideTiesByIpv4Only(config.virtualAddresses().stream()
                     .anyMatch(a -> a instanceof Inet4Address)
@@ -188,6 +189,9 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         } else if (config.authenticationMode().contains("no password")) {
             LOG.log(Level.WARNING, "{0}: no password (BSD''s all-zero key): anybody on the link can forge this group''s"
                     + " advertisements", label);
+        }
+        if (config.alignAdverts()) {
+            LOG.log(Level.INFO, "{0}: adverts aligned on the grid of the advert interval (alignAdverts)", label);
         }
         LoopHops.run(loop, () -> {
             if (vrrp != null) {

@@ -49,8 +49,21 @@ public final class IpPackets {
      * @return header and payload
      */
     public static byte[] ipv6(Inet6Address source, Inet6Address destination, int hopLimit, byte[] payload) {
+        return ipv6(source, destination, 0, hopLimit, payload);
+    }
+
+    /**
+     * An IPv6 packet of next header 112 with a traffic class, flow label 0.
+     *
+     * @param trafficClass 0-255 (CARP: 0; VRRP as keepalived: 0xc0)
+     * @param hopLimit     255 on a link
+     * @param payload      the CARP or VRRP bytes
+     * @return header and payload
+     */
+    public static byte[] ipv6(Inet6Address source, Inet6Address destination, int trafficClass, int hopLimit,
+                              byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(CarpConstants.IPV6_HEADER_LEN + payload.length);
-        b.putInt(0x6000_0000);
+        b.putInt(0x6000_0000 | (trafficClass & 0xff) << 20);
         b.putShort((short) payload.length);
         b.put((byte) CarpConstants.IPPROTO_CARP);
         b.put((byte) hopLimit);

@@ -48,8 +48,17 @@ public final class VrrpCodec {
     private static final int CARP_AUTHLEN = 7;
     private static final int IPV4_HEADER_LEN = 20;
     private static final int IPV6_HEADER_LEN = 40;
-    /** IPv4 TOS of keepalived's adverts: IPTOS_PREC_INTERNETCONTROL ({@code vrrp_build_ip4} in keepalived). */
+    /**
+     * IPv4 TOS of VRRP adverts, keepalived's: IPTOS_PREC_INTERNETCONTROL ({@code vrrp_build_ip4} in keepalived's
+     * {@code vrrp.c}; RFC 9568 section 5.1 sets no value). The Linux runtime sends VRRP adverts with it.
+     */
     public static final int IPV4_TOS = 0xc0;
+    /**
+     * IPv6 traffic class of VRRP adverts, keepalived's: 0xc0 ({@code if_setsockopt_priority} in keepalived's
+     * {@code vrrp_if.c}, {@code IPV6_TCLASS}; RFC 9568 section 5.1 sets no value). The Linux runtime sends VRRP adverts
+     * with it.
+     */
+    public static final int IPV6_TRAFFIC_CLASS = 0xc0;
 
     private VrrpCodec() {
     }
@@ -175,7 +184,8 @@ public final class VrrpCodec {
     }
 
     /**
-     * Wraps a VRRP message in a fixed IPv6 header (next header 112, no extension headers).
+     * Wraps a VRRP message in a fixed IPv6 header as keepalived sends it: traffic class 0xc0, flow label 0, next header
+     * 112, no extension headers.
      *
      * @param source      the sender's link-local address
      * @param destination ff02::12 or a unicast peer
@@ -184,7 +194,7 @@ public final class VrrpCodec {
      * @return the whole IPv6 packet
      */
     public static byte[] encodeIpv6(Inet6Address source, Inet6Address destination, int hopLimit, byte[] message) {
-        return IpPackets.ipv6(source, destination, hopLimit, message);
+        return IpPackets.ipv6(source, destination, IPV6_TRAFFIC_CLASS, hopLimit, message);
     }
 
     /**

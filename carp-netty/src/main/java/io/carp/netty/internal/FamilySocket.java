@@ -31,6 +31,13 @@ final class FamilySocket {
     private static final long SOURCE_REFRESH_NANOS = 10_000_000_000L;
     /** How soon to look again when the interface had no usable address (e.g. IPv6 link-local still tentative). */
     private static final long SOURCE_RETRY_NANOS = 1_000_000_000L;
+    /**
+     * IPv4 TOS and IPv6 traffic class of VRRP adverts: 0xc0 (IPTOS_PREC_INTERNETCONTROL, DSCP CS6), as keepalived
+     * sends them ({@code vrrp_build_ip4} in keepalived's {@code vrrp.c}, {@code if_setsockopt_priority} in
+     * {@code vrrp_if.c}); RFC 9568 section 5.1 sets no value for either. CARP adverts keep the socket's (low delay /
+     * 0).
+     */
+    static final int VRRP_TOS = io.carp.internal.vrrp.VrrpCodec.IPV4_TOS;
 
     final IpFamily family;
     final InboundRouter router;
@@ -40,17 +47,6 @@ final class FamilySocket {
     private final Predicate<InetAddress> isVirtual;
     private final io.carp.CarpClock clock;
     private volatile FamilyTransport transport;
-    private static final InetAddress IPV4_GROUP = literal(new byte[] {(byte) 224, 0, 0, 18});
-    private static final InetAddress IPV6_GROUP = literal(new byte[] {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0x12});
-
-    private static InetAddress literal(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
     private volatile InetAddress pinned;
     private volatile InetAddress resolved;
     private volatile long resolvedAt;
@@ -177,7 +173,7 @@ final class FamilySocket {
      * others; the first failure is thrown afterwards.
      */
     void send(ByteBuffer carpHeader, AdvertTargets targets) {
-        sendEach((self, destination) -> carpHeader, targets, false);
+        sendEach((self, destination) -> carpHeader, targets, false, FamilyTransport.SOCKET_TOS);
     }
 
     /**
@@ -189,31 +185,35 @@ final class FamilySocket {
      * @throws IllegalStateException if the interface has no usable address of the family yet
      */
     void sendVrrp(RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
-        sendEach(message::bytes, targets, true);
+        sendEach(message::bytes, targets, true, VRRP_TOS);
     }
 
-    /** On the loop: as {@link #sendVrrp}, out of a virtual MAC interface ({@code ifindex}) stacked on this one. */
-    void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex) {
-        FamilyTransport t = transport;
-        InetAddress self = sourceAddress();
-        if (t == null || self == null) {
-            throw new IllegalStateException("no " + label() + " socket or source address on " + interfaceName
-                    + " to send VRRP from through the virtual MAC interface");
-        }
-        if (!targets.isUnicast(family)) {
-            InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
-            t.sendVia(message.bytes(self, group), group, self, ifindex);
-            return;
-        }
-        for (InetAddress peer : targets.peers(family)) {
-            if (!peer.equals(self)) {
-                t.sendVia(message.bytes(self, peer), peer, self, ifindex);
-            }
-        }
+    /**
+     * Sends adverts out of a virtual MAC interface through a socket of its own (IPv6: the socket on this interface
+     * cannot send through another one).
+     */
+    interface ViaSender {
+        /** The source address the packets leave with (an address on the virtual MAC interface). */
+        InetAddress source();
+
+        /**
+         * Sends the bytes (from position to limit, not consumed) to one destination.
+         *
+         * @param tos the traffic class, or {@link FamilyTransport#SOCKET_TOS} for the socket's
+         */
+        void send(ByteBuffer bytes, InetAddress destination, int tos);
+    }
+
+    /**
+     * On the loop: as {@link #sendVrrp}, out of a virtual MAC interface ({@code ifindex}) stacked on this one: through
+     * {@code via} if given, else through this family's socket ({@code IP_PKTINFO} names the interface; IPv4).
+     */
+    void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex, ViaSender via) {
+        sendThrough(message::bytes, targets, ifindex, via, VRRP_TOS);
     }
 
     private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
-                          AdvertTargets targets, boolean needSource) {
+                          AdvertTargets targets, boolean needSource, int tos) {
         FamilyTransport t = transport;
         if (t == null) {
             throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
@@ -225,7 +225,7 @@ final class FamilySocket {
                     + " to send VRRP from");
         }
         if (!targets.isUnicast(family)) {
-            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source);
+            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
             return;
         }
         RuntimeException first = null;
@@ -235,7 +235,7 @@ final class FamilySocket {
                 continue;
             }
             try {
-                t.sendUnicast(bytes.apply(self, peer), peer, source);
+                t.sendUnicast(bytes.apply(self, peer), peer, source, tos);
             } catch (RuntimeException e) {
                 failed++;
                 if (first == null) {
@@ -251,25 +251,37 @@ final class FamilySocket {
 
     /**
      * On the loop: as {@link #send}, but out of a virtual MAC interface ({@code ifindex}) stacked on this one, from
-     * this family's source address (pinned or the interface's own).
+     * this family's source address (pinned or the interface's own), or through {@code via} from its source.
      */
-    void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex) {
+    void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex, ViaSender via) {
+        sendThrough((self, destination) -> carpHeader, targets, ifindex, via, FamilyTransport.SOCKET_TOS);
+    }
+
+    private void sendThrough(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
+                             AdvertTargets targets, int ifindex, ViaSender via, int tos) {
         FamilyTransport t = transport;
-        if (t == null) {
-            throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
-        }
-        InetAddress self = sourceAddress();
-        if (self == null) {
-            throw new IllegalStateException("no " + label() + " source address on " + interfaceName
-                    + " for adverts through the virtual MAC interface");
+        InetAddress self = via != null ? via.source() : sourceAddress();
+        if (t == null || self == null) {
+            throw new IllegalStateException("no " + label() + " socket or source address on " + interfaceName
+                    + " to send from through the virtual MAC interface");
         }
         if (!targets.isUnicast(family)) {
-            t.sendVia(carpHeader, family == IpFamily.IPV4 ? IPV4_GROUP : IPV6_GROUP, self, ifindex);
+            InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
+            if (via != null) {
+                via.send(bytes.apply(self, group), group, tos);
+            } else {
+                t.sendVia(bytes.apply(self, group), group, self, ifindex, tos);
+            }
             return;
         }
         for (InetAddress peer : targets.peers(family)) {
-            if (!peer.equals(self)) {
-                t.sendVia(carpHeader, peer, self, ifindex);
+            if (peer.equals(self) || peer.equals(sourceAddress())) {
+                continue;
+            }
+            if (via != null) {
+                via.send(bytes.apply(self, peer), peer, tos);
+            } else {
+                t.sendVia(bytes.apply(self, peer), peer, self, ifindex, tos);
             }
         }
     }

@@ -19,27 +19,37 @@ interface FamilyTransport {
      *
      * @param carpHeader from position to limit; not consumed
      * @param source     the pinned source address, or {@code null} for the kernel's choice
+     * @param tos          the IPv4 TOS / IPv6 traffic class of the packet, or {@link #SOCKET_TOS} for the socket's
+     *                     (CARP: low delay / 0)
      */
-    void sendMulticast(ByteBuffer carpHeader, InetAddress source);
+    void sendMulticast(ByteBuffer carpHeader, InetAddress source, int tos);
 
     /**
      * Sends the CARP bytes to one unicast peer with TTL / hop limit 255.
      *
      * @param source the pinned source address, or {@code null} for the kernel's choice
+     * @param tos    the IPv4 TOS / IPv6 traffic class of the packet, or {@link #SOCKET_TOS} for the socket's
      */
-    void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source);
+    void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source, int tos);
+
+    /** The TOS / traffic class argument that keeps the socket's own (CARP's). */
+    int SOCKET_TOS = -1;
 
     /**
      * Sends the CARP bytes out of another interface than the socket's (a virtual MAC macvlan on top of it), to the
      * multicast group or a peer, from {@code source} ({@code IP_PKTINFO} names the interface).
      *
-     * @throws UnsupportedOperationException for a family that cannot (IPv6, for now)
+     * @throws UnsupportedOperationException for a family that cannot (IPv6: its socket is bound to the parent, so an
+     *                                       IPv6 group sends through {@code VirtualMacSockets} instead)
      */
-    default void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int ifindex) {
+    default void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int ifindex, int tos) {
         throw new UnsupportedOperationException("sending through a virtual MAC interface is IPv4 only");
     }
 
-    /** Sends one gratuitous ARP for a virtual address out of interface {@code ifindex}, from {@code mac}. */
+    /**
+     * Sends one gratuitous ARP for a virtual address out of interface {@code ifindex}, from {@code mac} (IPv4; an IPv6
+     * group announces through {@code VirtualMacSockets}).
+     */
     default void announceVia(byte[] mac, InetAddress address, int ifindex) {
         throw new UnsupportedOperationException("announcing through a virtual MAC interface is IPv4 only");
     }

@@ -39,8 +39,14 @@ final class InboundRouter {
     private final IpFamily family;
     private final CarpDispatcher checking = new CarpDispatcher(true);
     private final CarpDispatcher peerTrusting = new CarpDispatcher(false);
-    /** 1 where the vhid belongs to a unicast group: read on the loop for every packet. */
-    private final AtomicIntegerArray unicastVhids = new AtomicIntegerArray(256);
+    /**
+     * {@link #UNICAST} or {@link #MULTICAST} where a group of that mode runs the id, else 0: read on the loop for every
+     * packet. Indexes 0-255 are CARP and VRRPv2 ids (version 2 on the wire), 256-511 VRRPv3 VRIDs (see
+     * {@link CarpDispatcher#register}).
+     */
+    private final AtomicIntegerArray unicastVhids = new AtomicIntegerArray(512);
+    private static final int UNICAST = 1;
+    private static final int MULTICAST = 2;
     private final Map<GroupEndpoint, PeerTtlFilter> unicastGroups = new HashMap<>();
     private final Set<GroupEndpoint> multicastGroups = new HashSet<>();
 
@@ -59,19 +65,19 @@ final class InboundRouter {
         if (unicastGroups.containsKey(group) || multicastGroups.contains(group)) {
             return;
         }
-        int vhid = group.config().vhid();
-        if (inUse(vhid)) {
-            throw new IllegalStateException("vhid " + vhid + " is already running on "
-                    + group.config().interfaceLabel() + " in this process");
+        GroupEndpoint running = inUse(group);
+        if (running != null) {
+            throw new IllegalStateException(CarpDispatcher.sharedIdMessage(group, running));
         }
         if (targets.isUnicast(family)) {
             PeerTtlFilter filter = new PeerTtlFilter(group, targets, family);
             peerTrusting.register(filter);
             unicastGroups.put(group, filter);
-            unicastVhids.set(vhid, 1);
+            unicastVhids.set(slot(group), UNICAST);
         } else {
             checking.register(group);
             multicastGroups.add(group);
+            unicastVhids.set(slot(group), MULTICAST);
         }
     }
 
@@ -83,10 +89,11 @@ final class InboundRouter {
     synchronized void unregister(GroupEndpoint group) {
         PeerTtlFilter filter = unicastGroups.remove(group);
         if (filter != null) {
-            unicastVhids.set(group.config().vhid(), 0);
+            unicastVhids.set(slot(group), 0);
             peerTrusting.unregister(filter);
         }
         if (multicastGroups.remove(group)) {
+            unicastVhids.set(slot(group), 0);
             checking.unregister(group);
         }
     }
@@ -101,18 +108,23 @@ final class InboundRouter {
         return !multicastGroups.isEmpty();
     }
 
-    private boolean inUse(int vhid) {
+    private static int slot(GroupEndpoint group) {
+        return group.config().vhid() + (group.config().protocol() == io.carp.Protocol.VRRP_V3 ? 256 : 0);
+    }
+
+    /** The registered group whose id space and id {@code group} would share, or {@code null}. */
+    private GroupEndpoint inUse(GroupEndpoint group) {
         for (GroupEndpoint g : unicastGroups.keySet()) {
-            if (g.config().vhid() == vhid) {
-                return true;
+            if (CarpDispatcher.shareIdSpace(g.config(), group.config())) {
+                return g;
             }
         }
         for (GroupEndpoint g : multicastGroups) {
-            if (g.config().vhid() == vhid) {
-                return true;
+            if (CarpDispatcher.shareIdSpace(g.config(), group.config())) {
+                return g;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -121,7 +133,7 @@ final class InboundRouter {
      * @param packet from position to limit
      */
     void receiveIpv4(ByteBuffer packet) {
-        dispatcherFor(ipv4Vhid(packet)).receiveIpv4(packet);
+        dispatcherFor(ipv4Slot(packet)).receiveIpv4(packet);
     }
 
     /**
@@ -131,7 +143,7 @@ final class InboundRouter {
      * @param payload  from position to limit
      */
     void receive(IpEnvelope envelope, ByteBuffer payload) {
-        dispatcherFor(carpVhid(payload, payload.position())).receive(envelope, payload);
+        dispatcherFor(slot(payload, payload.position())).receive(envelope, payload);
     }
 
     /**
@@ -144,27 +156,42 @@ final class InboundRouter {
         return checking.unmatchedDrops(reason) + peerTrusting.unmatchedDrops(reason);
     }
 
-    private CarpDispatcher dispatcherFor(int vhid) {
-        return vhid >= 0 && unicastVhids.get(vhid) == 1 ? peerTrusting : checking;
+    /**
+     * The unicast dispatcher if a unicast group runs the packet's id (in its id space: version 3 or not), else the
+     * checking one. A packet whose kind has no group here goes where its id's group of the other kind is, as
+     * {@link CarpDispatcher} routes it.
+     */
+    private CarpDispatcher dispatcherFor(int slot) {
+        if (slot < 0) {
+            return checking;
+        }
+        int mode = unicastVhids.get(slot);
+        if (mode == 0) {
+            mode = unicastVhids.get(slot < 256 ? slot + 256 : slot - 256);
+        }
+        return mode == UNICAST ? peerTrusting : checking;
     }
 
     /**
-     * The vhid byte of the CARP header in an IPv4 datagram, without validating anything else.
+     * The id slot of an IPv4 datagram's protocol-112 payload (see {@link #unicastVhids}), without validating anything
+     * else.
      *
-     * @param packet from position to limit
-     * @return 0-255, or -1 if the datagram is too short to hold it
+     * @return 0-511, or -1 if the datagram is too short
      */
-    static int ipv4Vhid(ByteBuffer packet) {
+    static int ipv4Slot(ByteBuffer packet) {
         int p = packet.position();
         if (packet.remaining() < 1) {
             return -1;
         }
         int headerLength = (packet.get(p) & 0x0f) * 4;
-        return packet.remaining() < headerLength + 2 ? -1 : carpVhid(packet, p + headerLength);
+        return packet.remaining() < headerLength + 2 ? -1 : slot(packet, p + headerLength);
     }
 
-    private static int carpVhid(ByteBuffer b, int carpOffset) {
-        return carpOffset + 2 <= b.limit() ? b.get(carpOffset + 1) & 0xff : -1;
+    private static int slot(ByteBuffer b, int carpOffset) {
+        if (carpOffset + 2 > b.limit()) {
+            return -1;
+        }
+        return (b.get(carpOffset + 1) & 0xff) + ((b.get(carpOffset) & 0xf0) == 0x30 ? 256 : 0);
     }
 
     /**

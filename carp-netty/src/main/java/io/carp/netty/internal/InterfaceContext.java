@@ -43,6 +43,8 @@ final class InterfaceContext {
     volatile int ifindex;
     final RtNetlink netlink;
     final NettyProtocolLoop protocolLoop;
+    /** The address renewals of this interface's groups, sent together once per turn (loop thread). */
+    final AddressRenewals renewals;
     private final NetworkNamespace namespace;
     private final IoEventLoop loop;
     private final LinkMonitor linkMonitor;
@@ -67,6 +69,7 @@ final class InterfaceContext {
         this.namespace = namespace;
         this.loop = loop;
         this.protocolLoop = new NettyProtocolLoop(loop, clock);
+        this.renewals = new AddressRenewals(netlink, loop);
         this.ipv4 = new FamilySocket(IpFamily.IPV4, name, () -> netlink.addresses(ifindex), this::isVirtual,
                 CarpClock.system());
         this.ipv6 = new FamilySocket(IpFamily.IPV6, name, () -> netlink.addresses(ifindex), this::isVirtual,
@@ -127,9 +130,10 @@ final class InterfaceContext {
     NettyBinding attach(GroupEndpoint group, LinuxRuntime runtime) {
         CarpConfig config = group.config();
         for (NettyBinding b : bindings) {
-            if (b.group().config().vhid() == config.vhid()) {
+            if (io.carp.spi.CarpDispatcher.shareIdSpace(b.group().config(), config)) {
                 throw new IllegalStateException("vhid " + config.vhid() + " is already running on " + name
-                        + " in this runtime");
+                        + " in this runtime (" + b.group().config().protocol() + "; CARP vhids and VRRPv2 VRIDs share"
+                        + " one id space, VRRPv3 VRIDs have their own)");
             }
         }
         AdvertTargets targets = AdvertTargets.of(config);
@@ -273,8 +277,9 @@ final class InterfaceContext {
     }
 
     /** Sends one advert of a family out of a virtual MAC interface stacked on this one. */
-    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex) {
-        socket(family).sendVia(carpHeader, targets, viaIfindex);
+    void sendVia(IpFamily family, ByteBuffer carpHeader, AdvertTargets targets, int viaIfindex,
+                 FamilySocket.ViaSender via) {
+        socket(family).sendVia(carpHeader, targets, viaIfindex, via);
     }
 
     /** Sends a gratuitous ARP for a virtual address out of a virtual MAC interface, from its MAC. */
@@ -284,8 +289,8 @@ final class InterfaceContext {
 
     /** Sends one VRRP advert of a family out of a virtual MAC interface stacked on this one. */
     void sendVrrpVia(IpFamily family, io.carp.spi.RuntimeBinding.VrrpMessage message, AdvertTargets targets,
-                     int viaIfindex) {
-        socket(family).sendVrrpVia(message, targets, viaIfindex);
+                     int viaIfindex, FamilySocket.ViaSender via) {
+        socket(family).sendVrrpVia(message, targets, viaIfindex, via);
     }
 
     /** Sends one VRRP advert of a family (see {@link FamilySocket#sendVrrp}). */

@@ -1,6 +1,7 @@
 package io.carp.netty.internal;
 
 import io.carp.netty.internal.linux.CarpSockets;
+import io.carp.netty.internal.linux.Ipv4MulticastSender;
 import io.carp.netty.internal.linux.Ipv4UnicastSender;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.internal.protocol.CarpConstants;
@@ -8,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -40,6 +42,7 @@ final class Ipv4Transport implements FamilyTransport {
     private final EpollDatagramChannel channel;
     private final NativeSocket arp;
     private final Ipv4UnicastSender unicast;
+    private final Ipv4MulticastSender multicast;
     /** Gratuitous ARP frames by virtual address, built ahead of a takeover (see {@link #prepareAnnouncements}). */
     private final java.util.Map<Inet4Address, CarpSockets.PreparedFrame> garps =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -58,6 +61,8 @@ final class Ipv4Transport implements FamilyTransport {
         this.arp = arp;
         this.member = member;
         this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
+        this.multicast = new Ipv4MulticastSender(fd, "IPv4 CARP socket on " + interfaceName,
+                (Inet4Address) CARP_GROUP.getAddress());
     }
 
     /**
@@ -99,13 +104,18 @@ final class Ipv4Transport implements FamilyTransport {
     }
 
     @Override
-    public void sendMulticast(ByteBuffer carpHeader, InetAddress source) {
-        send(carpHeader); // the pinned source, if any, is set on the socket (pinSource)
+    public void sendMulticast(ByteBuffer carpHeader, InetAddress source, int tos) {
+        if (tos == SOCKET_TOS) {
+            send(carpHeader); // the pinned source, if any, is set on the socket (pinSource)
+        } else {
+            // a TOS of its own needs an IP_TOS record: sendmsg, with the socket's multicast interface and TTL
+            unicast.send(carpHeader, (Inet4Address) CARP_GROUP.getAddress(), (Inet4Address) source, tos);
+        }
     }
 
     @Override
-    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source) {
-        sendTo(carpHeader, (Inet4Address) peer, (Inet4Address) source);
+    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source, int tos) {
+        unicast.send(carpHeader, (Inet4Address) peer, (Inet4Address) source, tos);
     }
 
     @Override
@@ -127,9 +137,21 @@ final class Ipv4Transport implements FamilyTransport {
      * Sends the CARP bytes to 224.0.0.18; the kernel adds the IP header (TTL 255, TOS low-delay). Call on the loop.
      *
      * @param carpHeader from position to limit; not consumed
-     * @throws UncheckedIOException if the kernel refused the packet
+     * @throws io.carp.netty.internal.linux.NativeException if the kernel refused the packet
+     * @throws UncheckedIOException if the kernel refused a packet sent through the channel
      */
     void send(ByteBuffer carpHeader) {
+        // Straight to the socket: no buffer, packet or promise objects and no pipeline per advert (Netty's path
+        // allocates all of them). Through the channel only if the socket's send buffer is full, or packets queued
+        // that way are still waiting (the channel sends them once the socket is writable; order is kept).
+        ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+        if ((queued == null || queued.isEmpty()) && multicast.send(carpHeader)) {
+            return;
+        }
+        sendThroughChannel(carpHeader);
+    }
+
+    private void sendThroughChannel(ByteBuffer carpHeader) {
         ByteBuf content = channel.alloc().directBuffer(carpHeader.remaining());
         content.writeBytes(carpHeader.duplicate());
         ChannelFuture f = channel.writeAndFlush(new DatagramPacket(content, CARP_GROUP));
@@ -224,9 +246,10 @@ final class Ipv4Transport implements FamilyTransport {
     }
 
     @Override
-    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex) {
+    public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex,
+                        int tos) {
         via.computeIfAbsent(viaIfindex, i -> new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName
-                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source);
+                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source, tos);
     }
 
     @Override

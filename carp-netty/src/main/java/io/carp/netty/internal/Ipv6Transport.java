@@ -115,13 +115,13 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
      * @param source     the source address, or {@code null} for the kernel's choice (the link-local address)
      */
     @Override
-    public void sendMulticast(ByteBuffer carpHeader, InetAddress source) {
-        send(carpHeader, (Inet6Address) source);
+    public void sendMulticast(ByteBuffer carpHeader, InetAddress source, int tos) {
+        io.send(carpHeader, CARP_GROUP, (Inet6Address) source, tos);
     }
 
     @Override
-    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source) {
-        sendTo(carpHeader, (Inet6Address) peer, (Inet6Address) source);
+    public void sendUnicast(ByteBuffer carpHeader, InetAddress peer, InetAddress source, int tos) {
+        io.send(carpHeader, (Inet6Address) peer, (Inet6Address) source, tos);
     }
 
     @Override

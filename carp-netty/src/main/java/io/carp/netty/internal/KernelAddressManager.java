@@ -9,6 +9,7 @@ import io.carp.netty.internal.linux.Errno;
 import io.carp.netty.internal.linux.NativeException;
 import io.carp.netty.internal.linux.RtNetlink;
 import io.carp.netty.internal.linux.VirtualMacInterface;
+import io.carp.netty.internal.linux.VirtualMacSockets;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -44,6 +45,12 @@ final class KernelAddressManager implements AddressManager {
     private final long renewAfterNanos;
     private long lastRenewal;
     private boolean renewalFailed;
+    /** The group, asked to renew again when a batched renewal failed; {@code null}: renew synchronously. */
+    private final io.carp.spi.GroupEndpoint group;
+    /** Failures of this turn's batched renewal, collected by {@link AddressRenewals}. */
+    private Failures pendingFailures;
+    /** A batched renewal's failure, thrown by the next {@link #refresh}. */
+    private RuntimeException batchFailure;
     /**
      * The prepared requests of each virtual address for the next claim, with the prefix length worked out from
      * the interface's addresses beforehand; see {@link #refreshPrefixes()}.
@@ -51,9 +58,20 @@ final class KernelAddressManager implements AddressManager {
     private volatile Map<InetAddress, RtNetlink.AddressRequest[]> prepared = Map.of(); // {exclusive add, renewal}
     /** The virtual MAC interface that holds the addresses instead of the group's interface, or {@code null}. */
     private volatile VirtualMacInterface virtualMac;
+    /** Its IPv6 send sockets (unsolicited neighbour advertisements from the virtual MAC), or {@code null}. */
+    private volatile VirtualMacSockets virtualMacSockets;
 
     KernelAddressManager(InterfaceContext context, CarpConfig config) {
+        this(context, config, null);
+    }
+
+    /**
+     * @param group the group, to report a failed batched renewal to ({@link io.carp.spi.GroupEndpoint#refreshAddresses});
+     *              {@code null} to renew synchronously
+     */
+    KernelAddressManager(InterfaceContext context, CarpConfig config, io.carp.spi.GroupEndpoint group) {
         this.context = context;
+        this.group = group;
         this.manage = config.manageAddresses();
         this.lifetimeSeconds = AddressPolicy.lifetimeSeconds(config);
         this.renewAfterNanos = AddressPolicy.renewAfterNanos(config);
@@ -65,7 +83,8 @@ final class KernelAddressManager implements AddressManager {
      * Puts the addresses on a virtual MAC interface, and announces them from its MAC, from now on. The prepared
      * requests are made again for that interface.
      */
-    void useVirtualMac(VirtualMacInterface v) {
+    void useVirtualMac(VirtualMacInterface v, VirtualMacSockets sockets6) {
+        virtualMacSockets = sockets6;
         virtualMac = v;
         try {
             refreshPrefixes();
@@ -197,6 +216,8 @@ final class KernelAddressManager implements AddressManager {
 
     @Override
     public void release(List<InetAddress> addresses) {
+        batchFailure = null; // about addresses that are going now
+        pendingFailures = null;
         Failures failures = new Failures();
         for (InetAddress a : addresses) {
             RtNetlink.AddressRequest request = held.remove(a);
@@ -232,17 +253,33 @@ final class KernelAddressManager implements AddressManager {
 
     /**
      * Renews the lifetimes of the held addresses once {@link AddressPolicy#renewAfterNanos} has passed since the last
-     * add or renewal (so not after every advert): their prepared requests in one rtnetlink datagram per
-     * {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked. Allocates nothing when all succeed. A
-     * failure throws (the group demotes itself) and is tried again at the next advert.
+     * add or renewal (so not after every advert). With a group endpoint to report to, the requests join the
+     * interface's {@link AddressRenewals}, sent with every other group's at the end of this turn of the loop; a
+     * failure found there comes back through {@link #renewalFailed} in the same turn and is thrown from here (the
+     * group demotes itself). After a failure (and without a group endpoint) the requests are sent at once, one
+     * rtnetlink datagram per {@link RtNetlink#MAX_BATCH} addresses, every acknowledgement checked, at every advert
+     * until they succeed. Allocates nothing when all succeed.
      */
     @Override
     public void refresh(List<InetAddress> addresses) {
+        RuntimeException failed = batchFailure;
+        if (failed != null) {
+            batchFailure = null;
+            renewalFailed = true; // retried at the next advert
+            throw failed;
+        }
         long now = CarpClock.system().nanoTime();
         if (!renewalFailed && now - lastRenewal < renewAfterNanos) {
             return; // the lifetime still outlasts the next advert by the margin
         }
         lastRenewal = now;
+        if (group != null && !renewalFailed) {
+            // A failure comes back through renewalFailed() before this turn ends. After a failure the renewal is
+            // retried synchronously (below): returning normally tells the group the addresses are renewed again,
+            // which it may only hear once the kernel has accepted them.
+            context.renewals.add(this, renewals);
+            return;
+        }
         renewalFailed = true; // until this renewal is known to have succeeded: a failed one is retried every advert
         RtNetlink.AddressRequest[] all = renewals;
         Failures failures = null;
@@ -272,6 +309,38 @@ final class KernelAddressManager implements AddressManager {
             failures.throwIfAny();
         }
         renewalFailed = false;
+    }
+
+    /** The renewal requests now: a new array after every claim and release (see {@link AddressRenewals}). */
+    RtNetlink.AddressRequest[] renewalsQueued() {
+        return renewals;
+    }
+
+    /** {@link AddressRenewals}: a renewal of this group failed (collected until {@link #renewalFailed()}). */
+    void noteRenewalFailure(RuntimeException e) {
+        if (pendingFailures == null) {
+            pendingFailures = new Failures();
+        }
+        pendingFailures.add(e);
+    }
+
+    /**
+     * {@link AddressRenewals}, after sending the turn's batch: if a renewal of this group failed, has the group renew
+     * again now, which throws the failure from {@link #refresh} so that the group demotes itself in this turn rather
+     * than at its next advert.
+     */
+    void renewalFailed() {
+        Failures f = pendingFailures;
+        if (f == null) {
+            return;
+        }
+        pendingFailures = null;
+        try {
+            f.throwIfAny();
+        } catch (RuntimeException e) {
+            batchFailure = e;
+        }
+        group.refreshAddresses();
     }
 
     /** On detach: removes whatever this group still holds. */
@@ -353,7 +422,12 @@ final class KernelAddressManager implements AddressManager {
     private void announceOne(InetAddress a) {
         VirtualMacInterface v = virtualMac;
         if (v != null) {
-            context.announceVia(a, v.mac(), v.ifindex());
+            VirtualMacSockets s = virtualMacSockets;
+            if (a instanceof java.net.Inet6Address a6 && s != null) {
+                s.announce(v.mac(), a6);
+            } else {
+                context.announceVia(a, v.mac(), v.ifindex());
+            }
         } else {
             context.announce(a);
         }

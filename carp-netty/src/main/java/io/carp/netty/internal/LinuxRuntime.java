@@ -6,7 +6,9 @@ import io.carp.CarpGroup;
 import io.carp.netty.internal.linux.Capabilities;
 import io.carp.netty.internal.linux.LinkInfo;
 import io.carp.netty.internal.linux.NativeException;
+import io.carp.netty.internal.linux.Errno;
 import io.carp.netty.internal.linux.VirtualMacInterface;
+import io.carp.netty.internal.linux.VirtualMacSockets;
 import io.carp.netty.internal.linux.NetworkNamespace;
 import io.carp.netty.internal.linux.RtNetlink;
 import io.carp.spi.GroupAttacher;
@@ -149,31 +151,67 @@ public final class LinuxRuntime implements GroupAttacher, AutoCloseable {
     }
 
     /**
-     * {@code CarpConfig.virtualMac()}: the macvlan interface with the group's virtual MAC (FreeBSD's / RFC 9568's
-     * {@code 00:00:5e:00:01:<id>}), created in the runtime's namespace; IPv4 groups only for now.
+     * {@code CarpConfig.virtualMac()}: the macvlan interface with the group's virtual MAC, created in the runtime's
+     * namespace: RFC 9568 section 7.3's {@code 00:00:5e:00:01:<vrid>} for VRRP over IPv4 and
+     * {@code 00:00:5e:00:02:<vrid>} over IPv6; for CARP {@code 00:00:5e:00:01:<vhid>} whatever the family, as FreeBSD
+     * does ({@code sys/netinet/ip_carp.c}: {@code carp_alloc} sets {@code sc_addr} to it and {@code carp_output}
+     * writes it as the source of every advert, IPv4 and IPv6 alike; FreeBSD's VRRPv3 mode uses it over IPv6 too,
+     * where this library follows the RFC). An IPv6 group also gets send-only sockets on the macvlan (adverts and
+     * unsolicited neighbour advertisements from the virtual MAC, see {@link VirtualMacSockets}).
      */
     private void createVirtualMac(NettyBinding binding, InterfaceContext context, CarpConfig config) {
-        if (config.virtualAddresses().stream().anyMatch(a -> a instanceof java.net.Inet6Address)) {
-            throw new IllegalStateException("vhid " + config.vhid() + ": virtualMac: IPv6 groups are not supported yet"
-                    + " (expected: IPv4 virtual addresses with virtualMac)");
-        }
+        boolean ipv4 = config.virtualAddresses().stream().anyMatch(a -> a instanceof java.net.Inet4Address);
+        boolean ipv6 = config.virtualAddresses().stream().anyMatch(a -> a instanceof java.net.Inet6Address);
         boolean vrrp = config.protocol() != io.carp.Protocol.CARP;
-        String ifname = VirtualMacInterface.interfaceName(vrrp, config.vhid(), false);
-        byte[] mac = vrrp ? VirtualMacInterface.vrrpMac(config.vhid(), false) : VirtualMacInterface.carpMac(config.vhid());
+        // one macvlan per group: a dual-stack CARP group has one for both families (c4j-carp-N); an IPv6-only one
+        // is c4j-carp6-N, so that next to an IPv4-only group of the same vhid the kernel refuses the second MAC
+        // (EADDRINUSE, reported below) rather than the clean-up of stale interfaces removing the first one's
+        String ifname = VirtualMacInterface.interfaceName(vrrp, config.vhid(), ipv6 && !ipv4);
+        byte[] mac = vrrp ? VirtualMacInterface.vrrpMac(config.vhid(), ipv6) : VirtualMacInterface.carpMac(config.vhid());
+        java.net.InetAddress source6 = config.sourceAddress().filter(a -> a instanceof java.net.Inet6Address)
+                .orElse(null);
         // Macvlan mode bridge, not keepalived's private: in private mode the kernel hands a multicast frame whose
         // source is a local macvlan's MAC to that macvlan only (taking it for our own, reflected), so the other
         // node's adverts, which carry the same virtual MAC, would never reach the socket on the interface itself.
-        VirtualMacInterface v = namespace.call(() -> VirtualMacInterface.create(context.netlink, context.name, ifname,
-                mac, false, true));
-        binding.useVirtualMac(v);
-        LOG.log(Level.INFO, "{0}: virtual MAC {1} on macvlan {2} (virtualMac; arp_ignore/arp_filter set on {3})",
-                binding, v.macText(), v.name(), context.name);
+        VirtualMacInterface v;
+        try {
+            v = namespace.call(() -> VirtualMacInterface.create(context.netlink, context.name, ifname, mac, ipv4,
+                    ipv6, source6, true));
+        } catch (NativeException e) {
+            if (e.errno() == Errno.EADDRINUSE) {
+                throw new IllegalStateException(binding + ": virtualMac: another macvlan on " + context.name
+                        + " already has the MAC " + java.util.HexFormat.ofDelimiter(":").formatHex(mac)
+                        + " (a group with the same id in the other address family, or keepalived's use_vmac with"
+                        + " the same VRID); turn virtualMac off for one of them", e);
+            }
+            throw e;
+        }
+        VirtualMacSockets sockets6 = null;
+        if (ipv6) {
+            try {
+                sockets6 = namespace.call(() -> VirtualMacSockets.open(v.name(), v.ifindex()));
+            } catch (RuntimeException e) {
+                closeVirtualMac(v, null, binding);
+                throw e;
+            }
+        }
+        binding.useVirtualMac(v, sockets6);
+        LOG.log(Level.INFO, "{0}: virtual MAC {1} on macvlan {2} (virtualMac; {3})", binding, v.macText(), v.name(),
+                ipv4 ? "arp_ignore/arp_filter/arp_announce set on " + context.name
+                        : "adverts from " + v.ipv6Source().getHostAddress() + " through it");
     }
 
     private void closeVirtualMac(NettyBinding binding) {
         VirtualMacInterface v = binding.virtualMac();
         if (v == null) {
             return;
+        }
+        closeVirtualMac(v, binding.virtualMacSockets(), binding);
+    }
+
+    private void closeVirtualMac(VirtualMacInterface v, VirtualMacSockets sockets6, NettyBinding binding) {
+        if (sockets6 != null) {
+            sockets6.close();
         }
         try {
             namespace.call(() -> {

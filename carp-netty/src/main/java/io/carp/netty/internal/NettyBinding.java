@@ -2,6 +2,7 @@ package io.carp.netty.internal;
 
 import io.carp.IpFamily;
 import io.carp.netty.internal.linux.VirtualMacInterface;
+import io.carp.netty.internal.linux.VirtualMacSockets;
 import io.carp.AddressManager;
 import io.carp.spi.GroupEndpoint;
 import io.carp.spi.ProtocolLoop;
@@ -23,13 +24,15 @@ final class NettyBinding implements RuntimeBinding {
     private final AtomicBoolean detached = new AtomicBoolean();
     /** The group's virtual MAC interface ({@code CarpConfig.virtualMac()}), or {@code null}. */
     private volatile VirtualMacInterface virtualMac;
+    /** Its IPv6 send sockets, for a group with IPv6 addresses, or {@code null}. */
+    private volatile VirtualMacSockets virtualMacSockets;
 
     NettyBinding(GroupEndpoint group, InterfaceContext context, LinuxRuntime runtime, AdvertTargets targets) {
         this.group = group;
         this.context = context;
         this.runtime = runtime;
         this.targets = targets;
-        this.addresses = new KernelAddressManager(context, group.config());
+        this.addresses = new KernelAddressManager(context, group.config(), group);
     }
 
     GroupEndpoint group() {
@@ -57,27 +60,62 @@ final class NettyBinding implements RuntimeBinding {
     public void send(IpFamily family, ByteBuffer carpHeader) {
         VirtualMacInterface v = virtualMac;
         if (v != null) {
-            context.sendVia(family, carpHeader, targets, v.ifindex());
+            context.sendVia(family, carpHeader, targets, v.ifindex(), via(family, v));
         } else {
             context.send(family, carpHeader, targets);
         }
     }
 
-    /** Uses a virtual MAC interface for the adverts, addresses and announcements from now on. */
-    void useVirtualMac(VirtualMacInterface v) {
+    /**
+     * Uses a virtual MAC interface for the adverts, addresses and announcements from now on.
+     *
+     * @param sockets6 its IPv6 send sockets, or {@code null} if the group has no IPv6 address
+     */
+    void useVirtualMac(VirtualMacInterface v, VirtualMacSockets sockets6) {
+        virtualMacSockets = sockets6;
         virtualMac = v;
-        addresses.useVirtualMac(v);
+        addresses.useVirtualMac(v, sockets6);
     }
 
     VirtualMacInterface virtualMac() {
         return virtualMac;
     }
 
+    VirtualMacSockets virtualMacSockets() {
+        return virtualMacSockets;
+    }
+
+    /**
+     * IPv6 through the virtual MAC: its own socket, from the address copied onto the macvlan (the parent's
+     * link-local one, RFC 9568 section 5.1.2.1); IPv4: {@code null} (the parent's socket with {@code IP_PKTINFO}).
+     */
+    private FamilySocket.ViaSender via(IpFamily family, VirtualMacInterface v) {
+        VirtualMacSockets s = virtualMacSockets;
+        if (family != IpFamily.IPV6) {
+            return null;
+        }
+        if (s == null) {
+            throw new IllegalStateException(this + ": no IPv6 socket on the virtual MAC interface " + v.name());
+        }
+        java.net.Inet6Address source = v.ipv6Source();
+        return new FamilySocket.ViaSender() {
+            @Override
+            public InetAddress source() {
+                return source;
+            }
+
+            @Override
+            public void send(ByteBuffer bytes, InetAddress destination, int tos) {
+                s.sendAdvert(bytes, (java.net.Inet6Address) destination, source, tos);
+            }
+        };
+    }
+
     @Override
     public void sendVrrp(IpFamily family, VrrpMessage message) {
         VirtualMacInterface v = virtualMac;
         if (v != null) {
-            context.sendVrrpVia(family, message, targets, v.ifindex());
+            context.sendVrrpVia(family, message, targets, v.ifindex(), via(family, v));
         } else {
             context.sendVrrp(family, message, targets);
         }

@@ -173,6 +173,10 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
         private boolean closed;
         private boolean runQueued;
         private final Runnable runDue = this::runDue;
+        /** Whether {@link #runDue} is running its tasks: it arms the timer once, after the last of them. */
+        private boolean running;
+        private boolean armQueued;
+        private final Runnable armLater = this::armLater;
 
         private PreciseTimer(IoEventLoop loop, TimerFd timerFd) {
             super(timerFd.fd());
@@ -196,7 +200,7 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
             e.index = size;
             heap[size++] = e;
             siftUp(e.index);
-            arm();
+            armSoon();
         }
 
         /** Moves a reusable entry to a new deadline (adding it if it is not queued). */
@@ -219,6 +223,36 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
                 return;
             }
             removeAt(i);
+            armSoon();
+        }
+
+        /**
+         * The heap changed: the timerfd is set once per turn of the loop, not once per change, since every change
+         * made by the I/O and tasks of one turn happens before the loop waits again. A backup that hears 255
+         * adverts in one wake-up re-keys 255 master-down deadlines; each move would otherwise be a
+         * {@code timerfd_settime} (the head of the heap moves with almost every one of them), and so would each of
+         * the 255 adverts a master sends in one wake-up. Inside {@link #runDue} the timer is armed after the last
+         * task; elsewhere by a task queued behind this turn's I/O (queued once per turn, allocation-free).
+         */
+        private void armSoon() {
+            if (running || armQueued) {
+                return;
+            }
+            if (!loop.inEventLoop()) {
+                arm(); // every caller runs on the loop; should one not, arm at once
+                return;
+            }
+            armQueued = true;
+            try {
+                loop.execute(armLater);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                armQueued = false; // the loop is shutting down
+                arm();
+            }
+        }
+
+        private void armLater() {
+            armQueued = false;
             arm();
         }
 
@@ -247,10 +281,15 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
                 return;
             }
             long now = CarpClock.system().nanoTime();
-            while (size > 0 && heap[0].deadline - now <= 0) {
-                Entry e = heap[0];
-                removeAt(0);
-                run(e.task);
+            running = true;
+            try {
+                while (size > 0 && heap[0].deadline - now <= 0) {
+                    Entry e = heap[0];
+                    removeAt(0);
+                    run(e.task);
+                }
+            } finally {
+                running = false;
             }
             arm();
         }
@@ -260,7 +299,12 @@ final class NettyProtocolLoop implements ProtocolLoop, AutoCloseable {
                 return;
             }
             long next = size == 0 ? Long.MAX_VALUE : wakeAt();
-            if (next == armedAt) {
+            if (armedAt != Long.MAX_VALUE && next - armedAt >= 0) {
+                // Armed no later than needed: the wake-up at armedAt finds nothing due and arms again then. A backup
+                // that hears its masters moves its earliest master-down deadline later with nearly every advert;
+                // re-arming each time would cost a timerfd_settime per advert, where leaving the earlier time
+                // costs one early wake-up per master-down interval. A deadline that moves earlier re-arms at once,
+                // so nothing ever runs late.
                 return;
             }
             try {

@@ -141,14 +141,38 @@ class InboundRouterTest {
     }
 
     @Test
+    void shouldRouteACarpAndAVrrpv3GroupOfTheSameIdByVersionEachWithItsTtlRule() throws Exception {
+        RecordingGroup carpMulticast = new RecordingGroup(config(3));
+        var vrrp = CarpGroup.builder().protocol(io.carp.Protocol.VRRP_V3).interfaceName("uni0").vhid(3)
+                .virtualAddress("198.18.100.200").unicastPeer(PEER).buildConfig();
+        RecordingGroup vrrpUnicast = new RecordingGroup(vrrp);
+        router.register(carpMulticast, AdvertTargets.of(carpMulticast.config()));
+        router.register(vrrpUnicast, AdvertTargets.of(vrrpUnicast.config()));
+
+        router.receiveIpv4(ipv4(PEER, 254, 3)); // CARP, TTL 254: the multicast CARP group drops it
+        router.receiveIpv4(vrrpIpv4(PEER, 254, 3)); // VRRPv3 from the unicast peer, TTL 254: accepted
+        router.receiveIpv4(ipv4(PEER, 255, 3));
+
+        assertEquals(List.of("drop bad_ttl", "advert from " + PEER + " ttl 255"), carpMulticast.seen);
+        assertEquals(List.of("vrrp from " + PEER + " ttl 254"), vrrpUnicast.seen);
+        assertEquals(3, InboundRouter.ipv4Slot(ipv4(PEER, 255, 3)));
+        assertEquals(256 + 3, InboundRouter.ipv4Slot(vrrpIpv4(PEER, 255, 3)));
+
+        RecordingGroup vrrpAgain = new RecordingGroup(vrrp);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> router.register(vrrpAgain, AdvertTargets.of(vrrpAgain.config())));
+        assertTrue(e.getMessage().contains("vhid 3 is already running on uni0"), e.getMessage());
+    }
+
+    @Test
     void shouldReadVhidAfterIpv4HeaderOfAnyLength() {
         ByteBuffer withOptions = ByteBuffer.allocate(24 + 36);
         withOptions.put(0, (byte) 0x46).put(24 + 1, (byte) 77);
-        assertEquals(77, InboundRouter.ipv4Vhid(withOptions));
-        assertEquals(-1, InboundRouter.ipv4Vhid(ByteBuffer.allocate(21).put(0, (byte) 0x45)));
+        assertEquals(77, InboundRouter.ipv4Slot(withOptions));
+        assertEquals(-1, InboundRouter.ipv4Slot(ByteBuffer.allocate(21).put(0, (byte) 0x45)));
         ByteBuffer offset = ByteBuffer.allocate(30);
         offset.put(4, (byte) 0x45).put(4 + 21, (byte) 9).position(4);
-        assertEquals(9, InboundRouter.ipv4Vhid(offset));
+        assertEquals(9, InboundRouter.ipv4Slot(offset));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -171,6 +195,14 @@ class InboundRouterTest {
                 (Inet4Address) InetAddress.getByName(SELF), ttl, 1, carp(vhid)));
     }
 
+    private static ByteBuffer vrrpIpv4(String source, int ttl, int vrid) throws Exception {
+        Inet4Address from = (Inet4Address) InetAddress.getByName(source);
+        Inet4Address to = (Inet4Address) InetAddress.getByName(SELF);
+        return ByteBuffer.wrap(io.carp.internal.vrrp.VrrpCodec.encodeIpv4(from, to, ttl, 1,
+                io.carp.internal.vrrp.VrrpCodec.encodeV3(from, to, vrid, 100, 100,
+                        List.of(InetAddress.getByName("198.18.100.200")))));
+    }
+
     /** Records what reaches a group. */
     private static final class RecordingGroup implements GroupEndpoint {
         private final CarpConfig config;
@@ -188,6 +220,11 @@ class InboundRouterTest {
         @Override
         public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
             seen.add("advert from " + envelope.source().getHostAddress() + " ttl " + envelope.ttl());
+        }
+
+        @Override
+        public void onVrrpAdvertisement(IpEnvelope envelope, io.carp.internal.vrrp.VrrpAdvertisement advertisement) {
+            seen.add("vrrp from " + envelope.source().getHostAddress() + " ttl " + envelope.ttl());
         }
 
         @Override

@@ -159,7 +159,9 @@ record KeepalivedConfig(int version, int vrid, int priority, String advertInt, L
             lines.add("    }");
         }
         lines.add("    virtual_ipaddress {");
-        virtualAddresses.forEach(a -> lines.add("        " + a + " dev " + interfaceName));
+        // with use_vmac, no "dev": keepalived then puts the addresses on its macvlan (vrrp.<vrid>), which answers ARP
+        // and neighbour solicitations with the virtual MAC; "dev <parent>" would put them on the parent
+        virtualAddresses.forEach(a -> lines.add("        " + a + (useVmac ? "" : " dev " + interfaceName)));
         lines.add("    }");
         lines.add("}");
         return String.join("\n", lines) + "\n";

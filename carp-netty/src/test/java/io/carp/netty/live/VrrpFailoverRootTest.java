@@ -111,6 +111,7 @@ class VrrpFailoverRootTest {
                     p -> p.length >= 32 && (p[9] & 0xff) == 112 && (p[20] & 0xff) == 0x31 && (p[21] & 0xff) == 42);
             assertNotNull(advert, "A's VRRP advert reaches B");
             assertEquals(255, advert[8] & 0xff, "TTL");
+            assertEquals(0xc0, advert[1] & 0xff, "TOS: keepalived's IPTOS_PREC_INTERNETCONTROL, not CARP's low delay");
             assertEquals(A_IP, ip(advert, 12));
             assertEquals("224.0.0.18", ip(advert, 16));
             VrrpPacket decoded = VrrpCodec.decodeIpv4(ByteBuffer.wrap(advert), true);
@@ -191,6 +192,49 @@ class VrrpFailoverRootTest {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    @Test
+    void shouldRunACarpGroupAndAVrrpv3GroupWithTheSameIdOnOneInterface() {
+        String carpVip = "198.18.102.101";
+        CarpGroup vrrpA = group(runtimeA, IF_A, 200).vhid(44).build();
+        CarpGroup vrrpB = group(runtimeB, IF_B, 100).vhid(44).build();
+        CarpGroup carpA = CarpGroup.builder().interfaceName(IF_A).vhid(44).password("pw").advbase(1).advskew(0)
+                .virtualAddress(carpVip).runtime(runtimeA).build();
+        CarpGroup carpB = CarpGroup.builder().interfaceName(IF_B).vhid(44).password("pw").advbase(1).advskew(100)
+                .virtualAddress(carpVip).runtime(runtimeB).build();
+        Supplier<String> context = () -> "VRRP A " + vrrpA.stats() + "\nVRRP B " + vrrpB.stats() + "\nCARP A "
+                + carpA.stats() + "\nCARP B " + carpB.stats();
+        try {
+            vrrpB.start();
+            carpB.start();
+            vrrpA.start();
+            carpA.start();
+            Await.until("A MASTER of both, B BACKUP of both", () -> vrrpA.state() == CarpState.MASTER
+                    && carpA.state() == CarpState.MASTER && vrrpB.state() == CarpState.BACKUP
+                    && carpB.state() == CarpState.BACKUP && lab.has(NS_A, IF_A, carpVip), context);
+            Await.holds("A stays master of both", 2_000, () -> vrrpA.state() == CarpState.MASTER
+                    && carpA.state() == CarpState.MASTER && vrrpB.state() == CarpState.BACKUP
+                    && carpB.state() == CarpState.BACKUP, context);
+            for (CarpGroup g : List.of(vrrpB, carpB)) {
+                assertTrue(g.stats().ipv4PacketsReceived() > 1, context.get()); // CARP: one advert a second
+                for (DropReason r : DropReason.values()) {
+                    assertEquals(0, g.stats().dropped(r), r + ": " + context.get());
+                }
+            }
+
+            // the CARP group fails over alone: the VRRP router with the same id stays with A
+            carpA.close();
+            Await.until("B MASTER of the CARP group only", () -> carpB.state() == CarpState.MASTER
+                    && vrrpA.state() == CarpState.MASTER && vrrpB.state() == CarpState.BACKUP
+                    && lab.has(NS_B, IF_B, carpVip), context);
+            assertTrue(lab.has(NS_A, IF_A, VIP) && !lab.has(NS_B, IF_B, VIP), context.get());
+        } finally {
+            carpA.close();
+            vrrpA.close();
+            carpB.close();
+            vrrpB.close();
         }
     }
 

@@ -369,7 +369,7 @@ public final class LiveLab implements AutoCloseable {
 
     /**
      * Sends one ICMP echo request from a namespace and waits up to a second for the reply. Uses {@code ping} when
-     * installed, otherwise Perl's core Net::Ping in ICMP mode.
+     * installed, otherwise Perl's core Net::Ping in ICMP mode (ICMPv6 for an IPv6 address).
      *
      * @param ns      the namespace
      * @param address the address to ping
@@ -378,7 +378,8 @@ public final class LiveLab implements AutoCloseable {
     public boolean ping(String ns, String address) {
         List<String> command = Tools.hasPing() ? List.of("ping", "-n", "-c", "1", "-W", "1", address)
                 : List.of("perl", "-MNet::Ping", "-e",
-                        "my $p = Net::Ping->new('icmp', 1); exit($p->ping($ARGV[0]) ? 0 : 1)", address);
+                        "my $p = Net::Ping->new($ARGV[0] =~ /:/ ? 'icmpv6' : 'icmp', 1);"
+                                + " exit($p->ping($ARGV[0]) ? 0 : 1)", address);
         return execute(LiveProcess.inNamespace(ns(ns), command).toArray(new String[0])).exitCode() == 0;
     }
 

@@ -56,6 +56,7 @@ public final class CarpSockets {
             s.setInt(Linux.IPPROTO_IP, Linux.IP_TOS, CarpConstants.IPTOS_LOWDELAY, "IP_TOS");
             s.setInt(Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
             s.setInt(Linux.IPPROTO_IP, Linux.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
+            enlargeReceiveBuffer(s);
             if (joinGroup) {
                 joinIpv4(s, ifindex);
             }
@@ -65,6 +66,23 @@ public final class CarpSockets {
         } catch (RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /**
+     * Receive buffer of a CARP socket: room for a burst of adverts of every vhid of a segment (255 masters that
+     * advertise in one instant, e.g. with {@code alignAdverts}, or adverts that arrive while the JVM is paused). Each
+     * small packet takes about 0.8-1.2 KiB of buffer (its {@code skb}'s true size), so the usual default (208 KiB,
+     * {@code net.core.rmem_default}) holds about 200 of them. {@code SO_RCVBUFFORCE} (with {@code CAP_NET_ADMIN}) is
+     * not capped by {@code net.core.rmem_max}; without the capability {@code SO_RCVBUF} gets what the limit allows.
+     */
+    static final int RECEIVE_BUFFER_BYTES = 1 << 20;
+
+    private static void enlargeReceiveBuffer(NativeSocket s) {
+        try {
+            s.setInt(Linux.SOL_SOCKET, Linux.SO_RCVBUFFORCE, RECEIVE_BUFFER_BYTES, "SO_RCVBUFFORCE");
+        } catch (NativeException e) {
+            s.setInt(Linux.SOL_SOCKET, Linux.SO_RCVBUF, RECEIVE_BUFFER_BYTES, "SO_RCVBUF");
         }
     }
 
@@ -155,6 +173,7 @@ public final class CarpSockets {
             } catch (NativeException e) {
                 // Linux < 4.20: the interface binding still limits what arrives.
             }
+            enlargeReceiveBuffer(s);
             if (joinGroup) {
                 joinIpv6(s, ifindex);
             }

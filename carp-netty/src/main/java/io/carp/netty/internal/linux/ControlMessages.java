@@ -104,6 +104,30 @@ final class ControlMessages {
         b.put(p + HEADER_LEN + 4, source.getAddress());
     }
 
+    /** Space of one record carrying an {@code int} ({@code IP_TOS}, {@code IPV6_TCLASS}). */
+    static final int INT_SPACE = HEADER_LEN + align(4);
+
+    /**
+     * Writes a record carrying one {@code int}, e.g. {@code IP_TOS} or {@code IPV6_TCLASS}: the IPv4 TOS / IPv6 traffic
+     * class of one sent packet instead of the socket's ({@code ip_cmsg_send}, {@code ip6_datagram_send_ctl}).
+     *
+     * @param out   where to write, {@link #INT_SPACE} bytes from its position
+     * @param level {@code IPPROTO_IP} or {@code IPPROTO_IPV6}
+     * @param type  the option
+     * @param value the value
+     */
+    static void writeInt(ByteBuffer out, int level, int type, int value) {
+        ByteBuffer b = out.duplicate().order(ByteOrder.nativeOrder());
+        int p = b.position();
+        for (int i = 0; i < INT_SPACE; i++) {
+            b.put(p + i, (byte) 0);
+        }
+        b.putLong(p, HEADER_LEN + 4);
+        b.putInt(p + 8, level);
+        b.putInt(p + 12, type);
+        b.putInt(p + HEADER_LEN, value);
+    }
+
     private static int align(int length) {
         return (length + 7) & ~7;
     }

@@ -26,6 +26,8 @@ public final class Errno {
     public static final int EINVAL = 22;
     /** Address family not supported by protocol. */
     public static final int EAFNOSUPPORT = 97;
+    /** Address already in use (also: a macvlan with that MAC exists on the parent). */
+    public static final int EADDRINUSE = 98;
     /** Cannot assign requested address. */
     public static final int EADDRNOTAVAIL = 99;
     /** Network is down. */
@@ -59,7 +61,7 @@ public final class Errno {
             entry(93, "EPROTONOSUPPORT", "Protocol not supported"),
             entry(95, "EOPNOTSUPP", "Operation not supported"),
             entry(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol"),
-            entry(98, "EADDRINUSE", "Address already in use"),
+            entry(EADDRINUSE, "EADDRINUSE", "Address already in use"),
             entry(EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address"),
             entry(ENETDOWN, "ENETDOWN", "Network is down"),
             entry(101, "ENETUNREACH", "Network is unreachable"),

@@ -23,7 +23,7 @@ public final class Ipv4UnicastSender {
     private final int ifindex;
     private final Memory data = new Memory(MAX_PACKET);
     private final Memory name = new Memory(SocketAddresses.SOCKADDR_IN_LEN);
-    private final Memory control = new Memory(ControlMessages.IPV4_PKTINFO_SPACE);
+    private final Memory control = new Memory(ControlMessages.IPV4_PKTINFO_SPACE + ControlMessages.INT_SPACE);
     private final Memory iov = new Memory(IOVEC_LEN);
     private final Memory msghdr = new Memory(MSGHDR_LEN);
 
@@ -54,6 +54,19 @@ public final class Ipv4UnicastSender {
      * @throws NativeException on failure, naming the peer
      */
     public void send(ByteBuffer payload, Inet4Address destination, Inet4Address source) {
+        send(payload, destination, source, -1);
+    }
+
+    /**
+     * Sends one datagram without blocking, with a TOS of its own.
+     *
+     * @param payload     the CARP bytes, from position to limit (not consumed)
+     * @param destination the peer, or the multicast group (the socket's multicast TTL and interface apply)
+     * @param source      the source address (an address of the interface), or {@code null} for the kernel's choice
+     * @param tos         the IPv4 TOS byte of this packet ({@code IP_TOS} record), or -1 for the socket's
+     * @throws NativeException on failure, naming the peer
+     */
+    public void send(ByteBuffer payload, Inet4Address destination, Inet4Address source, int tos) {
         int length = Math.min(payload.remaining(), MAX_PACKET);
         byte[] bytes = new byte[length];
         payload.duplicate().get(bytes);
@@ -67,11 +80,20 @@ public final class Ipv4UnicastSender {
         msghdr.setInt(8, to.length);
         msghdr.setPointer(16, iov);
         msghdr.setLong(24, 1);
+        int controlLength = 0;
         if (source != null) {
             ControlMessages.writeIpv4Pktinfo(control.getByteBuffer(0, ControlMessages.IPV4_PKTINFO_SPACE), source,
                     ifindex);
+            controlLength += ControlMessages.IPV4_PKTINFO_SPACE;
+        }
+        if (tos >= 0) {
+            ControlMessages.writeInt(control.getByteBuffer(controlLength, ControlMessages.INT_SPACE), Linux.IPPROTO_IP,
+                    Linux.IP_TOS, tos);
+            controlLength += ControlMessages.INT_SPACE;
+        }
+        if (controlLength > 0) {
             msghdr.setPointer(32, control);
-            msghdr.setLong(40, ControlMessages.IPV4_PKTINFO_SPACE);
+            msghdr.setLong(40, controlLength);
         }
         try {
             LibC.sendmsg(fd, msghdr, Linux.MSG_DONTWAIT);

@@ -84,19 +84,36 @@ public final class Ipv6RawIo {
      * @throws NativeException on failure
      */
     public void send(ByteBuffer payload, Inet6Address destination, Inet6Address source) {
+        send(payload, destination, source, -1);
+    }
+
+    /**
+     * Sends one packet without blocking, with a traffic class of its own.
+     *
+     * @param payload      the bytes, from position to limit (not consumed)
+     * @param destination  e.g. ff02::12
+     * @param source       the source address, or {@code null} to let the kernel choose
+     * @param trafficClass the traffic class of this packet ({@code IPV6_TCLASS} record), or -1 for the socket's (0)
+     * @throws NativeException on failure
+     */
+    public void send(ByteBuffer payload, Inet6Address destination, Inet6Address source, int trafficClass) {
         int length = Math.min(payload.remaining(), MAX_PACKET);
         byte[] bytes = new byte[length];
         payload.duplicate().get(bytes);
         data.write(0, bytes, 0, length);
         byte[] to = SocketAddresses.ipv6(destination, ifindex);
         name.write(0, to, 0, to.length);
+        int controlLength = 0;
         if (source != null) {
-            ByteBuffer c = control.getByteBuffer(0, ControlMessages.PKTINFO_SPACE);
-            ControlMessages.writePktinfo(c, source, ifindex);
-            prepare(length, name, to.length, control, ControlMessages.PKTINFO_SPACE);
-        } else {
-            prepare(length, name, to.length, null, 0);
+            ControlMessages.writePktinfo(control.getByteBuffer(0, ControlMessages.PKTINFO_SPACE), source, ifindex);
+            controlLength += ControlMessages.PKTINFO_SPACE;
         }
+        if (trafficClass >= 0) {
+            ControlMessages.writeInt(control.getByteBuffer(controlLength, ControlMessages.INT_SPACE),
+                    Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS, trafficClass);
+            controlLength += ControlMessages.INT_SPACE;
+        }
+        prepare(length, name, to.length, controlLength > 0 ? control : null, controlLength);
         try {
             LibC.sendmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
         } catch (LastErrorException e) {

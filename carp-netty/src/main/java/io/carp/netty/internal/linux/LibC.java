@@ -52,6 +52,9 @@ final class LibC {
         }
     }
 
+    /** {@code fds}: {@code struct pollfd} entries as pairs of ints (fd; events and revents, two shorts). */
+    static native int poll(int[] fds, long nfds, int timeout) throws LastErrorException;
+
     static native long read(int fd, byte[] buffer, long length) throws LastErrorException;
 
     static native int timerfd_create(int clockid, int flags) throws LastErrorException;

@@ -22,6 +22,7 @@ final class Linux {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
 
@@ -59,6 +60,7 @@ final class Linux {
     static final int RTMGRP_LINK = 1;
 
     static final int ETH_P_ARP = 0x0806;
+    static final int ETH_P_IPV6 = 0x86DD;
     static final int ARPHRD_ETHER = 1;
 
     private Linux() {

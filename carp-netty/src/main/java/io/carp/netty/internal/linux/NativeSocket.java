@@ -10,7 +10,12 @@ import java.nio.charset.StandardCharsets;
  * Not thread-safe: each socket is used from one thread at a time (its event loop), or its owner synchronizes.
  */
 public final class NativeSocket implements AutoCloseable {
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    /** {@code struct pollfd}'s second int: {@code short events} then {@code short revents}, in native order. */
+    private static final int POLL_EVENTS_IN = LITTLE_ENDIAN ? 0x1 : 0x1 << 16; // POLLIN
+    private static final int POLL_REVENTS_ANY = LITTLE_ENDIAN ? 0xffff_0000 : 0x0000_ffff;
     private final int fd;
+    private final int[] pollFd = new int[2];
     private final String label;
     private volatile boolean closed;
 
@@ -130,6 +135,20 @@ public final class NativeSocket implements AutoCloseable {
                 return -1;
             }
             throw new NativeException("recv() on the " + label, e.getErrorCode());
+        }
+    }
+
+    /**
+     * Whether a {@link #receive} would return at once (a datagram or an error is waiting), asked with {@code poll}
+     * and a zero timeout, so that "nothing waiting" costs no exception (JNA throws one for {@code EAGAIN}).
+     */
+    boolean readable() {
+        pollFd[0] = fd;
+        pollFd[1] = POLL_EVENTS_IN;
+        try {
+            return LibC.poll(pollFd, 1, 0) > 0 && (pollFd[1] & POLL_REVENTS_ANY) != 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode() != Errno.EINTR || readable();
         }
     }
 

@@ -58,6 +58,33 @@ public final class NeighborAdvertisement {
         return m;
     }
 
+    /** Length of the IPv6 header. */
+    public static final int IPV6_HEADER_LENGTH = 40;
+    /** The Ethernet destination of {@code ff02::1} (RFC 2464 section 7: {@code 33:33} and the last 32 bits). */
+    public static final byte[] ALL_NODES_MAC = {0x33, 0x33, 0, 0, 0, 1};
+
+    /**
+     * The whole IPv6 packet of an unsolicited neighbour advertisement, for a packet socket that sends it out of the
+     * virtual MAC interface (so that the Ethernet source is the virtual MAC): version 6, traffic class 0, hop limit
+     * 255 (RFC 4861 section 7.1.2 makes receivers drop anything else), next header 58, to {@code ff02::1}, from the
+     * virtual address itself, as keepalived's {@code ndisc_send_unsolicited_na_immediate} ({@code vrrp_ndisc.c})
+     * does (the address is on the interface the packet leaves from, RFC 4861 section 4.4), followed by the message of
+     * {@link #messageWithChecksum}.
+     *
+     * @param target    the virtual address (also the source)
+     * @param senderMac the virtual MAC, 6 bytes
+     * @return 72 bytes
+     */
+    public static byte[] ipv6Packet(Inet6Address target, byte[] senderMac) {
+        Inet6Address allNodes = SocketAddresses.ipv6Address(ALL_NODES);
+        byte[] message = messageWithChecksum(target, allNodes, target, senderMac);
+        ByteBuffer b = ByteBuffer.allocate(IPV6_HEADER_LENGTH + message.length);
+        b.putInt(6 << 28); // version 6, traffic class 0, flow label 0
+        b.putShort((short) message.length).put((byte) Linux.IPPROTO_ICMPV6).put((byte) 255);
+        b.put(target.getAddress()).put(ALL_NODES).put(message);
+        return b.array();
+    }
+
     /**
      * The ICMPv6 checksum (RFC 4443 §2.3): the ones' complement of the ones' complement sum over the pseudo-header
      * (source, destination, upper-layer length, next header 58) and the message.

@@ -22,6 +22,8 @@ public final class RtNetlink implements AutoCloseable {
     private static final byte[] KERNEL = SocketAddresses.netlink(0);
     private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             int[].class, java.nio.ByteOrder.nativeOrder());
+    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            short[].class, java.nio.ByteOrder.nativeOrder());
 
     private final NativeSocket socket;
     private final byte[] buffer = new byte[BUFFER_SIZE];
@@ -321,6 +323,74 @@ public final class RtNetlink implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             if (requests[i].errno != 0) {
                 failed++;
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Sends up to {@link #MAX_BATCH} prepared requests in one datagram <i>without</i> asking for acknowledgements
+     * ({@code NLM_F_ACK} cleared in the copy sent): the kernel answers only the requests it refuses (netlink always
+     * reports an error, {@code netlink_rcv_skb} in net/netlink/af_netlink.c). rtnetlink handles a request inside the
+     * sender's {@code sendmsg} (the kernel socket's input runs in the caller's context), so every error is queued on
+     * this socket when the call returns; they are read without waiting until none is left. So a batch that succeeds
+     * costs one {@code sendmsg} and one {@code poll}, not one {@code recv} per acknowledgement. Each request's outcome
+     * is then in {@link AddressRequest#failure()}. Allocates nothing when every request is accepted.
+     *
+     * @param requests the requests
+     * @param offset   the first one to send
+     * @param count    how many, 1-{@link #MAX_BATCH}
+     * @return how many failed
+     * @throws NativeException if the datagram could not be sent, or errors were lost ({@code ENOBUFS}: the outcome of
+     *                         the batch is unknown)
+     */
+    public synchronized int sendUnacknowledged(AddressRequest[] requests, int offset, int count) {
+        if (count < 1 || count > MAX_BATCH) {
+            throw new IllegalArgumentException("count: " + count + " (expected: 1-" + MAX_BATCH + ")");
+        }
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+            AddressRequest r = requests[offset + i];
+            r.seq = nextSeq();
+            r.errno = 0;
+            r.detail = null;
+            INT.set(r.message, 8, r.seq);
+            if (length + r.message.length > batch.length) {
+                throw new IllegalArgumentException("batch too large: " + (length + r.message.length) + " bytes");
+            }
+            System.arraycopy(r.message, 0, batch, length, r.message.length);
+            short flags = (short) SHORT.get(batch, length + 6);
+            SHORT.set(batch, length + 6, (short) (flags & ~Netlink.NLM_F_ACK));
+            length += r.message.length;
+        }
+        socket.sendTo(batch, length, KERNEL, "rtnetlink batch of RTM_NEWADDR renewals");
+        int firstSeq = requests[offset].seq;
+        int failed = 0;
+        while (socket.readable()) {
+            int n = socket.receive(ackBuffer, false);
+            if (n < 0) {
+                break;
+            }
+            int end = Math.min(n, ackBuffer.length);
+            int p = 0;
+            while (p + Netlink.HEADER_LEN <= end) {
+                int len = view.getInt(p);
+                if (len < Netlink.HEADER_LEN || p + len > end) {
+                    break;
+                }
+                int type = view.getShort(p + 4) & 0xffff;
+                int seq = view.getInt(p + 8);
+                int i = seq - firstSeq;
+                if (type == Netlink.NLMSG_ERROR && i >= 0 && i < count && requests[offset + i].seq == seq) {
+                    int code = len >= Netlink.HEADER_LEN + 4 ? view.getInt(p + Netlink.HEADER_LEN) : -Errno.EINVAL;
+                    if (code != 0 && requests[offset + i].errno == 0) {
+                        AddressRequest r = requests[offset + i];
+                        r.errno = -code;
+                        r.detail = errorText(p, len);
+                        failed++;
+                    }
+                }
+                p += Netlink.align(len);
             }
         }
         return failed;

@@ -32,7 +32,12 @@ import java.util.regex.Pattern;
  *   its own MAC, and {@code arp_announce=2}, so that the ARP requests it sends (for replies to clients, which leave
  *   through the parent's route) carry its own address, not the virtual one, which would point the clients' neighbour
  *   entry for the virtual address at the parent's MAC. keepalived also lowers {@code net.ipv4.conf.all.rp_filter} to 0; this class does not touch
- *   {@code all}: with a strict {@code all.rp_filter} set it by hand.</li>
+ *   {@code all}: with a strict {@code all.rp_filter} set it by hand;</li>
+ *   <li>for IPv6 (keepalived's {@code vmac_sysctl_6} in {@code vrrp_if_config.c} and {@code link_set_ipv6}):
+ *   {@code arp_ignore=1} and {@code disable_ipv6=0} on the macvlan and nothing on the parent (a Linux host answers a
+ *   neighbour solicitation only for addresses on the interface it arrived on, so the parent does not answer for the
+ *   virtual address); the addresses go on without duplicate address detection. Every sysctl of the macvlan goes away
+ *   with it.</li>
  * </ul>
  *
  * <p>The parent's previous sysctl values are written into the macvlan's alias ({@code IFLA_IFALIAS}, starting with
@@ -56,6 +61,7 @@ public final class VirtualMacInterface implements AutoCloseable {
     private final int parentIfindex;
     private final byte[] mac;
     private final Map<String, Integer> savedParent;
+    private volatile Inet6Address ipv6Source;
     private boolean closed;
 
     private VirtualMacInterface(RtNetlink netlink, String name, int ifindex, String parentName, int parentIfindex,
@@ -123,13 +129,42 @@ public final class VirtualMacInterface implements AutoCloseable {
      */
     public static VirtualMacInterface create(RtNetlink netlink, String parentName, String name, byte[] mac,
                                              boolean ipv6, boolean bridgeMode) {
+        return create(netlink, parentName, name, mac, !ipv6, ipv6, null, bridgeMode);
+    }
+
+    /**
+     * Creates the macvlan interface for a group of one or both families (a CARP group may hold IPv4 and IPv6
+     * addresses), sets the sysctls and brings it up; see {@link #create(RtNetlink, String, String, byte[], boolean,
+     * boolean)}. For IPv6, as keepalived's {@code netlink_link_add_vmac} and {@code set_link_local_address}
+     * ({@code vrrp_vmac.c}) do: IPv6 on ({@code disable_ipv6=0}), no address of its own
+     * ({@code IFLA_INET6_ADDR_GEN_MODE} none), and the source address of the adverts added to it (the group's
+     * configured IPv6 source, else the parent's link-local address; RFC 9568 section 5.1.2.1: the source of an IPv6
+     * advert is the link-local address of the interface), without duplicate address detection (the parent holds the
+     * same address), so that the adverts can leave through the macvlan from the node's own address.
+     *
+     * @param netlink    an rtnetlink socket of the namespace
+     * @param parentName the interface the group runs on
+     * @param name       the macvlan's name ({@link #interfaceName})
+     * @param mac        the virtual MAC
+     * @param ipv4       whether the group has IPv4 addresses (the IPv4 sysctls on the macvlan and the parent)
+     * @param ipv6       whether the group has IPv6 addresses
+     * @param ipv6Source the IPv6 source to copy, or {@code null} for the parent's link-local address
+     * @param bridgeMode macvlan mode bridge instead of private
+     * @return the interface, up
+     * @throws IllegalStateException if an interface of that name exists and was not made by carp4j, or an IPv6 group's
+     *                               parent has no link-local address
+     * @throws NativeException       if the kernel refuses
+     */
+    public static VirtualMacInterface create(RtNetlink netlink, String parentName, String name, byte[] mac,
+                                             boolean ipv4, boolean ipv6, InetAddress ipv6Source,
+                                             boolean bridgeMode) {
         LinkInfo parent = netlink.link(parentName);
         if (parent == null) {
             throw new IllegalStateException("interface " + parentName + " does not exist");
         }
         removeStale(netlink, name);
         Map<String, Integer> saved = new LinkedHashMap<>();
-        if (!ipv6) {
+        if (ipv4) {
             saved.put("arp_ignore", readSysctl("ipv4", parentName, "arp_ignore"));
             saved.put("arp_filter", readSysctl("ipv4", parentName, "arp_filter"));
             saved.put("arp_announce", readSysctl("ipv4", parentName, "arp_announce"));
@@ -146,9 +181,15 @@ public final class VirtualMacInterface implements AutoCloseable {
         try {
             writeSysctl("ipv4", name, "arp_ignore", 1);
             if (ipv6) {
-                InetAddress linkLocal = parentLinkLocal(netlink, parent.ifindex(), parentName);
-                netlink.addAddress(name, created.ifindex(), linkLocal, 64, AddressInfo.FOREVER);
-            } else {
+                InetAddress source = ipv6Source instanceof Inet6Address ? ipv6Source
+                        : parentLinkLocal(netlink, parent.ifindex(), parentName);
+                writeSysctl("ipv6", name, "disable_ipv6", 0);
+                // the prefix keepalived gives it; a global source gets a host prefix (no second subnet route)
+                netlink.addAddress(name, created.ifindex(), source, source.isLinkLocalAddress() ? 64 : 128,
+                        AddressInfo.FOREVER);
+                vmac.ipv6Source = (Inet6Address) source;
+            }
+            if (ipv4) {
                 writeSysctl("ipv4", name, "accept_local", 1);
                 writeSysctl("ipv4", name, "rp_filter", 0);
                 writeSysctl("ipv4", name, "promote_secondaries", 1);
@@ -202,6 +243,14 @@ public final class VirtualMacInterface implements AutoCloseable {
     /** Its interface index. */
     public int ifindex() {
         return ifindex;
+    }
+
+    /**
+     * The IPv6 address added to the macvlan as the source of the adverts it sends (see {@link #create(RtNetlink,
+     * String, String, byte[], boolean, boolean, InetAddress, boolean)}), or {@code null} for an IPv4-only group.
+     */
+    public Inet6Address ipv6Source() {
+        return ipv6Source;
     }
 
     /** The parent's name. */

@@ -56,4 +56,21 @@ class ControlMessagesTest {
                 + "fe800000000000000000000000000001" + "03000000" + "00000000");
         assertArrayEquals(expected, out.array());
     }
+
+    @Test
+    void shouldWriteATrafficClassRecordAfterThePktinfo() throws Exception {
+        // cmsg_len 20 (16-byte header + int), IPPROTO_IPV6, IPV6_TCLASS 67, 0xc0, padded to 24
+        ByteBuffer out = ByteBuffer.allocate(ControlMessages.PKTINFO_SPACE + ControlMessages.INT_SPACE);
+        ControlMessages.writePktinfo(out, (Inet6Address) InetAddress.getByName("fe80::1"), 3);
+        ControlMessages.writeInt(out.position(ControlMessages.PKTINFO_SPACE), Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS,
+                0xc0);
+        assertEquals(24, ControlMessages.INT_SPACE);
+        byte[] tail = java.util.Arrays.copyOfRange(out.array(), ControlMessages.PKTINFO_SPACE, out.capacity());
+        assertEquals("1400000000000000" + "29000000" + "43000000" + "c0000000" + "00000000",
+                HexFormat.of().formatHex(tail));
+        ByteBuffer v4 = ByteBuffer.allocate(ControlMessages.INT_SPACE);
+        ControlMessages.writeInt(v4, Linux.IPPROTO_IP, Linux.IP_TOS, 0xc0);
+        assertEquals("1400000000000000" + "00000000" + "01000000" + "c0000000" + "00000000",
+                HexFormat.of().formatHex(v4.array()));
+    }
 }

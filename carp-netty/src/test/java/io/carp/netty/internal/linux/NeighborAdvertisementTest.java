@@ -44,6 +44,25 @@ class NeighborAdvertisementTest {
         assertEquals(0, NeighborAdvertisement.checksum(src, dst, m));
     }
 
+    @Test
+    void shouldBuildTheWholeIpv6PacketFromTheVirtualAddressForThePacketSocket() throws Exception {
+        byte[] p = NeighborAdvertisement.ipv6Packet(v6("fd00:cafe::100"), MAC);
+        assertEquals(72, p.length);
+        assertEquals(0x60, p[0] & 0xff, "version 6, traffic class 0");
+        assertEquals(0, p[1] | p[2] | p[3], "traffic class and flow label 0");
+        assertEquals(32, ((p[4] & 0xff) << 8) | (p[5] & 0xff), "payload length");
+        assertEquals(58, p[6] & 0xff, "next header: ICMPv6");
+        assertEquals(255, p[7] & 0xff, "hop limit (RFC 4861 section 7.1.2)");
+        assertArrayEquals(v6("fd00:cafe::100").getAddress(), java.util.Arrays.copyOfRange(p, 8, 24), "source");
+        assertArrayEquals(NeighborAdvertisement.ALL_NODES, java.util.Arrays.copyOfRange(p, 24, 40), "destination");
+        byte[] message = java.util.Arrays.copyOfRange(p, 40, 72);
+        assertArrayEquals(NeighborAdvertisement.messageWithChecksum(v6("fd00:cafe::100"), v6("ff02::1"),
+                v6("fd00:cafe::100"), MAC), message);
+        assertEquals(0, NeighborAdvertisement.checksum(java.util.Arrays.copyOfRange(p, 8, 24),
+                NeighborAdvertisement.ALL_NODES, message), "the checksum verifies over the packet's own addresses");
+        assertArrayEquals(HexFormat.of().parseHex("333300000001"), NeighborAdvertisement.ALL_NODES_MAC);
+    }
+
     private static Inet6Address v6(String s) throws Exception {
         return (Inet6Address) InetAddress.getByName(s);
     }

@@ -92,6 +92,25 @@ public final class RawCapture {
     }
 
     /**
+     * A link-layer capture of the IPv6 frames an interface receives ({@code AF_PACKET}, {@code SOCK_RAW}, EtherType
+     * 0x86dd): each datagram is the whole Ethernet frame, so a test sees the source MAC.
+     *
+     * @param ns            the namespace
+     * @param interfaceName the interface
+     * @return the socket; close it
+     */
+    public static NativeSocket ipv6FrameCapture(NetworkNamespace ns, String interfaceName) {
+        int ifindex = ifindex(ns, interfaceName);
+        return ns.call(() -> {
+            int protocol = Short.toUnsignedInt(Short.reverseBytes((short) Linux.ETH_P_IPV6)); // htons
+            NativeSocket s = NativeSocket.open(Linux.AF_PACKET, Linux.SOCK_RAW | Linux.SOCK_NONBLOCK, protocol,
+                    "IPv6 frame capture on " + interfaceName);
+            s.bind(SocketAddresses.linkLayer(ifindex, Linux.ETH_P_IPV6, new byte[6]), "sockaddr_ll");
+            return s;
+        });
+    }
+
+    /**
      * Waits for a datagram that matches.
      *
      * @param s             a non-blocking socket

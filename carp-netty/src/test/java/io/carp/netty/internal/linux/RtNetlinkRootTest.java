@@ -62,6 +62,34 @@ class RtNetlinkRootTest {
     }
 
     @Test
+    void shouldRenewABatchWithoutAcknowledgementsAndReportOnlyTheRefusedRequests() throws Exception {
+        InetAddress a = InetAddress.getByName("198.18.50.70");
+        InetAddress b = InetAddress.getByName("198.18.50.71");
+        netlink.addAddress(IF, ifindex, a, 24, 30);
+        netlink.addAddress(IF, ifindex, b, 24, 30);
+        RtNetlink.AddressRequest[] requests = {
+            RtNetlink.prepareAdd(IF, ifindex, a, 24, 300),
+            RtNetlink.prepareAdd(IF, 0, b, 24, 300), // interface index 0: ENODEV, nothing touched
+            RtNetlink.prepareAdd(IF, ifindex, b, 24, 300),
+        };
+        RtNetlink.AddressRequest[] padded = new RtNetlink.AddressRequest[5];
+        System.arraycopy(requests, 0, padded, 1, 3); // sent from an offset
+        assertEquals(1, netlink.sendUnacknowledged(padded, 1, 3));
+        assertNull(requests[0].failure());
+        assertNotNull(requests[1].failure());
+        assertEquals(Errno.ENODEV, requests[1].failure().errno());
+        assertNull(requests[2].failure());
+        assertTrue(find(a).validSeconds() > 30, find(a).toString());
+        assertTrue(find(b).validSeconds() > 30, find(b).toString());
+        // Nothing left on the socket: a synchronous request right after reads its own acknowledgement.
+        assertEquals(0, netlink.sendUnacknowledged(requests, 0, 1));
+        netlink.deleteAddress(IF, ifindex, a, 24);
+        netlink.deleteAddress(IF, ifindex, b, 24);
+        assertNull(find(a));
+        assertNull(find(b));
+    }
+
+    @Test
     void shouldNameErrnoWhenKernelRefuses() throws Exception {
         InetAddress vip = InetAddress.getByName("198.18.50.61");
         NativeException missing = assertThrows(NativeException.class,
