@@ -31,8 +31,12 @@ import java.nio.ByteBuffer;
 final class Ipv6Transport extends EpollReader implements FamilyTransport {
     private static final System.Logger LOG = System.getLogger(Ipv6Transport.class.getName());
     private static final Inet6Address CARP_GROUP = group();
-    /** Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait). */
-    private static final int MAX_READS_PER_EVENT = 32;
+    /**
+     * Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait for
+     * the next turn). As for IPv4 ({@link Ipv4Transport#MAX_READS_PER_EVENT}), enough to empty the queue after a
+     * stall, so due timers never run while a master's adverts still wait in the socket.
+     */
+    private static final int MAX_READS_PER_EVENT = Ipv4Transport.MAX_READS_PER_EVENT;
     private static final long ERROR_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String interfaceName;
