@@ -16,7 +16,8 @@ import statistics
 import sys
 
 HEADLINE = ["failover.outage", "failover.bound", "failover.overhead", "graceful.gap", "subsecond.outage",
-            "subsecond.bound", "subsecond.flips", "scale.*.cpu", "scale.*.rss", "jmh.*", "claim.*.latency"]
+            "subsecond.bound", "subsecond.flips", "scale.*.cpu", "scale.*.rss", "jmh.*", "claim.*.latency",
+            "gc.*.longest-pause", "gc.*.longest-stop", "gc.*.max-gap", "gc.*.false-takeovers", "gc.*.smallest-safe-*"]
 
 
 def fmt(v: float, unit: str = "") -> str:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, the library and ucarp side by side in one run, then one table.
 #
-#   sudo scripts/bench/run-all.sh [--quick] [--impls "ucarp carp"] [--trials N] [--build] [--out DIR]
+#   sudo scripts/bench/run-all.sh [--quick] [--impls "ucarp carp"] [--trials N] [--build] [--gc] [--out DIR]
 #
 # Full (~15 min, plus ~12 min of VRRP): 10 trials each of failover (advbase 1, host dies), graceful handover
 # (SIGTERM), sub-second failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s;
@@ -10,6 +10,9 @@
 # (keepalived runs whenever it is installed; the library's side when "carp" is among --impls).
 # --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
 # figures.
+# --gc (opt-in, ~21 min; ~3 min with --quick) adds gc-jitter.sh at the end: the library's CARP and VRRP groups in an
+# allocating 4 GB JVM under G1 and then ZGC, 600 s each (60 s with --quick): advert jitter, false takeovers, longest
+# pause (library only; ucarp and keepalived are not JVM programs).
 # --build runs `mvn -o -q -pl carp-cli,carp-benchmarks -am package -DskipTests` first (never install); without it
 # the jars are built only if missing. The library side is skipped, loudly, when its jars are not there.
 # Output: the per-script figures, then the table; everything is also written to DIR (default /tmp/carp-bench-<date>):
@@ -18,24 +21,25 @@ set -o errexit -o nounset -o pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
 
-QUICK=0 IMPLS="ucarp carp" TRIALS="" BUILD=0 OUT=""
+QUICK=0 IMPLS="ucarp carp" TRIALS="" BUILD=0 OUT="" GC=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) QUICK=1; shift ;;
         --impls) IMPLS=$2; shift 2 ;;
         --trials) TRIALS=$2; shift 2 ;;
         --build) BUILD=1; shift ;;
+        --gc) GC=1; shift ;;
         --out) OUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "run-all.sh: must run as root (network namespaces, raw sockets)" >&2; exit 1; }
 
 if [[ $QUICK == 1 ]]; then
-    TRIALS=${TRIALS:-2} FLIP_S=10 SCALE_N=20 SCALE_S=10 JMH=--quick
+    TRIALS=${TRIALS:-2} FLIP_S=10 SCALE_N=20 SCALE_S=10 JMH=--quick GC_S=60
 else
-    TRIALS=${TRIALS:-10} FLIP_S=60 SCALE_N=255 SCALE_S=60 JMH=""
+    TRIALS=${TRIALS:-10} FLIP_S=60 SCALE_N=255 SCALE_S=60 JMH="" GC_S=600
 fi
 OUT=${OUT:-/tmp/carp-bench-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -101,6 +105,10 @@ echo; echo "== 6b. VRRPv3 failover: master host dies, advert-int 0.05 s, $TRIALS
 run "$BENCH_DIR/vrrp-failover.sh" --mode kill --advert-int 5 --trials "$TRIALS" --impls "$VRRP_IMPLS"
 echo; echo "== 6c. VRRPv3 clean stop (priority 0), advert-int 1 s, $TRIALS trials"
 run "$BENCH_DIR/vrrp-failover.sh" --mode term --advert-int 100 --trials "$TRIALS" --impls "$VRRP_IMPLS"
+if [[ $GC == 1 && " $IMPLS " == *" carp "* ]]; then
+    echo; echo "== 7. GC: CARP and VRRP groups in an allocating 4 GB JVM, G1 then ZGC, $GC_S s each"
+    run "$BENCH_DIR/gc-jitter.sh" --duration "$GC_S"
+fi
 
 echo
 echo "== results ($(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s; load now $(cut -d' ' -f1-3 /proc/loadavg)); seconds unless stated"

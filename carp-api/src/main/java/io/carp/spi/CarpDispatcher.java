@@ -45,6 +45,8 @@ public final class CarpDispatcher {
     private final AtomicLongArray unmatched = new AtomicLongArray(DropReason.values().length);
     private final LogThrottle log = new LogThrottle(LOG_INTERVAL_NANOS);
     private volatile int registered;
+    /** The arrival time of the packet being dispatched (protocol loop only). */
+    private long arrived = GroupEndpoint.ARRIVAL_UNKNOWN;
 
     /** A dispatcher that drops packets whose TTL / hop limit is not 255 (multicast operation). */
     public CarpDispatcher() {
@@ -152,6 +154,18 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv4(ByteBuffer packet) {
+        receiveIpv4(packet, GroupEndpoint.ARRIVAL_UNKNOWN);
+    }
+
+    /**
+     * An IPv4 datagram as a raw socket delivers it, with the time it arrived (see
+     * {@link GroupEndpoint#onAdvertisement(IpEnvelope, io.carp.internal.protocol.CarpAdvertisement, long)}).
+     *
+     * @param packet       from position to limit
+     * @param arrivedNanos when it arrived, on the groups' loop clock, or {@link GroupEndpoint#ARRIVAL_UNKNOWN}
+     */
+    public void receiveIpv4(ByteBuffer packet, long arrivedNanos) {
+        arrived = arrivedNanos;
         routed = null;
         int p = packet.position();
         int length = packet.remaining();
@@ -172,6 +186,7 @@ public final class CarpDispatcher {
      * @param packet from position to limit
      */
     public void receiveIpv6(ByteBuffer packet) {
+        arrived = GroupEndpoint.ARRIVAL_UNKNOWN;
         routed = null;
         int p = packet.position();
         int length = packet.remaining();
@@ -190,6 +205,18 @@ public final class CarpDispatcher {
      * @param payload  from position to limit
      */
     public void receive(IpEnvelope envelope, ByteBuffer payload) {
+        receive(envelope, payload, GroupEndpoint.ARRIVAL_UNKNOWN);
+    }
+
+    /**
+     * A CARP payload whose envelope was read separately, with the time it arrived.
+     *
+     * @param envelope     source, destination and hop limit
+     * @param payload      from position to limit
+     * @param arrivedNanos when it arrived, on the groups' loop clock, or {@link GroupEndpoint#ARRIVAL_UNKNOWN}
+     */
+    public void receive(IpEnvelope envelope, ByteBuffer payload, long arrivedNanos) {
+        arrived = arrivedNanos;
         routed = null;
         if (isVrrp(payload, payload.position(), payload.remaining())) {
             dispatch(VrrpCodec.decode(envelope, payload, checkTtl));
@@ -225,7 +252,7 @@ public final class CarpDispatcher {
         GroupEndpoint group = packet.vrid() >= 0 ? routed : null;
         if (!packet.isDropped()) {
             if (group != null) {
-                group.onVrrpAdvertisement(packet.envelope(), packet.advertisement());
+                group.onVrrpAdvertisement(packet.envelope(), packet.advertisement(), arrived);
             } else {
                 countUnmatched(DropReason.OTHER_VHID, packet);
             }
@@ -243,7 +270,7 @@ public final class CarpDispatcher {
         DropReason reason = decoder.dropReason();
         if (reason == null) {
             if (group != null) {
-                group.onAdvertisement(decoder.envelope(), decoder.advertisement());
+                group.onAdvertisement(decoder.envelope(), decoder.advertisement(), arrived);
             } else {
                 countUnmatched(DropReason.OTHER_VHID, decoder);
             }

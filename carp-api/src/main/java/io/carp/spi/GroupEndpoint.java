@@ -9,6 +9,9 @@ import io.carp.internal.vrrp.VrrpAdvertisement;
 /** The side of a group that a runtime calls. Every method must be called on the group's {@link ProtocolLoop}. */
 public interface GroupEndpoint {
 
+    /** An arrival time a runtime does not know: the group takes the time it handles the packet. */
+    long ARRIVAL_UNKNOWN = Long.MIN_VALUE;
+
     /** The group's configuration. */
     CarpConfig config();
 
@@ -25,6 +28,20 @@ public interface GroupEndpoint {
     void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement);
 
     /**
+     * As {@link #onAdvertisement(IpEnvelope, CarpAdvertisement)}, with the time the packet arrived at the host (the
+     * kernel's receive timestamp) on the group's {@link ProtocolLoop#clock()}, so that a BACKUP counts its
+     * master-down interval from the advert's arrival, as a kernel implementation does, rather than from the moment
+     * the protocol thread got to it. Default: the arrival time is ignored.
+     *
+     * @param envelope      the IP envelope
+     * @param advertisement the decoded header, valid during this call
+     * @param arrivedNanos  when the packet arrived, or {@link #ARRIVAL_UNKNOWN}
+     */
+    default void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement, long arrivedNanos) {
+        onAdvertisement(envelope, advertisement);
+    }
+
+    /**
      * A well-formed VRRP advertisement carrying this group's id as its VRID (length, version, type and checksum
      * verified). A VRRP group checks the rest (RFC 9568 §7.1); a CARP group drops it as
      * {@link DropReason#FOREIGN}, which is what this default does.
@@ -34,6 +51,18 @@ public interface GroupEndpoint {
      */
     default void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
         onDropped(DropReason.FOREIGN, envelope);
+    }
+
+    /**
+     * As {@link #onVrrpAdvertisement(IpEnvelope, VrrpAdvertisement)}, with the packet's arrival time (see
+     * {@link #onAdvertisement(IpEnvelope, CarpAdvertisement, long)}). Default: the arrival time is ignored.
+     *
+     * @param envelope      the IP envelope
+     * @param advertisement the decoded advertisement
+     * @param arrivedNanos  when the packet arrived, or {@link #ARRIVAL_UNKNOWN}
+     */
+    default void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement, long arrivedNanos) {
+        onVrrpAdvertisement(envelope, advertisement);
     }
 
     /**

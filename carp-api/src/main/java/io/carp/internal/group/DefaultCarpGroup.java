@@ -70,6 +70,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
     private final long releaseDelayNanos;
     /** How late a MASTER's advert may go out so that the deadlines of many groups are served by one wake-up. */
     static final long ADVERT_TOLERANCE_NANOS = 1_000_000L;
+    /**
+     * The longest time between an advert's arrival (the kernel's receive timestamp, passed by the runtime) and its
+     * handling for which the arrival time is used; beyond it the handling time is, as without a timestamp.
+     */
+    static final long MAX_RECEIVE_LAG_NANOS = 10_000_000L;
 
     private final Object lifecycle = new Object();
     private boolean started;
@@ -392,6 +397,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     @Override
     public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
+        onAdvertisement(envelope, advertisement, ARRIVAL_UNKNOWN);
+    }
+
+    @Override
+    public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement, long arrivedNanos) {
         if (election.state() == CarpState.INIT && !started) {
             return;
         }
@@ -400,7 +410,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             return;
         }
         InetAddress self = binding.sourceAddress(envelope.family());
-        long now = now();
+        long now = receivedAt(arrivedNanos);
         if (!inbound.accept(envelope, advertisement, self, now)) {
             return;
         }
@@ -415,6 +425,11 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     @Override
     public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+        onVrrpAdvertisement(envelope, advertisement, ARRIVAL_UNKNOWN);
+    }
+
+    @Override
+    public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement, long arrivedNanos) {
         if (election.state() == CarpState.INIT && !started) {
             return;
         }
@@ -422,7 +437,7 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
             inbound.drop(DropReason.FOREIGN, envelope, now()); // a VRRP advert, and this is a CARP group
             return;
         }
-        if (vrrp.onAdvertisement(envelope, advertisement, now())) {
+        if (vrrp.onAdvertisement(envelope, advertisement, receivedAt(arrivedNanos))) {
             if (drainStart >= 0 && advertisement.priority() != 0) {
                 peerSeenDuringDrain(now(), envelope.source());
             }
@@ -643,6 +658,26 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
 
     private long now() {
         return loop.clock().nanoTime();
+    }
+
+    /**
+     * The time an advert counts from: when it arrived at the host, if the runtime knows it and it lies at most
+     * {@link #MAX_RECEIVE_LAG_NANOS} before now; otherwise now. A BACKUP's master-down interval thus starts when the
+     * master's advert arrived, as in FreeBSD, where {@code carp_input} resets the master-down callout as the packet
+     * is received by the network stack (and RFC 5798 section 6.4.2 resets Master_Down_Timer on receipt), instead of
+     * when the protocol thread got to it: measured, that wake-up and read took 0.4-0.6 ms, added to every
+     * master-down interval (docs/PERFORMANCE.md). The arrival is never later than now, so the wait is never longer
+     * than without it; it is shorter by at most the bound, which also caps the effect of a wall-clock step (the
+     * kernel stamps packets on the wall clock, the runtime converts) and leaves long stalls (a GC pause with adverts
+     * queued in the socket) counted from their handling, as before.
+     */
+    private long receivedAt(long arrivedNanos) {
+        long now = now();
+        if (arrivedNanos == ARRIVAL_UNKNOWN) {
+            return now;
+        }
+        long lag = now - arrivedNanos;
+        return lag >= 0 && lag <= MAX_RECEIVE_LAG_NANOS ? arrivedNanos : now;
     }
 
     private void reschedule() {

@@ -239,7 +239,12 @@ public final class VrrpStateMachine {
     }
 
     /**
-     * A timer deadline passed: a backup becomes master, a master advertises. Early or spurious calls do nothing.
+     * A timer deadline passed: a backup becomes master, a master advertises. Early or spurious calls do nothing. A
+     * master's next advert is due one interval after the one that was due, not after the late wake-up, so a late
+     * wake-up (a busy loop, a GC pause) sends at once and the schedule does not drift (RFC 9568 §6.4.3 resets the
+     * Adver_Timer to Advertisement_Interval when it fires; counting from the deadline keeps the same average interval
+     * instead of adding the wake-up latency to every one, as CARP's machine does); a wake-up a whole interval or more
+     * late restarts the schedule from now rather than sending a burst.
      *
      * @param now monotonic nanoseconds
      */
@@ -257,7 +262,9 @@ public final class VrrpStateMachine {
             }
         } else if (state == CarpState.MASTER) {
             effects.sendAdvertisement(effectivePriority());
-            deadline = now + VrrpTiming.centisToNanos(intervalCentis);
+            long interval = VrrpTiming.centisToNanos(intervalCentis);
+            long next = deadline + interval;
+            deadline = next - now > 0 ? next : now + interval;
         } else {
             deadline = NO_DEADLINE;
         }

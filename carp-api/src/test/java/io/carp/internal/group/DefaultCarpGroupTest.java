@@ -191,6 +191,41 @@ class DefaultCarpGroupTest {
     }
 
     @Test
+    void shouldCountTheMasterDownIntervalFromTheAdvertsArrival() {
+        started();
+        runtime.loop.advanceBy(1_000_000_000L);
+        long arrived = runtime.loop.nanoTime() - 400_000L; // read 0.4 ms after it arrived
+
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 77), arrived);
+
+        assertEquals(arrived + MASTER_DOWN_NANOS, runtime.loop.nextDeadline());
+        assertEquals(arrived, group.stats().lastAdvertisementNanos());
+        runtime.loop.advanceTo(arrived + MASTER_DOWN_NANOS - 1);
+        assertEquals(CarpState.BACKUP, group.state());
+        runtime.loop.advanceBy(1);
+        assertEquals(CarpState.MASTER, group.state(), "master-down after the arrival, not after the read");
+    }
+
+    @Test
+    void shouldCountFromTheHandlingWhenTheArrivalTimeIsUnknownTooOldOrInTheFuture() {
+        started();
+        runtime.loop.advanceBy(1_000_000_000L);
+        long now = runtime.loop.nanoTime();
+
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 77), io.carp.spi.GroupEndpoint.ARRIVAL_UNKNOWN);
+        assertEquals(now + MASTER_DOWN_NANOS, runtime.loop.nextDeadline());
+
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 78), now - DefaultCarpGroup.MAX_RECEIVE_LAG_NANOS - 1);
+        assertEquals(now + MASTER_DOWN_NANOS, runtime.loop.nextDeadline(), "a stall or a clock step: not trusted");
+
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 79), now + 1);
+        assertEquals(now + MASTER_DOWN_NANOS, runtime.loop.nextDeadline(), "never later than now");
+
+        runtime.receiveIpv4(peerAdvert(1, 0, 0, 80), now - DefaultCarpGroup.MAX_RECEIVE_LAG_NANOS);
+        assertEquals(now - DefaultCarpGroup.MAX_RECEIVE_LAG_NANOS + MASTER_DOWN_NANOS, runtime.loop.nextDeadline());
+    }
+
+    @Test
     void shouldAcceptIpv6Advert() {
         started(builder().virtualAddress(VIP6));
         byte[] header = TestPackets.carpHeader(KEY, 1, List.of(VIP4, VIP6), 1, 0, 0, 5);

@@ -187,6 +187,11 @@ final class FakeRuntime implements CarpRuntime, GroupAttacher {
         dispatcher.receiveIpv4(ByteBuffer.wrap(datagram));
     }
 
+    /** As {@link #receiveIpv4(byte[])}, with the arrival time a runtime read from the kernel's timestamp. */
+    void receiveIpv4(byte[] datagram, long arrivedNanos) {
+        dispatcher.receiveIpv4(ByteBuffer.wrap(datagram), arrivedNanos);
+    }
+
     /** Delivers an IPv6 packet (fixed header included) through the dispatcher. */
     void receiveIpv6(byte[] packet) {
         dispatcher.receiveIpv6(ByteBuffer.wrap(packet));

@@ -104,6 +104,19 @@ class VrrpGroupTest {
     }
 
     @Test
+    void shouldCountTheMasterDownIntervalFromTheAdvertsArrival() {
+        CarpGroup g = group(100);
+        g.start();
+        runtime.loop.advanceBy(1_000 * MS);
+        long arrived = runtime.loop.nanoTime() - 300_000L;
+        runtime.receiveIpv4(VrrpCodec.encodeIpv4((java.net.Inet4Address) PEER,
+                (java.net.Inet4Address) InetAddressLiterals.CARP_V4, 255, 1,
+                VrrpCodec.encodeV3(PEER, InetAddressLiterals.CARP_V4, 5, 200, 100, List.of(VIP))), arrived);
+        assertEquals(arrived + 3_609_375_000L, runtime.loop.nextDeadline(), "3 s + 156/256 s after the arrival");
+        assertEquals(CarpState.BACKUP, g.state());
+    }
+
+    @Test
     void shouldReportTheMasterDownIntervalInForceIncludingTheLearnedInterval() {
         CarpGroup g = group(100);
         g.start();

@@ -80,6 +80,20 @@ class VrrpStateMachineTest {
         return m;
     }
 
+    @Test
+    void shouldKeepTheAdvertScheduleAfterALateWakeUp() {
+        VrrpStateMachine m = master(200);
+        long due = m.nextDeadline();
+        m.onTimer(due + 300 * MS); // a late wake-up (a GC pause, a busy loop): sends at once ...
+        assertEquals(List.of("advert 200"), fx.take());
+        assertEquals(due + S, m.nextDeadline(), "... and the next advert stays on the original schedule");
+        // A wake-up late by a whole interval or more: one advert, then the schedule restarts from now (no burst).
+        long late = due + S + 3 * S / 2;
+        m.onTimer(late);
+        assertEquals(List.of("advert 200"), fx.take());
+        assertEquals(late + S, m.nextDeadline());
+    }
+
     // ------------------------------------------------------------------------------------------------ Initialize
 
     @Test

@@ -133,7 +133,15 @@ final class InboundRouter {
      * @param packet from position to limit
      */
     void receiveIpv4(ByteBuffer packet) {
-        dispatcherFor(ipv4Slot(packet)).receiveIpv4(packet);
+        receiveIpv4(packet, GroupEndpoint.ARRIVAL_UNKNOWN);
+    }
+
+    /**
+     * As {@link #receiveIpv4(ByteBuffer)}, with when it arrived (see
+     * {@link CarpDispatcher#receiveIpv4(ByteBuffer, long)}).
+     */
+    void receiveIpv4(ByteBuffer packet, long arrivedNanos) {
+        dispatcherFor(ipv4Slot(packet)).receiveIpv4(packet, arrivedNanos);
     }
 
     /**
@@ -143,7 +151,12 @@ final class InboundRouter {
      * @param payload  from position to limit
      */
     void receive(IpEnvelope envelope, ByteBuffer payload) {
-        dispatcherFor(slot(payload, payload.position())).receive(envelope, payload);
+        receive(envelope, payload, GroupEndpoint.ARRIVAL_UNKNOWN);
+    }
+
+    /** As {@link #receive(IpEnvelope, ByteBuffer)}, with when it arrived. */
+    void receive(IpEnvelope envelope, ByteBuffer payload, long arrivedNanos) {
+        dispatcherFor(slot(payload, payload.position())).receive(envelope, payload, arrivedNanos);
     }
 
     /**
@@ -216,20 +229,30 @@ final class InboundRouter {
 
         @Override
         public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement) {
+            onAdvertisement(envelope, advertisement, ARRIVAL_UNKNOWN);
+        }
+
+        @Override
+        public void onAdvertisement(IpEnvelope envelope, CarpAdvertisement advertisement, long arrivedNanos) {
             if (envelope.ttl() != CarpConstants.CARP_DFLTTL && !targets.isPeer(family, envelope.source())) {
                 group.onDropped(DropReason.BAD_TTL, envelope);
                 return;
             }
-            group.onAdvertisement(envelope, advertisement);
+            group.onAdvertisement(envelope, advertisement, arrivedNanos);
         }
 
         @Override
         public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement) {
+            onVrrpAdvertisement(envelope, advertisement, ARRIVAL_UNKNOWN);
+        }
+
+        @Override
+        public void onVrrpAdvertisement(IpEnvelope envelope, VrrpAdvertisement advertisement, long arrivedNanos) {
             if (envelope.ttl() != VrrpConstants.VRRP_TTL && !targets.isPeer(family, envelope.source())) {
                 group.onDropped(DropReason.BAD_TTL, envelope);
                 return;
             }
-            group.onVrrpAdvertisement(envelope, advertisement);
+            group.onVrrpAdvertisement(envelope, advertisement, arrivedNanos);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.carp.netty.internal;
 
 import io.carp.CarpClock;
 import io.carp.internal.util.LogThrottle;
+import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
@@ -18,8 +19,8 @@ import java.nio.ByteBuffer;
  */
 final class Ipv4Reader extends EpollReader {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
-    /** Datagrams read per readiness event before yielding to the loop's other work (level-triggered). */
-    private static final int MAX_READS_PER_EVENT = 32;
+    /** Datagrams read per readiness event: see {@link Ipv4Transport#MAX_READS_PER_EVENT}. */
+    private static final int MAX_READS_PER_EVENT = Ipv4Transport.MAX_READS_PER_EVENT;
     private static final long ERROR_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final NativeSocket socket;
@@ -27,6 +28,7 @@ final class Ipv4Reader extends EpollReader {
     private final InboundRouter router;
     private final byte[] buffer;
     private final ByteBuffer view;
+    private final ArrivalTimes arrivals;
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
 
     /**
@@ -34,9 +36,12 @@ final class Ipv4Reader extends EpollReader {
      * @param interfaceName for log messages
      * @param router        where datagrams go (IP header included)
      * @param bufferSize    the largest datagram read whole
+     * @param arrivals      the socket's receive timestamps
      */
-    Ipv4Reader(NativeSocket socket, String interfaceName, InboundRouter router, int bufferSize) {
+    Ipv4Reader(NativeSocket socket, String interfaceName, InboundRouter router, int bufferSize,
+               ArrivalTimes arrivals) {
         super(socket.fd());
+        this.arrivals = arrivals;
         this.socket = socket;
         this.interfaceName = interfaceName;
         this.router = router;
@@ -63,7 +68,7 @@ final class Ipv4Reader extends EpollReader {
             }
             view.clear().limit(n);
             try {
-                router.receiveIpv4(view);
+                router.receiveIpv4(view, arrivals.lastArrival());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, interfaceName + ": a received CARP packet could not be handled", e);
             }

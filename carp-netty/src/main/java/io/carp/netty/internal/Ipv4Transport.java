@@ -3,6 +3,7 @@ package io.carp.netty.internal;
 import io.carp.netty.internal.linux.CarpSockets;
 import io.carp.netty.internal.linux.Ipv4MulticastSender;
 import io.carp.netty.internal.linux.Ipv4UnicastSender;
+import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.internal.protocol.CarpConstants;
 import io.netty.buffer.ByteBuf;
@@ -35,6 +36,13 @@ final class Ipv4Transport implements FamilyTransport {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
     private static final InetSocketAddress CARP_GROUP = new InetSocketAddress(group(), 0);
     private static final int RECEIVE_BUFFER = 2048;
+    /**
+     * Datagrams read per readiness event (by {@link Ipv4Reader}): enough to empty the socket's queue after a stall
+     * (Netty's default for a datagram channel is 16). The loop runs due timers only after the I/O of its turn; whatever stays unread would
+     * be read after them, so a backup that was stalled (a GC pause, a starved host) could time its master out while
+     * the master's adverts still wait in the socket. See {@code NettyProtocolLoop.PreciseTimer#handle}.
+     */
+    static final int MAX_READS_PER_EVENT = 1024;
 
     private final String interfaceName;
     private final int ifindex;
@@ -53,12 +61,13 @@ final class Ipv4Transport implements FamilyTransport {
     private Ipv4UnicastSender lastVia;
     private int lastViaIfindex;
     private volatile boolean member;
+    /** The kernel's receive timestamps of the CARP socket: a BACKUP counts master-down from an advert's arrival. */
+    private final ArrivalTimes arrivals;
     private volatile boolean closing;
     private ChannelFuture registration;
 
     private Ipv4Transport(String interfaceName, int ifindex, int fd, EpollDatagramChannel channel, NativeSocket arp,
-                          boolean member, Ipv4Reader reader) {
-        this.reader = reader;
+                          boolean member, NativeSocket reading, InboundRouter router) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.fd = fd;
@@ -68,6 +77,8 @@ final class Ipv4Transport implements FamilyTransport {
         this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
         this.multicast = new Ipv4MulticastSender(fd, "IPv4 CARP socket on " + interfaceName,
                 (Inet4Address) CARP_GROUP.getAddress());
+        this.arrivals = ArrivalTimes.of(fd); // the socket's: the reader's descriptor is a dup of the same socket
+        this.reader = new Ipv4Reader(reading, interfaceName, router, RECEIVE_BUFFER, arrivals);
     }
 
     /**
@@ -104,11 +115,13 @@ final class Ipv4Transport implements FamilyTransport {
             throw e;
         }
         raw.handOver(); // the channel owns and closes the descriptor from now on
-        channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+        FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(RECEIVE_BUFFER);
+        channel.config().setRecvByteBufAllocator(allocator);
+        allocator.maxMessagesPerRead(MAX_READS_PER_EVENT);
         // The channel only writes (adverts queued while the send buffer was full); the reader reads.
         channel.config().setAutoRead(false);
-        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member,
-                new Ipv4Reader(reading, interfaceName, router, RECEIVE_BUFFER));
+        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member, reading,
+                router);
         channel.pipeline().addLast(new Receiver(router, transport));
         transport.registration = loop.register(channel);
         transport.reader.register(loop);
@@ -326,7 +339,7 @@ final class Ipv4Transport implements FamilyTransport {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof DatagramPacket packet) {
-                    router.receiveIpv4(packet.content().nioBuffer());
+                    router.receiveIpv4(packet.content().nioBuffer(), transport.arrivals.lastArrival());
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, transport.interfaceName + ": a received CARP packet could not be handled", e);

@@ -1,6 +1,7 @@
 package io.carp.netty.internal;
 
 import io.carp.CarpClock;
+import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.CarpSockets;
 import io.carp.netty.internal.linux.Ipv6RawIo;
 import io.carp.netty.internal.linux.NativeSocket;
@@ -30,8 +31,12 @@ import java.nio.ByteBuffer;
 final class Ipv6Transport extends EpollReader implements FamilyTransport {
     private static final System.Logger LOG = System.getLogger(Ipv6Transport.class.getName());
     private static final Inet6Address CARP_GROUP = group();
-    /** Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait). */
-    private static final int MAX_READS_PER_EVENT = 32;
+    /**
+     * Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait for
+     * the next turn). As for IPv4 ({@link Ipv4Transport#MAX_READS_PER_EVENT}), enough to empty the queue after a
+     * stall, so due timers never run while a master's adverts still wait in the socket.
+     */
+    private static final int MAX_READS_PER_EVENT = Ipv4Transport.MAX_READS_PER_EVENT;
     private static final long ERROR_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String interfaceName;
@@ -39,6 +44,8 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
     private final NativeSocket socket;
     private final NativeSocket advertiser;
     private final Ipv6RawIo io;
+    /** The kernel's receive timestamps of the socket: a BACKUP counts master-down from an advert's arrival. */
+    private final ArrivalTimes arrivals;
     private final InboundRouter router;
     private volatile boolean member;
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
@@ -52,6 +59,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
+        this.arrivals = ArrivalTimes.of(socket.fd());
         this.router = router;
         this.member = member;
     }
@@ -109,7 +117,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
                 last = e;
             }
             try {
-                router.receive(e, payload);
+                router.receive(e, payload, arrivals.lastArrival());
             } catch (RuntimeException ex) {
                 logError("dispatch", ex);
             }

@@ -89,4 +89,9 @@ final class LibC {
     static native int setns(int fd, int nstype) throws LastErrorException;
 
     static native String strerror(int errno);
+
+    /** Only {@code ioctl}s whose argument is a buffer of longs (e.g. {@code SIOCGSTAMPNS}: a struct timespec). */
+    static native int ioctl(int fd, long request, long[] argument) throws LastErrorException;
+
+    static native int clock_gettime(int clockId, long[] timespec) throws LastErrorException;
 }
