@@ -6,7 +6,7 @@ import io.carp.CarpClock;
 import io.carp.DropReason;
 import io.carp.internal.protocol.CarpDecoder;
 import io.carp.internal.protocol.IpEnvelope;
-import io.carp.internal.vrrp.VrrpCodec;
+import io.carp.internal.vrrp.VrrpDecoder;
 import io.carp.internal.vrrp.VrrpPacket;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -33,6 +33,8 @@ public final class CarpDispatcher {
     private final boolean checkTtl;
     /** Decodes on the protocol loop (the only thread that calls {@code receive*}); reused for every packet. */
     private final CarpDecoder decoder = new CarpDecoder();
+    /** The VRRP decoder, likewise (allocates nothing while a sender repeats its advert, see {@link VrrpDecoder}). */
+    private final VrrpDecoder vrrpDecoder = new VrrpDecoder();
     /**
      * CARP and VRRPv2 groups by id: both send version 2 in the first nibble (the first byte is 0x21 for both), so they
      * share one id space here.
@@ -173,7 +175,7 @@ public final class CarpDispatcher {
         int total = length >= 4 ? packet.getShort(p + 2) & 0xffff : 0;
         if (length >= 20 && ihl >= 20 && ihl <= length
                 && isVrrp(packet, p + ihl, Math.min(length, Math.max(total, ihl)) - ihl)) {
-            dispatch(VrrpCodec.decodeIpv4(packet, checkTtl));
+            dispatch(vrrpDecoder.decodeIpv4(packet, checkTtl));
         } else {
             decoder.decodeIpv4(packet, checkTtl);
             dispatch();
@@ -191,7 +193,7 @@ public final class CarpDispatcher {
         int p = packet.position();
         int length = packet.remaining();
         if (length >= 40 && isVrrp(packet, p + 40, Math.min(length - 40, packet.getShort(p + 4) & 0xffff))) {
-            dispatch(VrrpCodec.decodeIpv6(packet, checkTtl));
+            dispatch(vrrpDecoder.decodeIpv6(packet, checkTtl));
         } else {
             decoder.decodeIpv6(packet, checkTtl);
             dispatch();
@@ -219,7 +221,7 @@ public final class CarpDispatcher {
         arrived = arrivedNanos;
         routed = null;
         if (isVrrp(payload, payload.position(), payload.remaining())) {
-            dispatch(VrrpCodec.decode(envelope, payload, checkTtl));
+            dispatch(vrrpDecoder.decode(envelope, payload, checkTtl));
         } else {
             decoder.decode(envelope, payload, checkTtl);
             dispatch();

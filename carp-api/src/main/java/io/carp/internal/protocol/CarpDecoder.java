@@ -10,10 +10,7 @@ import static io.carp.internal.protocol.CarpConstants.IPV6_HEADER_LEN;
 
 import io.carp.DropReason;
 import io.carp.IpFamily;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Decodes received CARP packets without allocating: one advertisement object is refilled for every packet, and the
@@ -27,17 +24,8 @@ import java.nio.ByteOrder;
  * next call. Not thread-safe: one decoder per receiving thread.
  */
 public final class CarpDecoder {
-    /** Envelopes cached; a node hears few peers, so a handful covers the steady state. */
-    private static final int CACHE = 8;
-
     private final CarpAdvertisement advertisement = new CarpAdvertisement();
-    private final IpEnvelope[] cache = new IpEnvelope[CACHE];
-    /**
-     * Each cached envelope's source and destination address bytes as big-endian words, four per slot: source high,
-     * source low, destination high, destination low (IPv4: the low words only).
-     */
-    private final long[] cacheKeys = new long[4 * CACHE];
-    private int nextSlot;
+    private final EnvelopeCache envelopes = new EnvelopeCache();
 
     private DropReason dropReason;
     private int vhid;
@@ -72,7 +60,7 @@ public final class CarpDecoder {
         int end = Math.min(length, Math.max(totalLength, ihl));
         int ttl = packet.get(p + 8) & 0xff;
         int protocol = packet.get(p + 9) & 0xff;
-        envelope = envelope(IpFamily.IPV4, packet, p + 12, p + 16, 4, ttl);
+        envelope = envelopes.envelope(IpFamily.IPV4, packet, p + 12, p + 16, 4, ttl);
         if (protocol != IPPROTO_CARP) {
             dropReason = DropReason.FOREIGN;
             return;
@@ -97,7 +85,7 @@ public final class CarpDecoder {
         int payloadLength = packet.getShort(p + 4) & 0xffff;
         int nextHeader = packet.get(p + 6) & 0xff;
         int hopLimit = packet.get(p + 7) & 0xff;
-        envelope = envelope(IpFamily.IPV6, packet, p + 8, p + 24, 16, hopLimit);
+        envelope = envelopes.envelope(IpFamily.IPV6, packet, p + 8, p + 24, 16, hopLimit);
         if (nextHeader != IPPROTO_CARP) {
             dropReason = DropReason.FOREIGN;
             return;
@@ -157,61 +145,6 @@ public final class CarpDecoder {
     private void drop(DropReason reason, int v) {
         dropReason = reason;
         vhid = v;
-    }
-
-    /** The envelope of these address bytes and TTL: a cached one if it matches, else a new one put in the cache. */
-    private IpEnvelope envelope(IpFamily family, ByteBuffer b, int src, int dst, int len, int ttl) {
-        boolean v4 = len == 4;
-        long sourceHigh = v4 ? 0 : word64(b, src);
-        long sourceLow = v4 ? word32(b, src) : word64(b, src + 8);
-        long destinationHigh = v4 ? 0 : word64(b, dst);
-        long destinationLow = v4 ? word32(b, dst) : word64(b, dst + 8);
-        for (int i = 0; i < CACHE; i++) {
-            IpEnvelope e = cache[i];
-            int k = 4 * i;
-            if (e != null && e.ttl() == ttl && e.family() == family && cacheKeys[k + 1] == sourceLow
-                    && cacheKeys[k + 3] == destinationLow && cacheKeys[k] == sourceHigh
-                    && cacheKeys[k + 2] == destinationHigh) {
-                return e;
-            }
-        }
-        IpEnvelope e = new IpEnvelope(family, address(bytes(b, src, len)), address(bytes(b, dst, len)), ttl);
-        int slot = nextSlot;
-        nextSlot = (slot + 1) % CACHE;
-        cache[slot] = e;
-        cacheKeys[4 * slot] = sourceHigh;
-        cacheKeys[4 * slot + 1] = sourceLow;
-        cacheKeys[4 * slot + 2] = destinationHigh;
-        cacheKeys[4 * slot + 3] = destinationLow;
-        return e;
-    }
-
-    /** Four bytes as a big-endian word, whatever the buffer's byte order. */
-    private static long word32(ByteBuffer b, int off) {
-        int v = b.getInt(off);
-        return Integer.toUnsignedLong(b.order() == ByteOrder.BIG_ENDIAN ? v : Integer.reverseBytes(v));
-    }
-
-    /** Eight bytes as a big-endian word whatever the buffer's byte order. */
-    private static long word64(ByteBuffer b, int off) {
-        long v = b.getLong(off);
-        return b.order() == ByteOrder.BIG_ENDIAN ? v : Long.reverseBytes(v);
-    }
-
-    private static byte[] bytes(ByteBuffer b, int off, int len) {
-        byte[] a = new byte[len];
-        for (int i = 0; i < len; i++) {
-            a[i] = b.get(off + i);
-        }
-        return a;
-    }
-
-    private static InetAddress address(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 or 16 bytes is always a valid address", e);
-        }
     }
 
     /** {@code null} if the last packet was a well-formed advertisement, else why it was dropped. */

@@ -43,6 +43,14 @@ public record VrrpAdvertisement(int version, int vrid, int priority, List<InetAd
         return authData.clone();
     }
 
+    /**
+     * Whether the authentication data equal {@code expected}, compared in constant time and without the copy
+     * {@link #authData()} makes (the receive check runs for every advertisement heard).
+     */
+    boolean authDataEquals(byte[] expected) {
+        return java.security.MessageDigest.isEqual(authData, expected);
+    }
+
     /** The count byte of the packet. */
     public int count() {
         return addresses.size();

@@ -46,8 +46,6 @@ public final class VrrpCodec {
     /** CARP's fixed header length and authlen byte (BSD {@code ip_carp.h}), to recognise CARP on protocol 112. */
     private static final int CARP_HEADER_LEN = 36;
     private static final int CARP_AUTHLEN = 7;
-    private static final int IPV4_HEADER_LEN = 20;
-    private static final int IPV6_HEADER_LEN = 40;
     /**
      * IPv4 TOS of VRRP adverts, keepalived's: IPTOS_PREC_INTERNETCONTROL ({@code vrrp_build_ip4} in keepalived's
      * {@code vrrp.c}; RFC 9568 section 5.1 sets no value). The Linux runtime sends VRRP adverts with it.
@@ -244,26 +242,7 @@ public final class VrrpCodec {
      * @return the advertisement or the reason it was dropped; never {@code null}, never throws on bad bytes
      */
     public static VrrpPacket decodeIpv4(ByteBuffer packet, boolean checkTtl) {
-        int p = packet.position();
-        int length = packet.remaining();
-        if (length < IPV4_HEADER_LEN) {
-            return VrrpPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int versionIhl = packet.get(p) & 0xff;
-        int ihl = (versionIhl & 0x0f) * 4;
-        if ((versionIhl >>> 4) != 4 || ihl < IPV4_HEADER_LEN || ihl > length) {
-            return VrrpPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int totalLength = packet.getShort(p + 2) & 0xffff;
-        int end = Math.min(length, Math.max(totalLength, ihl));
-        int ttl = packet.get(p + 8) & 0xff;
-        int protocol = packet.get(p + 9) & 0xff;
-        IpEnvelope envelope = new IpEnvelope(IpFamily.IPV4, address(packet, p + 12, 4), address(packet, p + 16, 4),
-                ttl);
-        if (protocol != IPPROTO_VRRP) {
-            return VrrpPacket.dropped(DropReason.FOREIGN, -1, envelope);
-        }
-        return decodePayload(envelope, packet, p + ihl, end - ihl, checkTtl);
+        return new VrrpDecoder().decodeIpv4(packet, checkTtl);
     }
 
     /**
@@ -274,21 +253,7 @@ public final class VrrpCodec {
      * @return the advertisement or the reason it was dropped
      */
     public static VrrpPacket decodeIpv6(ByteBuffer packet, boolean checkTtl) {
-        int p = packet.position();
-        int length = packet.remaining();
-        if (length < IPV6_HEADER_LEN || ((packet.get(p) & 0xff) >>> 4) != 6) {
-            return VrrpPacket.dropped(DropReason.SHORT, -1, null);
-        }
-        int payloadLength = packet.getShort(p + 4) & 0xffff;
-        int nextHeader = packet.get(p + 6) & 0xff;
-        int hopLimit = packet.get(p + 7) & 0xff;
-        IpEnvelope envelope = new IpEnvelope(IpFamily.IPV6, address(packet, p + 8, 16), address(packet, p + 24, 16),
-                hopLimit);
-        if (nextHeader != IPPROTO_VRRP) {
-            return VrrpPacket.dropped(DropReason.FOREIGN, -1, envelope);
-        }
-        int available = Math.min(length - IPV6_HEADER_LEN, payloadLength);
-        return decodePayload(envelope, packet, p + IPV6_HEADER_LEN, available, checkTtl);
+        return new VrrpDecoder().decodeIpv6(packet, checkTtl);
     }
 
     /**
@@ -304,7 +269,8 @@ public final class VrrpCodec {
         return decodePayload(envelope, payload, payload.position(), payload.remaining(), checkTtl);
     }
 
-    private static VrrpPacket decodePayload(IpEnvelope envelope, ByteBuffer b, int off, int len, boolean checkTtl) {
+    /** Checks and decodes one VRRP payload (allocates its result; {@link VrrpDecoder} keeps the last one). */
+    static VrrpPacket decodePayload(IpEnvelope envelope, ByteBuffer b, int off, int len, boolean checkTtl) {
         int vrid = len >= 2 ? b.get(off + 1) & 0xff : -1;
         if (checkTtl && envelope.ttl() != VRRP_TTL) {
             return VrrpPacket.dropped(DropReason.BAD_TTL, vrid, envelope);

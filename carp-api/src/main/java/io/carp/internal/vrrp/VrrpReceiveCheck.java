@@ -1,14 +1,13 @@
 package io.carp.internal.vrrp;
 
 import java.net.InetAddress;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The checks of RFC 9568 §7.1 and RFC 3768 §7.1 that need a group's configuration, applied to an advertisement the
- * codec accepted for the group's VRID. Pure; one instance per group and family.
+ * codec accepted for the group's VRID. One instance per group and family, used on the protocol thread.
  *
  * <ul>
  *   <li>Our own advertisement looped back: {@link Verdict#OWN_PACKET}.</li>
@@ -25,7 +24,9 @@ import java.util.Set;
  *       make this node a second master: a split brain is worse than a logged misconfiguration. keepalived drops
  *       mismatched lists itself ({@code vrrp_check_packet}), so with keepalived the lists must match anyway.</li>
  * </ul>
- * The lists are compared as sets (order and duplicates aside), as keepalived does.
+ * The lists are compared as sets (order and duplicates aside), as keepalived does. The outcome of that comparison is
+ * kept for the last advertisement checked (advertisements are immutable, and the VRRP decoder hands the same object
+ * again while the sender repeats it), so a steady stream of adverts is checked without allocating.
  */
 public final class VrrpReceiveCheck {
     /** The outcome of the checks. */
@@ -51,6 +52,9 @@ public final class VrrpReceiveCheck {
     private final int authType;
     private final byte[] authData;
     private final Set<InetAddress> addresses;
+    /** The advertisement whose list was compared last, and whether its list was ours (protocol thread only). */
+    private VrrpAdvertisement compared;
+    private boolean comparedSame;
 
     /**
      * Creates the checks of one group and family.
@@ -85,13 +89,13 @@ public final class VrrpReceiveCheck {
         if (a.version() != version) {
             return Verdict.WRONG_VERSION;
         }
-        boolean sameList = a.count() > 0 && new HashSet<>(a.addresses()).equals(addresses);
+        boolean sameList = sameList(a);
         if (version == VrrpConstants.VERSION_2) {
             if (a.intervalCentis() != intervalCentis) {
                 return Verdict.BAD_INTERVAL;
             }
             if (a.authType() != authType
-                    || (authType == VrrpConstants.AUTH_SIMPLE_TEXT && !MessageDigest.isEqual(a.authData(), authData))) {
+                    || (authType == VrrpConstants.AUTH_SIMPLE_TEXT && !a.authDataEquals(authData))) {
                 return Verdict.BAD_AUTH;
             }
             if (!sameList && a.priority() != VrrpConstants.PRIORITY_OWNER) {
@@ -100,5 +104,14 @@ public final class VrrpReceiveCheck {
             return Verdict.ACCEPT;
         }
         return sameList ? Verdict.ACCEPT : Verdict.ACCEPT_ADDRESS_MISMATCH;
+    }
+
+    /** Whether the advertisement lists our addresses (as a set, and at least one); remembered for the last one. */
+    private boolean sameList(VrrpAdvertisement a) {
+        if (a != compared) {
+            comparedSame = a.count() > 0 && new HashSet<>(a.addresses()).equals(addresses);
+            compared = a;
+        }
+        return comparedSame;
     }
 }
