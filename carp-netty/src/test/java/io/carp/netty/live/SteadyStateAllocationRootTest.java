@@ -33,9 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@value #MIN_ADVERTS} adverts are read with {@link com.sun.management.ThreadMXBean#getThreadAllocatedBytes(long)}
  * and must be 0. No wall-clock assertion: the window is counted in adverts. A window in which the runtime re-read the
  * interface's source address (an rtnetlink dump every 10 s, which allocates) or that saw a one-off allocation is
- * measured again, up to six windows; the last must be clean, so an allocation in every advert always fails. The
- * backup of a VRRP group is measured and printed but not asserted: the VRRP decode allocates per advert heard (open;
- * see docs/PERFORMANCE.md).
+ * measured again, up to six windows; the last must be clean, so an allocation in every advert always fails. Both the
+ * master and the backup are asserted, for CARP and VRRP alike.
  *
  * <p>Covered: CARP over IPv4 multicast (advbase 0), CARP to a unicast peer, VRRPv3 over IPv4 (TOS 0xc0 through
  * {@code sendmsg}) and over IPv6, and VRRPv3 with a virtual MAC (the macvlan socket path).
@@ -114,7 +113,7 @@ class SteadyStateAllocationRootTest {
     @Test
     void vrrpIpv4() {
         measure("VRRPv3 IPv4", vrrp(runtimeA, IF_A, 13, 200).virtualAddress("198.18.114.13"),
-                vrrp(runtimeB, IF_B, 13, 100).virtualAddress("198.18.114.13"), s -> s.ipv4PacketsReceived(), true);
+                vrrp(runtimeB, IF_B, 13, 100).virtualAddress("198.18.114.13"), s -> s.ipv4PacketsReceived());
     }
 
     @Test
@@ -122,7 +121,7 @@ class SteadyStateAllocationRootTest {
         lab.linkLocal(NS_A, IF_A); // waits until the link-local addresses are usable
         lab.linkLocal(NS_B, IF_B);
         measure("VRRPv3 IPv6", vrrp(runtimeA, IF_A, 14, 200).virtualAddress("fd00:18:114::14"),
-                vrrp(runtimeB, IF_B, 14, 100).virtualAddress("fd00:18:114::14"), s -> s.ipv6PacketsReceived(), true);
+                vrrp(runtimeB, IF_B, 14, 100).virtualAddress("fd00:18:114::14"), s -> s.ipv6PacketsReceived());
     }
 
     @Test
@@ -130,7 +129,7 @@ class SteadyStateAllocationRootTest {
         measure("VRRPv3 IPv4 virtual MAC", vrrp(runtimeA, IF_A, 15, 200).virtualAddress("198.18.114.15")
                         .virtualMac(true),
                 vrrp(runtimeB, IF_B, 15, 100).virtualAddress("198.18.114.15").virtualMac(true),
-                s -> s.ipv4PacketsReceived(), true);
+                s -> s.ipv4PacketsReceived());
     }
 
     /** FamilySocket's count of source-address reads (package-private in the runtime's internal package). */
@@ -156,11 +155,6 @@ class SteadyStateAllocationRootTest {
 
     private static void measure(String what, CarpGroupBuilder masterBuilder, CarpGroupBuilder backupBuilder,
             ToLongFunction<io.carp.CarpStats> received) {
-        measure(what, masterBuilder, backupBuilder, received, false);
-    }
-
-    private static void measure(String what, CarpGroupBuilder masterBuilder, CarpGroupBuilder backupBuilder,
-            ToLongFunction<io.carp.CarpStats> received, boolean backupAllocates) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count a thread's allocation");
         threads.setThreadAllocatedMemoryEnabled(true);
@@ -197,7 +191,7 @@ class SteadyStateAllocationRootTest {
                 long reads = SOURCE_READS.sum() - readsBefore;
                 heard = received.applyAsLong(backup.stats()) - heardBefore;
                 sent = master.stats().ipv4PacketsSent() + master.stats().ipv6PacketsSent() - sentBefore;
-                boolean clean = masterBytes == 0 && (backupAllocates || backupBytes == 0);
+                boolean clean = masterBytes == 0 && backupBytes == 0;
                 if (reads == 0 && clean) {
                     break;
                 }
@@ -220,13 +214,7 @@ class SteadyStateAllocationRootTest {
             assertEquals(CarpState.MASTER, master.state(), context.get());
             assertEquals(CarpState.BACKUP, backup.state(), context.get());
             assertEquals(0, masterBytes, "bytes allocated by the master's protocol thread; " + figures);
-            if (backupAllocates) {
-                // Known and open: the VRRP decode (VrrpCodec.decodeIpv4/decode: addresses, lists, the advertisement)
-                // and VrrpReceiveCheck allocate for every advert heard; docs/PERFORMANCE.md has the figure.
-                System.out.println(what + ": the backup's allocation is not asserted (VRRP decode, open)");
-            } else {
-                assertEquals(0, backupBytes, "bytes allocated by the backup's protocol thread; " + figures);
-            }
+            assertEquals(0, backupBytes, "bytes allocated by the backup's protocol thread; " + figures);
         } finally {
             master.close();
             backup.close();
