@@ -173,7 +173,7 @@ final class FamilySocket {
      * others; the first failure is thrown afterwards.
      */
     void send(ByteBuffer carpHeader, AdvertTargets targets) {
-        sendEach((self, destination) -> carpHeader, targets, false, FamilyTransport.SOCKET_TOS);
+        sendEach(carpHeader, null, targets, false, FamilyTransport.SOCKET_TOS);
     }
 
     /**
@@ -185,7 +185,7 @@ final class FamilySocket {
      * @throws IllegalStateException if the interface has no usable address of the family yet
      */
     void sendVrrp(RuntimeBinding.VrrpMessage message, AdvertTargets targets) {
-        sendEach(message::bytes, targets, true, VRRP_TOS);
+        sendEach(null, message, targets, true, VRRP_TOS);
     }
 
     /**
@@ -209,10 +209,20 @@ final class FamilySocket {
      * {@code via} if given, else through this family's socket ({@code IP_PKTINFO} names the interface; IPv4).
      */
     void sendVrrpVia(RuntimeBinding.VrrpMessage message, AdvertTargets targets, int ifindex, ViaSender via) {
-        sendThrough(message::bytes, targets, ifindex, via, VRRP_TOS);
+        sendThrough(null, message, targets, ifindex, via, VRRP_TOS);
     }
 
-    private void sendEach(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
+    /**
+     * The bytes for one destination: a CARP advert's (the same for every destination), else the VRRP message's. Two
+     * arguments rather than a function, so that an advert creates no lambda object per send.
+     */
+    private static ByteBuffer bytes(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp, InetAddress source,
+                                    InetAddress destination) {
+        return carpHeader != null ? carpHeader : vrrp.bytes(source, destination);
+    }
+
+    /** {@code carpHeader} or {@code vrrp}: one of the two is {@code null}. */
+    private void sendEach(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp,
                           AdvertTargets targets, boolean needSource, int tos) {
         FamilyTransport t = transport;
         if (t == null) {
@@ -225,7 +235,7 @@ final class FamilySocket {
                     + " to send VRRP from");
         }
         if (!targets.isUnicast(family)) {
-            t.sendMulticast(bytes.apply(self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
+            t.sendMulticast(bytes(carpHeader, vrrp, self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
             return;
         }
         RuntimeException first = null;
@@ -235,7 +245,7 @@ final class FamilySocket {
                 continue;
             }
             try {
-                t.sendUnicast(bytes.apply(self, peer), peer, source, tos);
+                t.sendUnicast(bytes(carpHeader, vrrp, self, peer), peer, source, tos);
             } catch (RuntimeException e) {
                 failed++;
                 if (first == null) {
@@ -254,10 +264,11 @@ final class FamilySocket {
      * this family's source address (pinned or the interface's own), or through {@code via} from its source.
      */
     void sendVia(ByteBuffer carpHeader, AdvertTargets targets, int ifindex, ViaSender via) {
-        sendThrough((self, destination) -> carpHeader, targets, ifindex, via, FamilyTransport.SOCKET_TOS);
+        sendThrough(carpHeader, null, targets, ifindex, via, FamilyTransport.SOCKET_TOS);
     }
 
-    private void sendThrough(java.util.function.BiFunction<InetAddress, InetAddress, ByteBuffer> bytes,
+    /** {@code carpHeader} or {@code vrrp}: one of the two is {@code null}. */
+    private void sendThrough(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp,
                              AdvertTargets targets, int ifindex, ViaSender via, int tos) {
         FamilyTransport t = transport;
         InetAddress self = via != null ? via.source() : sourceAddress();
@@ -268,9 +279,9 @@ final class FamilySocket {
         if (!targets.isUnicast(family)) {
             InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
             if (via != null) {
-                via.send(bytes.apply(self, group), group, tos);
+                via.send(bytes(carpHeader, vrrp, self, group), group, tos);
             } else {
-                t.sendVia(bytes.apply(self, group), group, self, ifindex, tos);
+                t.sendVia(bytes(carpHeader, vrrp, self, group), group, self, ifindex, tos);
             }
             return;
         }
@@ -279,9 +290,9 @@ final class FamilySocket {
                 continue;
             }
             if (via != null) {
-                via.send(bytes.apply(self, peer), peer, tos);
+                via.send(bytes(carpHeader, vrrp, self, peer), peer, tos);
             } else {
-                t.sendVia(bytes.apply(self, peer), peer, self, ifindex, tos);
+                t.sendVia(bytes(carpHeader, vrrp, self, peer), peer, self, ifindex, tos);
             }
         }
     }
