@@ -646,8 +646,10 @@ public final class DefaultCarpGroup implements CarpGroup, GroupEndpoint, CarpSta
         if (old == newDemotion) {
             return;
         }
-        election.setDemotion(now(), newDemotion);
+        // Published before the election may send an advert with it: a peer that reacts to that advert (and its
+        // listeners) must never read the old value from demotion().
         demotion = newDemotion;
+        election.setDemotion(now(), newDemotion);
         LOG.log(Level.INFO, "{0}: demotion {1} -> {2} ({3})", label, old, newDemotion, reason);
         reschedule();
     }

@@ -59,6 +59,8 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     private final Host host;
     private final LogThrottle mismatchLog = new LogThrottle(MISMATCH_LOG_INTERVAL_NANOS);
     private RuntimeBinding binding;
+    /** The advertisement's bytes, made again only when the source or destination changes (see {@link Encoder}). */
+    private final Encoder encoder = new Encoder();
 
     VrrpElection(String label, CarpConfig config, DefaultCarpStats stats, InboundFilter drops, Host host) {
         this.label = label;
@@ -218,10 +220,8 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
     @Override
     public void sendAdvertisement(int priority) {
         try {
-            binding.sendVrrp(family, (source, destination) -> ByteBuffer.wrap(version == VrrpConstants.VERSION_3
-                    ? VrrpCodec.encodeV3(source, destination, vrid, priority, intervalCentis, addresses)
-                    : VrrpCodec.encodeV2(vrid, priority, intervalCentis / VrrpConstants.CENTIS_PER_SECOND, authType,
-                    authData, addresses)));
+            encoder.priority = priority;
+            binding.sendVrrp(family, encoder);
             stats.sent(family);
         } catch (RuntimeException e) {
             stats.sendError();
@@ -269,5 +269,47 @@ final class VrrpElection implements Election, VrrpStateMachine.Effects {
             case STOPPED -> StateChangeCause.STOPPED;
             case FORCED -> StateChangeCause.FORCED;
         };
+    }
+
+    /**
+     * The bytes of this group's advertisements, reused from advert to advert so that a master allocates nothing per
+     * advertisement: the message is built by {@link VrrpCodec#encodeV3} / {@link VrrpCodec#encodeV2} (which validate
+     * it) when the source or destination object changes, and otherwise only its priority and checksum are written
+     * again. The returned buffer is valid until the next call (the runtime sends it before asking for the next one).
+     * Protocol thread only.
+     */
+    private final class Encoder implements RuntimeBinding.VrrpMessage {
+        int priority;
+        private byte[] message;
+        private ByteBuffer view;
+        private InetAddress source;
+        private InetAddress destination;
+        private byte[] sourceBytes;
+        private byte[] destinationBytes;
+
+        @Override
+        public ByteBuffer bytes(InetAddress from, InetAddress to) {
+            if (message == null || from != source || to != destination) {
+                message = version == VrrpConstants.VERSION_3
+                        ? VrrpCodec.encodeV3(from, to, vrid, priority, intervalCentis, addresses)
+                        : VrrpCodec.encodeV2(vrid, priority, intervalCentis / VrrpConstants.CENTIS_PER_SECOND,
+                        authType, authData, addresses);
+                view = ByteBuffer.wrap(message);
+                source = from;
+                destination = to;
+                sourceBytes = from.getAddress();
+                destinationBytes = to.getAddress();
+                return view.clear();
+            }
+            message[2] = (byte) priority;
+            message[6] = 0;
+            message[7] = 0;
+            int sum = version == VrrpConstants.VERSION_3
+                    ? VrrpCodec.v3Checksum(sourceBytes, destinationBytes, view.clear(), 0, message.length)
+                    : io.carp.internal.protocol.InternetChecksum.compute(message, 0, message.length);
+            message[6] = (byte) (sum >>> 8);
+            message[7] = (byte) sum;
+            return view.clear();
+        }
     }
 }

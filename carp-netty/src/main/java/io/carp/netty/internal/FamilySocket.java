@@ -29,6 +29,12 @@ final class FamilySocket {
     private static final System.Logger LOG = System.getLogger(InterfaceContext.class.getName());
     /** How long an interface's own source address is cached. */
     private static final long SOURCE_REFRESH_NANOS = 10_000_000_000L;
+    /**
+     * How many times an interface's source address was read (an {@code RTM_GETADDR} dump on the protocol thread, which
+     * allocates: the one periodic allocation of a master in steady state, every {@link #SOURCE_REFRESH_NANOS}). Read
+     * by the allocation root test, which measures again when a read fell into its window.
+     */
+    static final java.util.concurrent.atomic.LongAdder SOURCE_READS = new java.util.concurrent.atomic.LongAdder();
     /** How soon to look again when the interface had no usable address (e.g. IPv6 link-local still tentative). */
     private static final long SOURCE_RETRY_NANOS = 1_000_000_000L;
     /**
@@ -212,18 +218,14 @@ final class FamilySocket {
         sendThrough(null, message, targets, ifindex, via, VRRP_TOS);
     }
 
-    /**
-     * The bytes for one destination: a CARP advert's (the same for every destination), else the VRRP message's. Two
-     * arguments rather than a function, so that an advert creates no lambda object per send.
-     */
-    private static ByteBuffer bytes(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp, InetAddress source,
+    /** The bytes for one destination: the fixed CARP bytes, or the VRRP message's (no lambda per advert). */
+    private static ByteBuffer bytes(ByteBuffer fixed, RuntimeBinding.VrrpMessage message, InetAddress self,
                                     InetAddress destination) {
-        return carpHeader != null ? carpHeader : vrrp.bytes(source, destination);
+        return message == null ? fixed : message.bytes(self, destination);
     }
 
-    /** {@code carpHeader} or {@code vrrp}: one of the two is {@code null}. */
-    private void sendEach(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp,
-                          AdvertTargets targets, boolean needSource, int tos) {
+    private void sendEach(ByteBuffer fixed, RuntimeBinding.VrrpMessage message, AdvertTargets targets,
+                          boolean needSource, int tos) {
         FamilyTransport t = transport;
         if (t == null) {
             throw new IllegalStateException("no " + label() + " CARP socket is open on " + interfaceName);
@@ -235,17 +237,19 @@ final class FamilySocket {
                     + " to send VRRP from");
         }
         if (!targets.isUnicast(family)) {
-            t.sendMulticast(bytes(carpHeader, vrrp, self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
+            t.sendMulticast(bytes(fixed, message, self, family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6), source, tos);
             return;
         }
         RuntimeException first = null;
         int failed = 0;
-        for (InetAddress peer : targets.peers(family)) {
+        java.util.List<InetAddress> peers = targets.peers(family);
+        for (int i = 0; i < peers.size(); i++) { // indexed: no iterator per advert
+            InetAddress peer = peers.get(i);
             if (peer.equals(self)) {
                 continue;
             }
             try {
-                t.sendUnicast(bytes(carpHeader, vrrp, self, peer), peer, source, tos);
+                t.sendUnicast(bytes(fixed, message, self, peer), peer, source, tos);
             } catch (RuntimeException e) {
                 failed++;
                 if (first == null) {
@@ -267,9 +271,8 @@ final class FamilySocket {
         sendThrough(carpHeader, null, targets, ifindex, via, FamilyTransport.SOCKET_TOS);
     }
 
-    /** {@code carpHeader} or {@code vrrp}: one of the two is {@code null}. */
-    private void sendThrough(ByteBuffer carpHeader, RuntimeBinding.VrrpMessage vrrp,
-                             AdvertTargets targets, int ifindex, ViaSender via, int tos) {
+    private void sendThrough(ByteBuffer fixed, RuntimeBinding.VrrpMessage message, AdvertTargets targets,
+                             int ifindex, ViaSender via, int tos) {
         FamilyTransport t = transport;
         InetAddress self = via != null ? via.source() : sourceAddress();
         if (t == null || self == null) {
@@ -279,20 +282,22 @@ final class FamilySocket {
         if (!targets.isUnicast(family)) {
             InetAddress group = family == IpFamily.IPV4 ? GROUP_V4 : GROUP_V6;
             if (via != null) {
-                via.send(bytes(carpHeader, vrrp, self, group), group, tos);
+                via.send(bytes(fixed, message, self, group), group, tos);
             } else {
-                t.sendVia(bytes(carpHeader, vrrp, self, group), group, self, ifindex, tos);
+                t.sendVia(bytes(fixed, message, self, group), group, self, ifindex, tos);
             }
             return;
         }
-        for (InetAddress peer : targets.peers(family)) {
+        java.util.List<InetAddress> peers = targets.peers(family);
+        for (int i = 0; i < peers.size(); i++) {
+            InetAddress peer = peers.get(i);
             if (peer.equals(self) || peer.equals(sourceAddress())) {
                 continue;
             }
             if (via != null) {
-                via.send(bytes(carpHeader, vrrp, self, peer), peer, tos);
+                via.send(bytes(fixed, message, self, peer), peer, tos);
             } else {
-                t.sendVia(bytes(carpHeader, vrrp, self, peer), peer, self, ifindex, tos);
+                t.sendVia(bytes(fixed, message, self, peer), peer, self, ifindex, tos);
             }
         }
     }
@@ -330,8 +335,12 @@ final class FamilySocket {
         long now = clock.nanoTime();
         long maxAge = resolved == null ? SOURCE_RETRY_NANOS : SOURCE_REFRESH_NANOS;
         if (!valid || now - resolvedAt >= maxAge) {
+            SOURCE_READS.increment();
             try {
-                resolved = resolveSource();
+                InetAddress fresh = resolveSource();
+                if (!java.util.Objects.equals(fresh, resolved)) {
+                    resolved = fresh; // the same object while the address stays: senders cache by identity
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "{0}: reading the interface addresses: {1}", interfaceName, e.getMessage());
             }

@@ -37,8 +37,8 @@ final class Ipv4Transport implements FamilyTransport {
     private static final InetSocketAddress CARP_GROUP = new InetSocketAddress(group(), 0);
     private static final int RECEIVE_BUFFER = 2048;
     /**
-     * Datagrams read per readiness event: enough to empty the socket's queue after a stall (Netty's default for a
-     * datagram channel is 16). The loop runs due timers only after the I/O of its turn; whatever stays unread would
+     * Datagrams read per readiness event (by {@link Ipv4Reader}): enough to empty the socket's queue after a stall
+     * (Netty's default for a datagram channel is 16). The loop runs due timers only after the I/O of its turn; whatever stays unread would
      * be read after them, so a backup that was stalled (a GC pause, a starved host) could time its master out while
      * the master's adverts still wait in the socket. See {@code NettyProtocolLoop.PreciseTimer#handle}.
      */
@@ -49,6 +49,8 @@ final class Ipv4Transport implements FamilyTransport {
     private final int fd;
     private final EpollDatagramChannel channel;
     private final NativeSocket arp;
+    /** Reads the socket through a descriptor of its own, allocation-free. */
+    private final Ipv4Reader reader;
     private final Ipv4UnicastSender unicast;
     private final Ipv4MulticastSender multicast;
     /** Gratuitous ARP frames by virtual address, built ahead of a takeover (see {@link #prepareAnnouncements}). */
@@ -56,6 +58,8 @@ final class Ipv4Transport implements FamilyTransport {
             new java.util.concurrent.ConcurrentHashMap<>();
     /** Senders through virtual MAC interfaces, by their ifindex (loop only). */
     private final java.util.Map<Integer, Ipv4UnicastSender> via = new java.util.HashMap<>();
+    private Ipv4UnicastSender lastVia;
+    private int lastViaIfindex;
     private volatile boolean member;
     /** The kernel's receive timestamps of the CARP socket: a BACKUP counts master-down from an advert's arrival. */
     private final ArrivalTimes arrivals;
@@ -63,7 +67,7 @@ final class Ipv4Transport implements FamilyTransport {
     private ChannelFuture registration;
 
     private Ipv4Transport(String interfaceName, int ifindex, int fd, EpollDatagramChannel channel, NativeSocket arp,
-                          boolean member) {
+                          boolean member, NativeSocket reading, InboundRouter router) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.fd = fd;
@@ -73,7 +77,8 @@ final class Ipv4Transport implements FamilyTransport {
         this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
         this.multicast = new Ipv4MulticastSender(fd, "IPv4 CARP socket on " + interfaceName,
                 (Inet4Address) CARP_GROUP.getAddress());
-        this.arrivals = ArrivalTimes.of(fd);
+        this.arrivals = ArrivalTimes.of(fd); // the socket's: the reader's descriptor is a dup of the same socket
+        this.reader = new Ipv4Reader(reading, interfaceName, router, RECEIVE_BUFFER, arrivals);
     }
 
     /**
@@ -83,7 +88,7 @@ final class Ipv4Transport implements FamilyTransport {
      * @param member whether to join 224.0.0.18 at once
      */
     static Ipv4Transport open(String interfaceName, int ifindex, Inet4Address source, InboundRouter router,
-                              EventLoop loop, boolean member) {
+                              io.netty.channel.IoEventLoop loop, boolean member) {
         NativeSocket raw = CarpSockets.openIpv4(interfaceName, ifindex, source, member);
         NativeSocket arp;
         try {
@@ -101,13 +106,25 @@ final class Ipv4Transport implements FamilyTransport {
             arp.close();
             throw e;
         }
+        NativeSocket reading;
+        try {
+            reading = NativeSocket.duplicate(fd, "IPv4 CARP socket on " + interfaceName + " (reading)");
+        } catch (RuntimeException e) {
+            raw.close();
+            arp.close();
+            throw e;
+        }
         raw.handOver(); // the channel owns and closes the descriptor from now on
         FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(RECEIVE_BUFFER);
         channel.config().setRecvByteBufAllocator(allocator);
         allocator.maxMessagesPerRead(MAX_READS_PER_EVENT);
-        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member);
+        // The channel only writes (adverts queued while the send buffer was full); the reader reads.
+        channel.config().setAutoRead(false);
+        Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member, reading,
+                router);
         channel.pipeline().addLast(new Receiver(router, transport));
         transport.registration = loop.register(channel);
+        transport.reader.register(loop);
         return transport;
     }
 
@@ -261,8 +278,18 @@ final class Ipv4Transport implements FamilyTransport {
     @Override
     public void sendVia(ByteBuffer carpHeader, InetAddress destination, InetAddress source, int viaIfindex,
                         int tos) {
-        via.computeIfAbsent(viaIfindex, i -> new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName
-                + " via ifindex " + i, i)).send(carpHeader, (Inet4Address) destination, (Inet4Address) source, tos);
+        Ipv4UnicastSender sender = lastVia;
+        if (sender == null || lastViaIfindex != viaIfindex) { // no boxing or lambda per advert while it repeats
+            sender = via.get(viaIfindex);
+            if (sender == null) {
+                sender = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName + " via ifindex "
+                        + viaIfindex, viaIfindex);
+                via.put(viaIfindex, sender);
+            }
+            lastVia = sender;
+            lastViaIfindex = viaIfindex;
+        }
+        sender.send(carpHeader, (Inet4Address) destination, (Inet4Address) source, tos);
     }
 
     @Override
@@ -285,6 +312,7 @@ final class Ipv4Transport implements FamilyTransport {
                 LOG.log(Level.DEBUG, "{0}: leaving 224.0.0.18: {1}", interfaceName, e.getMessage());
             }
         }
+        reader.close(); // out of epoll, then its descriptor closed; the socket stays open through the channel's
         channel.close();
         arp.close();
     }

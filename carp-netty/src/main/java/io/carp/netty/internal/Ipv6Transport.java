@@ -49,6 +49,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
     private final InboundRouter router;
     private volatile boolean member;
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
+    private final Dispatch sink = new Dispatch();
 
     private Ipv6Transport(String interfaceName, int ifindex, NativeSocket socket, NativeSocket advertiser,
                           InboundRouter router, boolean member) {
@@ -90,21 +91,35 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
             return;
         }
         for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
-            Ipv6RawIo.Received r;
             try {
-                r = io.receive();
+                if (!io.receive(sink)) {
+                    return;
+                }
             } catch (RuntimeException e) {
                 logError("receive", e);
                 return;
             }
-            if (r == null) {
-                return;
+        }
+    }
+
+    /**
+     * Hands each packet to the router, with the envelope of the previous packet when its source, destination and hop
+     * limit are the same (the raw I/O reuses the address objects): nothing is allocated per packet in steady state.
+     */
+    private final class Dispatch implements Ipv6RawIo.Sink {
+        private IpEnvelope last;
+
+        @Override
+        public void accept(Inet6Address source, Inet6Address destination, int hopLimit, ByteBuffer payload) {
+            IpEnvelope e = last;
+            if (e == null || e.source() != source || e.destination() != destination || e.ttl() != hopLimit) {
+                e = new IpEnvelope(IpFamily.IPV6, source, destination, hopLimit);
+                last = e;
             }
             try {
-                router.receive(new IpEnvelope(IpFamily.IPV6, r.source(), r.destination(), r.hopLimit()),
-                        r.payload(), arrivals.lastArrival());
-            } catch (RuntimeException e) {
-                logError("dispatch", e);
+                router.receive(e, payload, arrivals.lastArrival());
+            } catch (RuntimeException ex) {
+                logError("dispatch", ex);
             }
         }
     }

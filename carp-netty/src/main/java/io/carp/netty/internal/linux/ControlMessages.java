@@ -72,14 +72,21 @@ final class ControlMessages {
      */
     static void writePktinfo(ByteBuffer out, Inet6Address source, int ifindex) {
         ByteBuffer b = out.duplicate().order(ByteOrder.nativeOrder());
-        int p = b.position();
+        writePktinfo(b, b.position(), source.getAddress(), ifindex);
+    }
+
+    /**
+     * As {@link #writePktinfo(ByteBuffer, Inet6Address, int)}, at an absolute offset of a buffer in native order,
+     * allocating nothing.
+     */
+    static void writePktinfo(ByteBuffer b, int p, byte[] source, int ifindex) {
         for (int i = 0; i < PKTINFO_SPACE; i++) {
             b.put(p + i, (byte) 0);
         }
         b.putLong(p, HEADER_LEN + IN6_PKTINFO_LEN);
         b.putInt(p + 8, Linux.IPPROTO_IPV6);
         b.putInt(p + 12, Linux.IPV6_PKTINFO);
-        b.put(p + HEADER_LEN, source.getAddress());
+        b.put(p + HEADER_LEN, source);
         b.putInt(p + HEADER_LEN + 16, ifindex);
     }
 
@@ -93,7 +100,14 @@ final class ControlMessages {
      */
     static void writeIpv4Pktinfo(ByteBuffer out, java.net.Inet4Address source, int ifindex) {
         ByteBuffer b = out.duplicate().order(ByteOrder.nativeOrder());
-        int p = b.position();
+        writeIpv4Pktinfo(b, b.position(), source.getAddress(), ifindex);
+    }
+
+    /**
+     * As {@link #writeIpv4Pktinfo(ByteBuffer, java.net.Inet4Address, int)}, at an absolute offset of a buffer in
+     * native order, allocating nothing.
+     */
+    static void writeIpv4Pktinfo(ByteBuffer b, int p, byte[] source, int ifindex) {
         for (int i = 0; i < IPV4_PKTINFO_SPACE; i++) {
             b.put(p + i, (byte) 0);
         }
@@ -101,7 +115,7 @@ final class ControlMessages {
         b.putInt(p + 8, Linux.IPPROTO_IP);
         b.putInt(p + 12, Linux.IP_PKTINFO);
         b.putInt(p + HEADER_LEN, ifindex);
-        b.put(p + HEADER_LEN + 4, source.getAddress());
+        b.put(p + HEADER_LEN + 4, source);
     }
 
     /** Space of one record carrying an {@code int} ({@code IP_TOS}, {@code IPV6_TCLASS}). */
@@ -118,7 +132,11 @@ final class ControlMessages {
      */
     static void writeInt(ByteBuffer out, int level, int type, int value) {
         ByteBuffer b = out.duplicate().order(ByteOrder.nativeOrder());
-        int p = b.position();
+        writeInt(b, b.position(), level, type, value);
+    }
+
+    /** As {@link #writeInt(ByteBuffer, int, int, int)}, at an absolute offset of a buffer in native order. */
+    static void writeInt(ByteBuffer b, int p, int level, int type, int value) {
         for (int i = 0; i < INT_SPACE; i++) {
             b.put(p + i, (byte) 0);
         }

@@ -1,6 +1,5 @@
 package io.carp.netty.internal.linux;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import java.net.Inet4Address;
@@ -26,6 +25,17 @@ public final class Ipv4UnicastSender {
     private final Memory control = new Memory(ControlMessages.IPV4_PKTINFO_SPACE + ControlMessages.INT_SPACE);
     private final Memory iov = new Memory(IOVEC_LEN);
     private final Memory msghdr = new Memory(MSGHDR_LEN);
+    /** A view of {@link #control} made once (each {@code getByteBuffer} makes a new one). */
+    private final ByteBuffer controlView;
+    private final byte[] bytes = new byte[MAX_PACKET];
+    /**
+     * What {@link #name} and {@link #control} hold, by identity of the address objects: rewritten only when another
+     * destination, source or TOS comes (the callers pass the same objects advert after advert).
+     */
+    private Inet4Address nameFor;
+    private Inet4Address controlSource;
+    private int controlTos = -1;
+    private int controlLength;
 
     /**
      * Wraps the descriptor of a socket from {@link CarpSockets#openIpv4} (which may be owned by a Netty channel).
@@ -42,6 +52,7 @@ public final class Ipv4UnicastSender {
         this.fd = fd;
         this.label = label;
         this.ifindex = ifindex;
+        this.controlView = control.getByteBuffer(0, control.size()).order(java.nio.ByteOrder.nativeOrder());
     }
 
     /**
@@ -68,39 +79,45 @@ public final class Ipv4UnicastSender {
      */
     public void send(ByteBuffer payload, Inet4Address destination, Inet4Address source, int tos) {
         int length = Math.min(payload.remaining(), MAX_PACKET);
-        byte[] bytes = new byte[length];
-        payload.duplicate().get(bytes);
-        data.write(0, bytes, 0, length);
-        byte[] to = SocketAddresses.ipv4(destination);
-        name.write(0, to, 0, to.length);
+        if (payload.hasArray()) {
+            data.write(0, payload.array(), payload.arrayOffset() + payload.position(), length);
+        } else {
+            payload.get(payload.position(), bytes, 0, length);
+            data.write(0, bytes, 0, length);
+        }
+        if (destination != nameFor) {
+            name.write(0, SocketAddresses.ipv4(destination), 0, SocketAddresses.SOCKADDR_IN_LEN);
+            nameFor = destination;
+        }
+        if (source != controlSource || tos != controlTos) {
+            int at = 0;
+            if (source != null) {
+                ControlMessages.writeIpv4Pktinfo(controlView, at, source.getAddress(), ifindex);
+                at += ControlMessages.IPV4_PKTINFO_SPACE;
+            }
+            if (tos >= 0) {
+                ControlMessages.writeInt(controlView, at, Linux.IPPROTO_IP, Linux.IP_TOS, tos);
+                at += ControlMessages.INT_SPACE;
+            }
+            controlSource = source;
+            controlTos = tos;
+            controlLength = at;
+        }
         iov.setPointer(0, data);
         iov.setLong(8, length);
         msghdr.clear();
         msghdr.setPointer(0, name);
-        msghdr.setInt(8, to.length);
+        msghdr.setInt(8, SocketAddresses.SOCKADDR_IN_LEN);
         msghdr.setPointer(16, iov);
         msghdr.setLong(24, 1);
-        int controlLength = 0;
-        if (source != null) {
-            ControlMessages.writeIpv4Pktinfo(control.getByteBuffer(0, ControlMessages.IPV4_PKTINFO_SPACE), source,
-                    ifindex);
-            controlLength += ControlMessages.IPV4_PKTINFO_SPACE;
-        }
-        if (tos >= 0) {
-            ControlMessages.writeInt(control.getByteBuffer(controlLength, ControlMessages.INT_SPACE), Linux.IPPROTO_IP,
-                    Linux.IP_TOS, tos);
-            controlLength += ControlMessages.INT_SPACE;
-        }
         if (controlLength > 0) {
             msghdr.setPointer(32, control);
             msghdr.setLong(40, controlLength);
         }
-        try {
-            LibC.sendmsg(fd, msghdr, Linux.MSG_DONTWAIT);
-        } catch (LastErrorException e) {
+        if (LibC.Quiet.sendmsg(fd, msghdr, Linux.MSG_DONTWAIT) < 0) {
             throw new NativeException("sendmsg() to " + destination.getHostAddress()
                     + (source == null ? "" : " from " + source.getHostAddress()) + " on the " + label,
-                    e.getErrorCode());
+                    Native.getLastError());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.carp.netty.internal.linux;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -26,9 +25,36 @@ public final class Ipv6RawIo {
     private final Memory control = new Memory(CONTROL_LEN);
     private final Memory iov = new Memory(IOVEC_LEN);
     private final Memory msghdr = new Memory(MSGHDR_LEN);
+    // Views of the native buffers and Java copies, made once: nothing is allocated per packet in steady state.
+    private final ByteBuffer nameView;
+    private final ByteBuffer controlView;
+    private final byte[] bytes = new byte[MAX_PACKET];
+    private final ByteBuffer payloadView = ByteBuffer.wrap(bytes);
+    private final byte[] raw = new byte[16];
+    /** The last destination and source written into {@link #name} / {@link #control} (by identity), and the TC. */
+    private Inet6Address nameFor;
+    private Inet6Address controlSource;
+    private int controlTrafficClass = -1;
+    private int controlLength;
+    /** The addresses last received, reused while the next packet's bytes are the same. */
+    private final AddressCache sources = new AddressCache();
+    private final AddressCache destinations = new AddressCache();
 
     /** A received packet. */
     public record Received(Inet6Address source, Inet6Address destination, int hopLimit, ByteBuffer payload) {
+    }
+
+    /** Takes a packet read by {@link #receive(Sink)}; called on the reading thread, before it returns. */
+    public interface Sink {
+        /**
+         * One packet.
+         *
+         * @param source      its source (an object reused while the source stays the same)
+         * @param destination its destination (ff02::12 if the kernel did not say)
+         * @param hopLimit    its hop limit, -1 if the kernel did not say
+         * @param payload     the bytes, position 0 to limit; valid only during this call (the buffer is reused)
+         */
+        void accept(Inet6Address source, Inet6Address destination, int hopLimit, ByteBuffer payload);
     }
 
     /**
@@ -44,6 +70,9 @@ public final class Ipv6RawIo {
         }
         this.socket = socket;
         this.ifindex = ifindex;
+        this.nameView = name.getByteBuffer(0, SocketAddresses.SOCKADDR_IN6_LEN).order(ByteOrder.nativeOrder());
+        this.controlView = control.getByteBuffer(0, CONTROL_LEN).order(ByteOrder.nativeOrder());
+        destinations.preset(SocketAddresses.ipv6Address(io.carp.internal.protocol.CarpConstants.IN6ADDR_CARP_GROUP));
     }
 
     /**
@@ -53,26 +82,63 @@ public final class Ipv6RawIo {
      * @throws NativeException on a socket error
      */
     public Received receive() {
+        Received[] out = new Received[1];
+        receive((source, destination, hopLimit, payload) -> {
+            byte[] copy = new byte[payload.remaining()];
+            payload.get(copy);
+            out[0] = new Received(source, destination, hopLimit, ByteBuffer.wrap(copy));
+        });
+        return out[0];
+    }
+
+    /**
+     * Reads one packet without blocking and hands it to {@code sink}, allocating nothing in steady state (the
+     * addresses are reused while they repeat, the payload buffer always).
+     *
+     * @param sink takes the packet
+     * @return {@code false} if none was waiting
+     * @throws NativeException on a socket error
+     */
+    public boolean receive(Sink sink) {
         prepare(MAX_PACKET, name, SocketAddresses.SOCKADDR_IN6_LEN, control, CONTROL_LEN);
-        long n;
-        try {
-            n = LibC.recvmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EAGAIN) {
-                return null;
+        long n = LibC.Quiet.recvmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
+        if (n < 0) {
+            // no LastErrorException here: building one (message, stack trace) would allocate at every EAGAIN
+            int errno = Native.getLastError();
+            if (errno == Errno.EAGAIN) {
+                return false;
             }
-            throw new NativeException("recvmsg() on the " + socket.label(), e.getErrorCode());
+            throw new NativeException("recvmsg() on the " + socket.label(), errno);
         }
         int length = (int) Math.min(n, MAX_PACKET);
-        long controlLength = Math.min(msghdr.getLong(40), CONTROL_LEN);
-        ControlMessages.Ipv6Info info = ControlMessages.parseIpv6(
-                control.getByteBuffer(0, controlLength).order(ByteOrder.nativeOrder()));
-        Inet6Address source = SocketAddresses.decodeIpv6(
-                name.getByteBuffer(0, SocketAddresses.SOCKADDR_IN6_LEN).order(ByteOrder.nativeOrder()), 0);
-        Inet6Address destination = info.destination() != null ? info.destination()
-                : SocketAddresses.ipv6Address(io.carp.internal.protocol.CarpConstants.IN6ADDR_CARP_GROUP);
-        byte[] payload = data.getByteArray(0, length);
-        return new Received(source, destination, info.hopLimit(), ByteBuffer.wrap(payload));
+        int controlLimit = (int) Math.min(msghdr.getLong(40), CONTROL_LEN);
+        int hopLimit = -1;
+        Inet6Address destination = destinations.preset;
+        int p = 0;
+        while (p + ControlMessages.HEADER_LEN <= controlLimit) {
+            long cmsgLength = controlView.getLong(p);
+            if (cmsgLength < ControlMessages.HEADER_LEN || p + cmsgLength > controlLimit) {
+                break;
+            }
+            int level = controlView.getInt(p + 8);
+            int type = controlView.getInt(p + 12);
+            int at = p + ControlMessages.HEADER_LEN;
+            int dataLength = (int) cmsgLength - ControlMessages.HEADER_LEN;
+            if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_HOPLIMIT && dataLength >= 4) {
+                hopLimit = controlView.getInt(at);
+            } else if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_PKTINFO
+                    && dataLength >= ControlMessages.IN6_PKTINFO_LEN) {
+                controlView.get(at, raw);
+                destination = destinations.get(raw);
+            }
+            p += (int) ((cmsgLength + 7) & ~7L);
+        }
+        nameView.get(8, raw);
+        Inet6Address source = sources.get(raw);
+        data.read(0, bytes, 0, length);
+        payloadView.clear().limit(length);
+        sink.accept(source, destination, hopLimit, payloadView);
+        return true;
     }
 
     /**
@@ -88,7 +154,9 @@ public final class Ipv6RawIo {
     }
 
     /**
-     * Sends one packet without blocking, with a traffic class of its own.
+     * Sends one packet without blocking, with a traffic class of its own. Allocates nothing while the destination and
+     * source are the same objects as in the previous call (the socket addresses and control records are rewritten
+     * only when they change).
      *
      * @param payload      the bytes, from position to limit (not consumed)
      * @param destination  e.g. ff02::12
@@ -98,28 +166,36 @@ public final class Ipv6RawIo {
      */
     public void send(ByteBuffer payload, Inet6Address destination, Inet6Address source, int trafficClass) {
         int length = Math.min(payload.remaining(), MAX_PACKET);
-        byte[] bytes = new byte[length];
-        payload.duplicate().get(bytes);
-        data.write(0, bytes, 0, length);
-        byte[] to = SocketAddresses.ipv6(destination, ifindex);
-        name.write(0, to, 0, to.length);
-        int controlLength = 0;
-        if (source != null) {
-            ControlMessages.writePktinfo(control.getByteBuffer(0, ControlMessages.PKTINFO_SPACE), source, ifindex);
-            controlLength += ControlMessages.PKTINFO_SPACE;
+        if (payload.hasArray()) {
+            data.write(0, payload.array(), payload.arrayOffset() + payload.position(), length);
+        } else {
+            payload.get(payload.position(), bytes, 0, length);
+            data.write(0, bytes, 0, length);
         }
-        if (trafficClass >= 0) {
-            ControlMessages.writeInt(control.getByteBuffer(controlLength, ControlMessages.INT_SPACE),
-                    Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS, trafficClass);
-            controlLength += ControlMessages.INT_SPACE;
+        if (destination != nameFor) {
+            name.write(0, SocketAddresses.ipv6(destination, ifindex), 0, SocketAddresses.SOCKADDR_IN6_LEN);
+            nameFor = destination;
         }
-        prepare(length, name, to.length, controlLength > 0 ? control : null, controlLength);
-        try {
-            LibC.sendmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
-        } catch (LastErrorException e) {
+        if (source != controlSource || trafficClass != controlTrafficClass) {
+            int at = 0;
+            if (source != null) {
+                ControlMessages.writePktinfo(controlView, at, source.getAddress(), ifindex);
+                at += ControlMessages.PKTINFO_SPACE;
+            }
+            if (trafficClass >= 0) {
+                ControlMessages.writeInt(controlView, at, Linux.IPPROTO_IPV6, Linux.IPV6_TCLASS, trafficClass);
+                at += ControlMessages.INT_SPACE;
+            }
+            controlSource = source;
+            controlTrafficClass = trafficClass;
+            controlLength = at;
+        }
+        prepare(length, name, SocketAddresses.SOCKADDR_IN6_LEN, controlLength > 0 ? control : null, controlLength);
+        long n = LibC.Quiet.sendmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
+        if (n < 0) {
             throw new NativeException("sendmsg() to " + destination.getHostAddress()
                     + (source == null ? "" : " from " + source.getHostAddress()) + " on the " + socket.label(),
-                    e.getErrorCode());
+                    Native.getLastError());
         }
     }
 
@@ -135,5 +211,25 @@ public final class Ipv6RawIo {
         msghdr.setPointer(32, controlBuffer);
         msghdr.setLong(40, controlLength);
         msghdr.setInt(48, 0);
+    }
+
+    /** The address object of the last bytes seen, made again only when the bytes change. */
+    private static final class AddressCache {
+        private final byte[] last = new byte[16];
+        private Inet6Address address;
+        private Inet6Address preset;
+
+        void preset(Inet6Address a) {
+            preset = a;
+        }
+
+        Inet6Address get(byte[] raw) {
+            if (address == null || !java.util.Arrays.equals(last, raw)) {
+                System.arraycopy(raw, 0, last, 0, 16);
+                address = preset != null && java.util.Arrays.equals(raw, preset.getAddress()) ? preset
+                        : SocketAddresses.ipv6Address(raw.clone());
+            }
+            return address;
+        }
     }
 }

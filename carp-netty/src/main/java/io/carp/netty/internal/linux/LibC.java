@@ -19,6 +19,27 @@ final class LibC {
     private LibC() {
     }
 
+    /**
+     * The calls of the packet path without {@link LastErrorException}: they return -1 and leave {@code errno} to
+     * {@link Native#getLastError()} (JNA saves it after every call), so that an {@code EAGAIN}, which a non-blocking
+     * read meets at the end of every burst, allocates no exception (with its message and stack trace).
+     */
+    static final class Quiet {
+        static {
+            Native.register(Quiet.class, NativeLibrary.getInstance("c"));
+        }
+
+        private Quiet() {
+        }
+
+        static native long recvmsg(int fd, Pointer message, int flags);
+
+        static native long recv(int fd, byte[] buffer, long length, int flags);
+
+        static native long sendmsg(int fd, Pointer message, int flags);
+
+    }
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
@@ -44,6 +65,8 @@ final class LibC {
     static native long sendmsg(int fd, Pointer message, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    static native int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     /**
      * {@code close(2)} whose failure is ignored: on Linux the descriptor is released even when the call reports an

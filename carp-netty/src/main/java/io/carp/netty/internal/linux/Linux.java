@@ -17,6 +17,8 @@ final class Linux {
     static final int CLONE_NEWNET = 0x40000000;
 
     static final int MSG_DONTWAIT = 0x40;
+    /** {@code fcntl} command: duplicate with {@code FD_CLOEXEC} ({@code <fcntl.h>}). */
+    static final int F_DUPFD_CLOEXEC = 1030;
     static final int MSG_TRUNC = 0x20;
 
     static final int SOL_SOCKET = 1;

@@ -53,6 +53,42 @@ public final class NativeSocket implements AutoCloseable {
         return new NativeSocket(fd, label);
     }
 
+    /**
+     * A second descriptor of the same socket ({@code dup(2)}, with {@code FD_CLOEXEC}), e.g. to read a socket whose
+     * first descriptor a Netty channel owns: epoll watches each descriptor on its own.
+     *
+     * @param fd    the descriptor to duplicate
+     * @param label what the new one is, for error messages
+     * @return the new descriptor, closed by {@link #close()}
+     * @throws NativeException if {@code fcntl(F_DUPFD_CLOEXEC)} fails
+     */
+    public static NativeSocket duplicate(int fd, String label) {
+        try {
+            return new NativeSocket(LibC.fcntl(fd, Linux.F_DUPFD_CLOEXEC, 0), label);
+        } catch (LastErrorException e) {
+            throw new NativeException("fcntl(F_DUPFD_CLOEXEC) for the " + label, e.getErrorCode());
+        }
+    }
+
+    /**
+     * Reads one datagram without blocking and without allocating (no exception is built for {@code EAGAIN}).
+     *
+     * @param buffer where to put it; a longer datagram is truncated
+     * @return its length (at most {@code buffer.length}), or -1 if none is waiting
+     * @throws NativeException on a socket error
+     */
+    public int receiveQuietly(byte[] buffer) {
+        long n = LibC.Quiet.recv(fd, buffer, buffer.length, Linux.MSG_DONTWAIT);
+        if (n < 0) {
+            int errno = com.sun.jna.Native.getLastError();
+            if (errno == Errno.EAGAIN) {
+                return -1;
+            }
+            throw new NativeException("recv() on the " + label, errno);
+        }
+        return (int) Math.min(n, buffer.length);
+    }
+
     /** The file descriptor. */
     public int fd() {
         return fd;

@@ -364,34 +364,13 @@ public final class RtNetlink implements AutoCloseable {
             length += r.message.length;
         }
         socket.sendTo(batch, length, KERNEL, "rtnetlink batch of RTM_NEWADDR renewals");
-        int firstSeq = requests[offset].seq;
         int failed = 0;
         while (socket.readable()) {
             int n = socket.receive(ackBuffer, false);
             if (n < 0) {
                 break;
             }
-            int end = Math.min(n, ackBuffer.length);
-            int p = 0;
-            while (p + Netlink.HEADER_LEN <= end) {
-                int len = view.getInt(p);
-                if (len < Netlink.HEADER_LEN || p + len > end) {
-                    break;
-                }
-                int type = view.getShort(p + 4) & 0xffff;
-                int seq = view.getInt(p + 8);
-                int i = seq - firstSeq;
-                if (type == Netlink.NLMSG_ERROR && i >= 0 && i < count && requests[offset + i].seq == seq) {
-                    int code = len >= Netlink.HEADER_LEN + 4 ? view.getInt(p + Netlink.HEADER_LEN) : -Errno.EINVAL;
-                    if (code != 0 && requests[offset + i].errno == 0) {
-                        AddressRequest r = requests[offset + i];
-                        r.errno = -code;
-                        r.detail = errorText(p, len);
-                        failed++;
-                    }
-                }
-                p += Netlink.align(len);
-            }
+            failed += readAcks(n, requests, offset, count) >>> 16;
         }
         return failed;
     }
@@ -412,35 +391,51 @@ public final class RtNetlink implements AutoCloseable {
     /** Reads acknowledgements until each of the first {@code count} requests has one. */
     private void awaitAcks(AddressRequest[] requests, int count) {
         int pending = count;
-        int firstSeq = requests[0].seq;
         while (pending > 0) {
             int n = socket.receive(ackBuffer, true);
             if (n < 0) {
                 throw new NativeException(requests[0].what + " (no answer from the kernel within " + TIMEOUT_MILLIS
                         + " ms)", Errno.EAGAIN);
             }
-            int end = Math.min(n, ackBuffer.length);
-            int p = 0;
-            while (p + Netlink.HEADER_LEN <= end) {
-                int len = view.getInt(p);
-                if (len < Netlink.HEADER_LEN || p + len > end) {
-                    break;
-                }
-                int type = view.getShort(p + 4) & 0xffff;
-                int seq = view.getInt(p + 8);
-                int i = seq - firstSeq;
-                if (type == Netlink.NLMSG_ERROR && i >= 0 && i < count && requests[i].seq == seq) {
-                    int code = len >= Netlink.HEADER_LEN + 4 ? view.getInt(p + Netlink.HEADER_LEN) : -Errno.EINVAL;
-                    if (code != 0) {
-                        AddressRequest r = requests[i];
-                        r.errno = -code;
-                        r.detail = errorText(p, len);
-                    }
-                    pending--;
-                }
-                p += Netlink.align(len);
-            }
+            pending -= readAcks(n, requests, 0, count) & 0xffff;
         }
+    }
+
+    /**
+     * Reads the {@code NLMSG_ERROR} answers (acknowledgements and errors) in the first {@code n} bytes of the answer
+     * buffer to {@code requests[offset..offset+count)}, and records each error in its request (the first one only;
+     * a request's errno is reset when it is sent). Allocates nothing unless an error is recorded.
+     *
+     * @return the answers matched in the low 16 bits, the errors recorded in the high 16 bits (each at most
+     *         the answers of one datagram: both fit)
+     */
+    private int readAcks(int n, AddressRequest[] requests, int offset, int count) {
+        int firstSeq = requests[offset].seq;
+        int answers = 0;
+        int errors = 0;
+        int end = Math.min(n, ackBuffer.length);
+        int p = 0;
+        while (p + Netlink.HEADER_LEN <= end) {
+            int len = view.getInt(p);
+            if (len < Netlink.HEADER_LEN || p + len > end) {
+                break;
+            }
+            int type = view.getShort(p + 4) & 0xffff;
+            int seq = view.getInt(p + 8);
+            int i = seq - firstSeq;
+            if (type == Netlink.NLMSG_ERROR && i >= 0 && i < count && requests[offset + i].seq == seq) {
+                answers++;
+                int code = len >= Netlink.HEADER_LEN + 4 ? view.getInt(p + Netlink.HEADER_LEN) : -Errno.EINVAL;
+                AddressRequest r = requests[offset + i];
+                if (code != 0 && r.errno == 0) {
+                    r.errno = -code;
+                    r.detail = errorText(p, len);
+                    errors++;
+                }
+            }
+            p += Netlink.align(len);
+        }
+        return errors << 16 | answers;
     }
 
     private String errorText(int p, int len) {
