@@ -1,12 +1,15 @@
 package io.carp.netty.internal.linux;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 
 /**
  * {@code sendto} of CARP bytes to one fixed IPv4 destination (224.0.0.18) on the raw protocol-112 socket, with
- * buffers made once: nothing is allocated per packet. The kernel builds the IP header from the socket's options
+ * buffers made once in native memory: nothing is allocated or copied by JNA per packet (with {@code byte[]}
+ * arguments, JNA's direct mapping allocates a native buffer per array and copies the whole array in and out on every
+ * call). The kernel builds the IP header from the socket's options
  * ({@code IP_MULTICAST_TTL} 255, {@code IP_MULTICAST_IF}, TOS: set by {@link CarpSockets#openIpv4} and
  * {@link CarpSockets#setIpv4Source}). Not thread-safe (used from the socket's event loop only).
  */
@@ -15,8 +18,11 @@ public final class Ipv4MulticastSender {
 
     private final int fd;
     private final String label;
-    private final byte[] destination;
-    private final byte[] data = new byte[MAX_PACKET];
+    private final Memory destination;
+    private final int destinationLength;
+    private final Memory data = new Memory(MAX_PACKET);
+    /** {@link #data} as a direct buffer, for a plain Java copy of the payload into it. */
+    private final ByteBuffer dataView = data.getByteBuffer(0, MAX_PACKET);
 
     /**
      * @param fd          the descriptor of a socket from {@link CarpSockets#openIpv4} (may be owned by a Netty channel)
@@ -26,7 +32,10 @@ public final class Ipv4MulticastSender {
     public Ipv4MulticastSender(int fd, String label, Inet4Address destination) {
         this.fd = fd;
         this.label = label;
-        this.destination = SocketAddresses.ipv4(destination);
+        byte[] address = SocketAddresses.ipv4(destination);
+        this.destination = new Memory(address.length);
+        this.destination.write(0, address, 0, address.length);
+        this.destinationLength = address.length;
     }
 
     /**
@@ -38,9 +47,9 @@ public final class Ipv4MulticastSender {
      */
     public boolean send(ByteBuffer payload) {
         int length = Math.min(payload.remaining(), MAX_PACKET);
-        payload.get(payload.position(), data, 0, length);
+        dataView.put(0, payload, payload.position(), length);
         try {
-            LibC.sendto(fd, data, length, Linux.MSG_DONTWAIT, destination, destination.length);
+            LibC.sendto(fd, data, length, Linux.MSG_DONTWAIT, destination, destinationLength);
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Errno.EAGAIN) {

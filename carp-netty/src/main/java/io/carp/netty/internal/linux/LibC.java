@@ -51,6 +51,13 @@ final class LibC {
     static native long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
             throws LastErrorException;
 
+    /**
+     * {@code sendto} from native memory: unlike the {@code byte[]} overload, JNA neither copies the arrays in and out
+     * nor allocates a native buffer for them on each call.
+     */
+    static native long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength)
+            throws LastErrorException;
+
     static native long recv(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
 
     static native long recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
