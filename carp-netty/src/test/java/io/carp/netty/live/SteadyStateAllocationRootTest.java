@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@value #MIN_ADVERTS} adverts are read with {@link com.sun.management.ThreadMXBean#getThreadAllocatedBytes(long)}
  * and must be 0. No wall-clock assertion: the window is counted in adverts. A window in which the runtime re-read the
  * interface's source address (an rtnetlink dump every 10 s, which allocates) or that saw a one-off allocation is
- * measured again, up to six windows; the last must be clean, so an allocation in every advert always fails. Both the
+ * measured again, up to ten windows; the last must be clean, so an allocation in every advert always fails. Both the
  * master and the backup are asserted, for CARP and VRRP alike.
  *
  * <p>Covered: CARP over IPv4 multicast (advbase 0), CARP to a unicast peer, VRRPv3 over IPv4 (TOS 0xc0 through
@@ -55,7 +55,7 @@ class SteadyStateAllocationRootTest {
     private static final int BACKUP_SKEW = 100;
     private static final int WARM_UP_ADVERTS = 800;
     private static final int SETTLE_ADVERTS = 100;
-    private static final int WINDOWS = 6;
+    private static final int WINDOWS = 10;
     private static final int MIN_ADVERTS = 200;
 
     private static LiveLab lab;
