@@ -9,7 +9,8 @@ takeover times, Pss, failed-trial counts...). Failed trials are always summarise
 Input lines: impl <TAB> metric <TAB> unit <TAB> target <TAB> space-separated values (NA ignored).
 For each metric: median, min, max and n per implementation; the target (checked on the library's median: "met"
 or "MISSED"); and the ratio of the library's median to ucarp's median from the same run (lower is better for every
-metric here except JMH throughput, which has no ucarp counterpart).
+metric here except JMH throughput, which has no ucarp counterpart). Other implementations recorded in the same run
+(scale.sh's kernel floor and idle JVM) are listed after the two, without target or ratio.
 """
 import fnmatch
 import statistics
@@ -82,7 +83,8 @@ def main() -> None:
         per = rows[metric]
         u = per.get("ucarp")
         umed = statistics.median(u[2]) if u and u[2] else float("nan")
-        for impl in ("carp", "ucarp"):
+        # the library, the peer, then references measured in the same run (scale.sh's "floor*" and "jvm-idle")
+        for impl in ["carp", "ucarp"] + sorted(i for i in per if i not in ("carp", "ucarp")):
             if impl not in per:
                 continue
             unit, target, vals = per[impl]
@@ -100,7 +102,7 @@ def main() -> None:
                     ratio = "n/a"
             impl_target = target if impl == "carp" else ""
             verdict = check(target, med) if impl == "carp" else ""
-            name = "library" if impl == "carp" else "ucarp"
+            name = "library" if impl == "carp" else impl
             table.append([name, metric, unit, fmt(med, unit), fmt(lo, unit), fmt(hi, unit), str(len(vals)), impl_target or "", verdict,
                           ratio])
     failed_line = "failed trials (excluded from the figures): " + (", ".join(failed) if failed else "none")

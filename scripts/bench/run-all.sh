@@ -5,7 +5,8 @@
 #
 # Full (~15 min, plus ~12 min of VRRP): 10 trials each of failover (advbase 1, host dies), graceful handover
 # (SIGTERM), sub-second failover (advbase 0, skews 26/52); 60 s flip count in sub-second mode; 255 vhids for 60 s;
-# claim latency (the backup's first gratuitous ARP after the takeover is due, 1 and 32 addresses); JMH with -prof gc;
+# (with the kernel's floor -- scripts/bench/floor.c, built with gcc -- and an idle JVM as references, and again with
+# alignAdverts); claim latency (the backup's first gratuitous ARP after the takeover is due, 1 and 32 addresses); JMH with -prof gc;
 # then VRRP next to keepalived (vrrp-failover.sh): SIGKILL failover at 1 s and 0.05 s and clean stop, 10 trials each
 # (keepalived runs whenever it is installed; the library's side when "carp" is among --impls).
 # --quick (~3.5 min): 2 trials, 10 s flip window, 20 vhids for 10 s, shorter JMH. For checking the harness, not for
@@ -90,7 +91,10 @@ run "$BENCH_DIR/failover.sh" --mode kill --name subsecond --advbase 0 --master-s
 echo; echo "== 3b. sub-second stability: transitions in $FLIP_S s without a fault"
 run "$BENCH_DIR/flips.sh" --duration "$FLIP_S" --impls "$IMPLS"
 echo; echo "== 4. scale: $SCALE_N vhids for $SCALE_S s"
-run "$BENCH_DIR/scale.sh" --count "$SCALE_N" --duration "$SCALE_S" --impls "$IMPLS"
+run "$BENCH_DIR/scale.sh" --count "$SCALE_N" --duration "$SCALE_S" --impls "$IMPLS floor-spread jvm-idle"
+echo; echo "== 4b. scale, the library's masters with alignAdverts, next to the kernel's floor for one burst a second"
+run "$BENCH_DIR/scale.sh" --count "$SCALE_N" --duration "$SCALE_S" --align-adverts true \
+    --impls "floor$([[ " $IMPLS " == *" carp "* ]] && echo " carp")"
 echo; echo "== 5. claim latency: first gratuitous ARP after the takeover is due, 1 and 32 addresses, $TRIALS trials"
 run "$BENCH_DIR/claim-latency.sh" --trials "$TRIALS" --addresses "1 32" --impls "$IMPLS"
 if [[ " $IMPLS " == *" carp "* ]]; then

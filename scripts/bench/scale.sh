@@ -5,6 +5,16 @@
 #   scale.sh [--count N] [--duration S] [--impls "ucarp carp"] [--manage-addresses true|false] [--settle S]
 #            [--align-adverts true|false]
 #
+# --impls may also name "floor", "floor-mmsg" and "floor-spread": the kernel's floor on this testbed,
+# scripts/bench/floor.c (built with gcc into the run's directory): one process per host, the same raw sockets as the
+# library, the master host sending COUNT prebuilt adverts in one burst a second (one sendto() each; one sendmmsg()
+# for "floor-mmsg"; "floor-spread": COUNT wake-ups a second, one sendto() each, as masters started at different
+# instants are -- the library's default; the other two are the floor of its alignAdverts), the backup host reading
+# them (epoll_wait, recvfrom until EAGAIN). No HMAC, no state machine, no addresses: what the packets alone cost
+# here, so the library's own share is its figure minus this one. "jvm-idle": the library's JVM
+# with the same flags and no group (ManyGroupsMain --count 0: the runtime built, nothing to do): what the JVM itself
+# costs (HotSpot's periodic tasks, the harness's status line).
+#
 # --align-adverts true: the library's groups are built with alignAdverts(true) (opt-in: each master's adverts on the
 # grid of its interval, so that the 255 groups advertise in one wake-up); its figures are recorded as
 # scale.aligned.*. Default false (the library's defaults).
@@ -45,6 +55,18 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
     local impl=$1 ns=$2 src=$3 skew=$4 dir=$5 i pids=()
     mkdir -p "$dir"
     case "$impl" in
+        floor|floor-mmsg|floor-spread)
+            local ifindex
+            ifindex=$(ip netns exec "$ns" cat /sys/class/net/eth0/ifindex)
+            if [[ $skew == 0 ]]; then
+                ip netns exec "$ns" "$BENCH_TMP/floor" send "$src" "$ifindex" "$COUNT" \
+                    "$(case $impl in floor-mmsg) echo sendmmsg ;; floor-spread) echo spread ;; *) echo sendto ;; esac)" \
+                    >"$dir/out.log" 2>&1 </dev/null &
+            else
+                ip netns exec "$ns" "$BENCH_TMP/floor" recv "$src" "$ifindex" >"$dir/out.log" 2>&1 </dev/null &
+            fi
+            pids+=($!); track $!
+            ;;
         ucarp)
             for ((i = 0; i < COUNT; i++)); do
                 ip netns exec "$ns" "$UCARP" -i eth0 -s "$src" -v $((i + 1)) -p "$PASS" -a "$(vip $i)" -b 1 -k "$skew" \
@@ -52,11 +74,11 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
                 pids+=($!); track $!
             done
             ;;
-        carp)
+        carp|jvm-idle)
             [[ -f "$BENCH_JAR" ]] || die "benchmarks jar not built: $BENCH_JAR"
             # shellcheck disable=SC2086
             ip netns exec "$ns" java $JVM_OPTS -cp "$BENCH_JAR" io.carp.benchmarks.ManyGroupsMain --interface eth0 \
-                --count "$COUNT" --advbase 1 --advskew "$skew" --password "$PASS" --source "$src" \
+                --count "$([[ $impl == jvm-idle ]] && echo 0 || echo "$COUNT")" --advbase 1 --advskew "$skew" --password "$PASS" --source "$src" \
                 --manage-addresses "$MANAGE" --align-adverts "$ALIGN" --status-every 1 >"$dir/out.log" 2>&1 </dev/null &
             pids+=($!); track $!
             ;;
@@ -66,8 +88,9 @@ start_set() { # impl ns srcip advskew dir -> pids on stdout (one line)
 
 scale_available() {
     case "$1" in
+        floor|floor-mmsg|floor-spread) [[ -x "$BENCH_TMP/floor" ]] || gcc -O2 -o "$BENCH_TMP/floor" "$BENCH_DIR/floor.c" ;;
         ucarp) [[ -x "$UCARP" ]] ;;
-        carp) [[ -f "$BENCH_JAR" ]] && python3 -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist()
+        carp|jvm-idle) [[ -f "$BENCH_JAR" ]] && python3 -c "import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist()
 sys.exit(0 if 'io/carp/benchmarks/ManyGroupsMain.class' in names and 'io/carp/netty/NettyCarpRuntime.class' in names else 1)" "$BENCH_JAR" ;;
     esac
 }
@@ -88,7 +111,9 @@ main() {
         d="$BENCH_TMP/scale-$impl"
         log "scale: $impl: starting $COUNT masters"
         mp=$(start_set "$impl" "$NS_H1" "$H1_IP" 0 "$d/m")
-        if [[ $impl == carp && $MANAGE != true ]]; then
+        if [[ $impl == floor* || $impl == jvm-idle ]]; then
+            sleep 1
+        elif [[ $impl == carp && $MANAGE != true ]]; then
             wait_until 30 status_is "$d/m/out.log" MASTER || log "scale: carp: masters not all MASTER"
         elif ! wait_until $((30 + COUNT / 5)) has_all "$NS_H1"; then
             log "scale: $impl: only $(vip_count "$NS_H1")/$COUNT VIPs on the master host"
@@ -97,13 +122,15 @@ main() {
         bp=$(start_set "$impl" "$NS_H2" "$H2_IP" 100 "$d/b")
         if [[ $impl == carp ]]; then
             wait_until 30 status_is "$d/b/out.log" BACKUP || log "scale: carp: backups not all BACKUP"
+        elif [[ $impl == floor* || $impl == jvm-idle ]]; then
+            sleep 2
         else
             sleep 4 # ucarp starts in BACKUP; 4 s > its master-down, so a backup that missed the master would show up
         fi
         sleep "$SETTLE"
         # shellcheck disable=SC2086
         m0=$(python3 "$BENCH_DIR/procstat.py" $mp); b0=$(python3 "$BENCH_DIR/procstat.py" $bp)
-        if [[ $impl == carp ]]; then
+        if [[ $impl != ucarp ]]; then
             d0=$(raw_drops "$NS_H2")
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads0"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads0"
@@ -114,13 +141,13 @@ main() {
         # shellcheck disable=SC2086
         m1=$(python3 "$BENCH_DIR/procstat.py" $mp); b1=$(python3 "$BENCH_DIR/procstat.py" $bp)
         t1=$(date +%s.%N)
-        if [[ $impl == carp ]]; then
+        if [[ $impl != ucarp ]]; then
             d1=$(raw_drops "$NS_H2")
-            log "scale: carp backup host: CARP socket drops (receive buffer full): $((d1 - d0)) in the window, $d1 since start"
+            log "scale: $impl backup host: CARP socket drops (receive buffer full): $((d1 - d0)) in the window, $d1 since start"
             python3 "$BENCH_DIR/threadstat.py" snap "$mp" >"$d/m.threads1"
             python3 "$BENCH_DIR/threadstat.py" snap "$bp" >"$d/b.threads1"
             for role in m b; do
-                log "scale: carp $([[ $role == m ]] && echo master || echo backup) JVM, CPU by thread:"
+                log "scale: $impl $([[ $role == m ]] && echo master || echo backup) JVM, CPU by thread:"
                 python3 "$BENCH_DIR/threadstat.py" diff "$d/$role.threads0" "$d/$role.threads1" \
                     "$(python3 -c "print($t1 - $t0)")" >&2
             done
@@ -148,7 +175,8 @@ print("%.3f %.1f %.1f" % (100.0 * (k1 - k0) / hz / (t1 - t0), r / 1024.0, p / 10
                 "$impl" "$role" "$COUNT" "$n" "$(field "$s1" alive)" "$cpu" "$rss" "$pss" "$note"
             tc="<= 0.5" tr="<= 64" # issue 14 targets (were < 2 % and < 128 MB)
             m=scale
-            [[ $impl == carp && $ALIGN == true ]] && m=scale.aligned
+            # the burst floors are the reference of the aligned masters; floor-spread and jvm-idle of the defaults
+            [[ ($impl == carp && $ALIGN == true) || $impl == floor || $impl == floor-mmsg ]] && m=scale.aligned
             record "$impl" "$m.$role.cpu" "% core" "$tc" "$cpu"
             record "$impl" "$m.$role.rss" MB "$tr" "$rss"
             record "$impl" "$m.$role.pss" MB "-" "$pss"

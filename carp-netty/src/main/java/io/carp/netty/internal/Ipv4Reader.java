@@ -4,6 +4,7 @@ import io.carp.CarpClock;
 import io.carp.internal.util.LogThrottle;
 import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.NativeSocket;
+import io.carp.netty.internal.linux.StampedReceiver;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
@@ -15,7 +16,8 @@ import java.nio.ByteBuffer;
  * Reads the IPv4 protocol-112 socket on the epoll loop through a descriptor of its own (a {@code dup} of the one the
  * Netty channel owns, which no longer reads: its auto-read is off), into one buffer reused for every datagram. Netty's
  * datagram read allocates per packet (a {@code DatagramPacket}, two socket addresses, a sliced buffer and its NIO
- * view); this allocates nothing, so the protocol thread of a backup allocates nothing per advert heard.
+ * view); this allocates nothing, so the protocol thread of a backup allocates nothing per advert heard. One
+ * {@code recvmsg} per datagram brings its bytes and the kernel's receive timestamp ({@link StampedReceiver}).
  */
 final class Ipv4Reader extends EpollReader {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
@@ -28,7 +30,8 @@ final class Ipv4Reader extends EpollReader {
     private final InboundRouter router;
     private final byte[] buffer;
     private final ByteBuffer view;
-    private final ArrivalTimes arrivals;
+    private final StampedReceiver receiver;
+    private final ArrivalTimes arrivals = new ArrivalTimes();
     private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
 
     /**
@@ -36,12 +39,11 @@ final class Ipv4Reader extends EpollReader {
      * @param interfaceName for log messages
      * @param router        where datagrams go (IP header included)
      * @param bufferSize    the largest datagram read whole
-     * @param arrivals      the socket's receive timestamps
+     * @throws io.carp.netty.internal.linux.NativeException if the socket's receive timestamps cannot be turned on
      */
-    Ipv4Reader(NativeSocket socket, String interfaceName, InboundRouter router, int bufferSize,
-               ArrivalTimes arrivals) {
+    Ipv4Reader(NativeSocket socket, String interfaceName, InboundRouter router, int bufferSize) {
         super(socket.fd());
-        this.arrivals = arrivals;
+        this.receiver = new StampedReceiver(socket);
         this.socket = socket;
         this.interfaceName = interfaceName;
         this.router = router;
@@ -55,10 +57,11 @@ final class Ipv4Reader extends EpollReader {
         if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
             return;
         }
+        arrivals.startBatch();
         for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
             int n;
             try {
-                n = socket.receiveQuietly(buffer);
+                n = receiver.receive(buffer);
             } catch (RuntimeException e) {
                 logError("receive", e);
                 return;
@@ -68,7 +71,7 @@ final class Ipv4Reader extends EpollReader {
             }
             view.clear().limit(n);
             try {
-                router.receiveIpv4(view, arrivals.lastArrival());
+                router.receiveIpv4(view, receiver.lastArrival(arrivals));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, interfaceName + ": a received CARP packet could not be handled", e);
             }

@@ -61,8 +61,6 @@ final class Ipv4Transport implements FamilyTransport {
     private Ipv4UnicastSender lastVia;
     private int lastViaIfindex;
     private volatile boolean member;
-    /** The kernel's receive timestamps of the CARP socket: a BACKUP counts master-down from an advert's arrival. */
-    private final ArrivalTimes arrivals;
     private volatile boolean closing;
     private ChannelFuture registration;
 
@@ -77,8 +75,7 @@ final class Ipv4Transport implements FamilyTransport {
         this.unicast = new Ipv4UnicastSender(fd, "IPv4 CARP socket on " + interfaceName, ifindex);
         this.multicast = new Ipv4MulticastSender(fd, "IPv4 CARP socket on " + interfaceName,
                 (Inet4Address) CARP_GROUP.getAddress());
-        this.arrivals = ArrivalTimes.of(fd); // the socket's: the reader's descriptor is a dup of the same socket
-        this.reader = new Ipv4Reader(reading, interfaceName, router, RECEIVE_BUFFER, arrivals);
+        this.reader = new Ipv4Reader(reading, interfaceName, router, RECEIVE_BUFFER);
     }
 
     /**
@@ -339,7 +336,8 @@ final class Ipv4Transport implements FamilyTransport {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof DatagramPacket packet) {
-                    router.receiveIpv4(packet.content().nioBuffer(), transport.arrivals.lastArrival());
+                    // not reached while auto-read is off (the reader reads); no kernel stamp on this path
+                    router.receiveIpv4(packet.content().nioBuffer(), ArrivalTimes.UNKNOWN);
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, transport.interfaceName + ": a received CARP packet could not be handled", e);

@@ -59,7 +59,8 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
-        this.arrivals = ArrivalTimes.of(socket.fd());
+        ArrivalTimes.enable(socket); // each recvmsg brings the packet's SCM_TIMESTAMPNS (Ipv6RawIo reads it)
+        this.arrivals = new ArrivalTimes();
         this.router = router;
         this.member = member;
     }
@@ -90,6 +91,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
         if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
             return;
         }
+        arrivals.startBatch();
         for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
             try {
                 if (!io.receive(sink)) {
@@ -117,7 +119,7 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
                 last = e;
             }
             try {
-                router.receive(e, payload, arrivals.lastArrival());
+                router.receive(e, payload, io.lastArrival(arrivals));
             } catch (RuntimeException ex) {
                 logError("dispatch", ex);
             }

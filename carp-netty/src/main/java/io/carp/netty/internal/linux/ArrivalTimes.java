@@ -1,76 +1,68 @@
 package io.carp.netty.internal.linux;
 
-import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import io.carp.CarpClock;
 
 /**
- * When the last datagram read from a socket arrived at the host, on {@link CarpClock#system()}: the kernel's receive
- * timestamp of the packet ({@code ioctl(SIOCGSTAMPNS)}, socket(7)), taken as the packet enters the network stack, on
- * the wall clock ({@code CLOCK_REALTIME}), converted by subtracting how long ago that was on the wall clock from the
- * monotonic time now. Only the difference of two nearby wall-clock readings is used, so a wall-clock step matters
- * only if it falls between the packet's arrival and its read; the group bounds what it accepts (see its use of
- * {@code GroupEndpoint#onAdvertisement(..., long)}).
+ * When datagrams arrived at the host, on {@link CarpClock#system()}: the kernel's receive timestamp of each packet
+ * ({@code SO_TIMESTAMPNS}, socket(7): an {@code SCM_TIMESTAMPNS} control message with every {@code recvmsg}, taken
+ * as the packet enters the network stack, on the wall clock, {@code CLOCK_REALTIME}), mapped to the monotonic clock
+ * with the offset between the two clocks read once per batch of reads ({@link #startBatch}). A wall-clock step
+ * therefore matters only if it falls between a packet's arrival and the start of the batch that reads it; the group
+ * bounds what it accepts (see its use of {@code GroupEndpoint#onAdvertisement(..., long)}). A packet that entered
+ * before the kernel turned stamping on is stamped when read (socket(7)), so its arrival is taken as its read, as
+ * without stamps.
  *
- * <p>Stamping starts a moment after {@link #of} (the kernel turns it on from a deferred work item when no socket had it
- * on); a datagram that arrived before carries no stamp, and the kernel then answers with the time of the request, so
- * the arrival is taken as now, as without this class.
+ * <p>Before, this was an {@code ioctl(SIOCGSTAMPNS)} and a {@code clock_gettime} per packet: two more system calls
+ * per advert heard than the one {@code recvmsg} that now brings the stamp.
  *
- * <p>If a socket read several datagrams before the caller asks (a batched read), the answer is the last one's arrival:
- * never earlier than the datagram's own, never later than now. Loop-confined (one per socket); allocates nothing
- * unless a call fails.
+ * <p>Loop-confined (one per socket); allocates nothing.
  */
 public final class ArrivalTimes {
-    private static final long SIOCGSTAMPNS = 0x8907; // SIOCGSTAMPNS_OLD: struct timespec of two longs on 64-bit
     private static final int CLOCK_REALTIME = 0;
     /** No arrival time known (the same value as {@code GroupEndpoint.ARRIVAL_UNKNOWN}). */
     public static final long UNKNOWN = Long.MIN_VALUE;
 
-    private final int fd;
-    private final long[] stamp = new long[2];
-    private final long[] wall = new long[2];
-    private boolean failed;
+    private final Memory wall = new Memory(16);
+    /** Wall clock minus monotonic clock at the start of the batch, in nanoseconds. */
+    private long offset;
+    private boolean known;
 
-    private ArrivalTimes(int fd) {
-        this.fd = fd;
+    /**
+     * Turns the kernel's receive timestamps on for a socket: each {@code recvmsg} from now on carries an
+     * {@code SCM_TIMESTAMPNS} control message.
+     *
+     * @param socket a datagram or raw socket
+     * @throws NativeException if the kernel refuses the option
+     */
+    public static void enable(NativeSocket socket) {
+        socket.setInt(Linux.SOL_SOCKET, Linux.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
+    }
+
+    /** Reads the two clocks: call before a batch of reads (once per readiness event). */
+    public void startBatch() {
+        long monotonic = CarpClock.system().nanoTime();
+        if (LibC.Quiet.clock_gettime(CLOCK_REALTIME, wall) != 0) {
+            known = false;
+            return;
+        }
+        offset = wall.getLong(0) * 1_000_000_000L + wall.getLong(8) - monotonic;
+        known = true;
     }
 
     /**
-     * Turns the kernel's receive timestamps on for a socket (the first {@code SIOCGSTAMPNS} does; it answers
-     * {@code ENOENT} then, as no packet was stamped yet).
+     * The arrival of a packet on {@link CarpClock#system()}.
      *
-     * @param fd a datagram or raw socket
-     * @return the reader of its arrival times
+     * @param seconds     its {@code SCM_TIMESTAMPNS} seconds
+     * @param nanoseconds its {@code SCM_TIMESTAMPNS} nanoseconds
+     * @return the time, never later than now; {@link #UNKNOWN} if the clocks could not be read
      */
-    public static ArrivalTimes of(int fd) {
-        ArrivalTimes t = new ArrivalTimes(fd);
-        try {
-            LibC.ioctl(fd, SIOCGSTAMPNS, t.stamp);
-        } catch (LastErrorException e) {
-            // ENOENT expected: timestamps are on from now
-        }
-        return t;
-    }
-
-    /**
-     * The arrival time of the last datagram read from the socket.
-     *
-     * @return a {@link CarpClock#system()} time, or {@link #UNKNOWN} if the kernel has none (after a failure, always)
-     */
-    public long lastArrival() {
-        if (failed) {
+    public long toMonotonic(long seconds, long nanoseconds) {
+        if (!known) {
             return UNKNOWN;
         }
-        try {
-            LibC.ioctl(fd, SIOCGSTAMPNS, stamp);
-            long now = CarpClock.system().nanoTime();
-            LibC.clock_gettime(CLOCK_REALTIME, wall);
-            long ago = (wall[0] - stamp[0]) * 1_000_000_000L + (wall[1] - stamp[1]);
-            return now - ago;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != Errno.ENOENT) {
-                failed = true; // not supported here: do not pay for an exception per packet
-            }
-            return UNKNOWN;
-        }
+        long arrival = seconds * 1_000_000_000L + nanoseconds - offset;
+        long now = CarpClock.system().nanoTime();
+        return arrival - now > 0 ? now : arrival;
     }
 }

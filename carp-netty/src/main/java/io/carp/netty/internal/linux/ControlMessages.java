@@ -29,6 +29,32 @@ final class ControlMessages {
     }
 
     /**
+     * Finds one record in received control data, without allocating.
+     *
+     * @param control    the control buffer, native byte order, records from index 0
+     * @param limit      how many bytes of it the kernel wrote ({@code msg_controllen})
+     * @param level      the record's level (e.g. {@code SOL_SOCKET})
+     * @param type       its type (e.g. {@code SCM_TIMESTAMPNS})
+     * @param minDataLen the least data it must carry
+     * @return the index of its data, or -1 if there is no such record
+     */
+    static int find(ByteBuffer control, int limit, int level, int type, int minDataLen) {
+        int p = 0;
+        while (p + HEADER_LEN <= limit) {
+            long length = control.getLong(p);
+            if (length < HEADER_LEN || p + length > limit) {
+                return -1;
+            }
+            if (control.getInt(p + 8) == level && control.getInt(p + 12) == type
+                    && length - HEADER_LEN >= minDataLen) {
+                return p + HEADER_LEN;
+            }
+            p += align((int) length);
+        }
+        return -1;
+    }
+
+    /**
      * Parses the control buffer of a {@code recvmsg} on an IPv6 socket with {@code IPV6_RECVHOPLIMIT} and
      * {@code IPV6_RECVPKTINFO}.
      *

@@ -13,21 +13,14 @@ import java.nio.ByteBuffer;
  * socket's event loop only).
  */
 public final class Ipv4UnicastSender {
-    private static final int MAX_PACKET = 2048;
-    private static final int MSGHDR_LEN = 56;
-    private static final int IOVEC_LEN = 16;
-
     private final int fd;
     private final String label;
     private final int ifindex;
-    private final Memory data = new Memory(MAX_PACKET);
+    private final MessageHeader message = new MessageHeader();
     private final Memory name = new Memory(SocketAddresses.SOCKADDR_IN_LEN);
     private final Memory control = new Memory(ControlMessages.IPV4_PKTINFO_SPACE + ControlMessages.INT_SPACE);
-    private final Memory iov = new Memory(IOVEC_LEN);
-    private final Memory msghdr = new Memory(MSGHDR_LEN);
     /** A view of {@link #control} made once (each {@code getByteBuffer} makes a new one). */
     private final ByteBuffer controlView;
-    private final byte[] bytes = new byte[MAX_PACKET];
     /**
      * What {@link #name} and {@link #control} hold, by identity of the address objects: rewritten only when another
      * destination, source or TOS comes (the callers pass the same objects advert after advert).
@@ -45,10 +38,6 @@ public final class Ipv4UnicastSender {
      * @param ifindex its interface
      */
     public Ipv4UnicastSender(int fd, String label, int ifindex) {
-        if (Native.POINTER_SIZE != 8) {
-            throw new IllegalStateException("the Linux transport needs a 64-bit JVM (pointer size "
-                    + Native.POINTER_SIZE + ")");
-        }
         this.fd = fd;
         this.label = label;
         this.ifindex = ifindex;
@@ -78,13 +67,7 @@ public final class Ipv4UnicastSender {
      * @throws NativeException on failure, naming the peer
      */
     public void send(ByteBuffer payload, Inet4Address destination, Inet4Address source, int tos) {
-        int length = Math.min(payload.remaining(), MAX_PACKET);
-        if (payload.hasArray()) {
-            data.write(0, payload.array(), payload.arrayOffset() + payload.position(), length);
-        } else {
-            payload.get(payload.position(), bytes, 0, length);
-            data.write(0, bytes, 0, length);
-        }
+        int length = message.copyIn(payload);
         if (destination != nameFor) {
             name.write(0, SocketAddresses.ipv4(destination), 0, SocketAddresses.SOCKADDR_IN_LEN);
             nameFor = destination;
@@ -103,18 +86,8 @@ public final class Ipv4UnicastSender {
             controlTos = tos;
             controlLength = at;
         }
-        iov.setPointer(0, data);
-        iov.setLong(8, length);
-        msghdr.clear();
-        msghdr.setPointer(0, name);
-        msghdr.setInt(8, SocketAddresses.SOCKADDR_IN_LEN);
-        msghdr.setPointer(16, iov);
-        msghdr.setLong(24, 1);
-        if (controlLength > 0) {
-            msghdr.setPointer(32, control);
-            msghdr.setLong(40, controlLength);
-        }
-        if (LibC.Quiet.sendmsg(fd, msghdr, Linux.MSG_DONTWAIT) < 0) {
+        message.prepare(length, name, SocketAddresses.SOCKADDR_IN_LEN, control, controlLength);
+        if (LibC.Quiet.sendmsg(fd, message.msghdr, Linux.MSG_DONTWAIT) < 0) {
             throw new NativeException("sendmsg() to " + destination.getHostAddress()
                     + (source == null ? "" : " from " + source.getHostAddress()) + " on the " + label,
                     Native.getLastError());

@@ -2,7 +2,6 @@ package io.carp.netty.internal.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,29 +12,28 @@ import java.nio.ByteOrder;
  * once; not thread-safe (used from the socket's event loop only).
  */
 public final class Ipv6RawIo {
-    private static final int MAX_PACKET = 2048;
+    private static final int MAX_PACKET = MessageHeader.MAX_PACKET;
     private static final int CONTROL_LEN = 256;
-    private static final int MSGHDR_LEN = 56;
-    private static final int IOVEC_LEN = 16;
 
     private final NativeSocket socket;
     private final int ifindex;
-    private final Memory data = new Memory(MAX_PACKET);
+    private final MessageHeader message = new MessageHeader();
     private final Memory name = new Memory(SocketAddresses.SOCKADDR_IN6_LEN);
     private final Memory control = new Memory(CONTROL_LEN);
-    private final Memory iov = new Memory(IOVEC_LEN);
-    private final Memory msghdr = new Memory(MSGHDR_LEN);
     // Views of the native buffers and Java copies, made once: nothing is allocated per packet in steady state.
     private final ByteBuffer nameView;
     private final ByteBuffer controlView;
-    private final byte[] bytes = new byte[MAX_PACKET];
-    private final ByteBuffer payloadView = ByteBuffer.wrap(bytes);
+    private final ByteBuffer payloadView = ByteBuffer.wrap(message.bytes);
     private final byte[] raw = new byte[16];
     /** The last destination and source written into {@link #name} / {@link #control} (by identity), and the TC. */
     private Inet6Address nameFor;
     private Inet6Address controlSource;
     private int controlTrafficClass = -1;
     private int controlLength;
+    /** The kernel's receive timestamp of the packet last received, if it came with one. */
+    private long stampSeconds;
+    private long stampNanos;
+    private boolean stamped;
     /** The addresses last received, reused while the next packet's bytes are the same. */
     private final AddressCache sources = new AddressCache();
     private final AddressCache destinations = new AddressCache();
@@ -64,10 +62,6 @@ public final class Ipv6RawIo {
      * @param ifindex its interface
      */
     public Ipv6RawIo(NativeSocket socket, int ifindex) {
-        if (Native.POINTER_SIZE != 8) {
-            throw new IllegalStateException("the Linux transport needs a 64-bit JVM (pointer size "
-                    + Native.POINTER_SIZE + ")");
-        }
         this.socket = socket;
         this.ifindex = ifindex;
         this.nameView = name.getByteBuffer(0, SocketAddresses.SOCKADDR_IN6_LEN).order(ByteOrder.nativeOrder());
@@ -100,8 +94,8 @@ public final class Ipv6RawIo {
      * @throws NativeException on a socket error
      */
     public boolean receive(Sink sink) {
-        prepare(MAX_PACKET, name, SocketAddresses.SOCKADDR_IN6_LEN, control, CONTROL_LEN);
-        long n = LibC.Quiet.recvmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
+        message.prepare(MAX_PACKET, name, SocketAddresses.SOCKADDR_IN6_LEN, control, CONTROL_LEN);
+        long n = LibC.Quiet.recvmsg(socket.fd(), message.msghdr, Linux.MSG_DONTWAIT);
         if (n < 0) {
             // no LastErrorException here: building one (message, stack trace) would allocate at every EAGAIN
             int errno = Native.getLastError();
@@ -111,8 +105,9 @@ public final class Ipv6RawIo {
             throw new NativeException("recvmsg() on the " + socket.label(), errno);
         }
         int length = (int) Math.min(n, MAX_PACKET);
-        int controlLimit = (int) Math.min(msghdr.getLong(40), CONTROL_LEN);
+        int controlLimit = (int) Math.min(message.receivedControlLength(), CONTROL_LEN);
         int hopLimit = -1;
+        stamped = false;
         Inet6Address destination = destinations.preset;
         int p = 0;
         while (p + ControlMessages.HEADER_LEN <= controlLimit) {
@@ -130,15 +125,30 @@ public final class Ipv6RawIo {
                     && dataLength >= ControlMessages.IN6_PKTINFO_LEN) {
                 controlView.get(at, raw);
                 destination = destinations.get(raw);
+            } else if (level == Linux.SOL_SOCKET && type == Linux.SCM_TIMESTAMPNS && dataLength >= 16) {
+                stampSeconds = controlView.getLong(at);
+                stampNanos = controlView.getLong(at + 8);
+                stamped = true;
             }
             p += (int) ((cmsgLength + 7) & ~7L);
         }
         nameView.get(8, raw);
         Inet6Address source = sources.get(raw);
-        data.read(0, bytes, 0, length);
+        message.data.read(0, message.bytes, 0, length);
         payloadView.clear().limit(length);
         sink.accept(source, destination, hopLimit, payloadView);
         return true;
+    }
+
+    /**
+     * The arrival of the packet last received (during {@link Sink#accept} or after it), from its
+     * {@code SCM_TIMESTAMPNS} record (the socket's owner turns the stamps on: {@link ArrivalTimes#enable}).
+     *
+     * @param times the socket's clock mapping ({@link ArrivalTimes#startBatch} called for this batch)
+     * @return a {@link io.carp.CarpClock#system()} time, or {@link ArrivalTimes#UNKNOWN} if it came without a stamp
+     */
+    public long lastArrival(ArrivalTimes times) {
+        return stamped ? times.toMonotonic(stampSeconds, stampNanos) : ArrivalTimes.UNKNOWN;
     }
 
     /**
@@ -165,13 +175,7 @@ public final class Ipv6RawIo {
      * @throws NativeException on failure
      */
     public void send(ByteBuffer payload, Inet6Address destination, Inet6Address source, int trafficClass) {
-        int length = Math.min(payload.remaining(), MAX_PACKET);
-        if (payload.hasArray()) {
-            data.write(0, payload.array(), payload.arrayOffset() + payload.position(), length);
-        } else {
-            payload.get(payload.position(), bytes, 0, length);
-            data.write(0, bytes, 0, length);
-        }
+        int length = message.copyIn(payload);
         if (destination != nameFor) {
             name.write(0, SocketAddresses.ipv6(destination, ifindex), 0, SocketAddresses.SOCKADDR_IN6_LEN);
             nameFor = destination;
@@ -190,27 +194,13 @@ public final class Ipv6RawIo {
             controlTrafficClass = trafficClass;
             controlLength = at;
         }
-        prepare(length, name, SocketAddresses.SOCKADDR_IN6_LEN, controlLength > 0 ? control : null, controlLength);
-        long n = LibC.Quiet.sendmsg(socket.fd(), msghdr, Linux.MSG_DONTWAIT);
+        message.prepare(length, name, SocketAddresses.SOCKADDR_IN6_LEN, control, controlLength);
+        long n = LibC.Quiet.sendmsg(socket.fd(), message.msghdr, Linux.MSG_DONTWAIT);
         if (n < 0) {
             throw new NativeException("sendmsg() to " + destination.getHostAddress()
                     + (source == null ? "" : " from " + source.getHostAddress()) + " on the " + socket.label(),
                     Native.getLastError());
         }
-    }
-
-    private void prepare(int dataLength, Pointer nameBuffer, int nameLength, Pointer controlBuffer,
-                         int controlLength) {
-        iov.setPointer(0, data);
-        iov.setLong(8, dataLength);
-        msghdr.clear();
-        msghdr.setPointer(0, nameBuffer);
-        msghdr.setInt(8, nameLength);
-        msghdr.setPointer(16, iov);
-        msghdr.setLong(24, 1);
-        msghdr.setPointer(32, controlBuffer);
-        msghdr.setLong(40, controlLength);
-        msghdr.setInt(48, 0);
     }
 
     /** The address object of the last bytes seen, made again only when the bytes change. */

@@ -38,6 +38,8 @@ final class LibC {
 
         static native long sendmsg(int fd, Pointer message, int flags);
 
+        static native int clock_gettime(int clockId, Pointer timespec);
+
     }
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
@@ -97,8 +99,4 @@ final class LibC {
 
     static native String strerror(int errno);
 
-    /** Only {@code ioctl}s whose argument is a buffer of longs (e.g. {@code SIOCGSTAMPNS}: a struct timespec). */
-    static native int ioctl(int fd, long request, long[] argument) throws LastErrorException;
-
-    static native int clock_gettime(int clockId, long[] timespec) throws LastErrorException;
 }

@@ -25,6 +25,9 @@ final class Linux {
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
+    /** {@code SO_TIMESTAMPNS_OLD} (a 64-bit {@code struct timespec}); its record type is the same number. */
+    static final int SO_TIMESTAMPNS = 35;
+    static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
 

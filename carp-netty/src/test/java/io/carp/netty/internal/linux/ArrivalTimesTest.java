@@ -1,5 +1,7 @@
 package io.carp.netty.internal.linux;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +13,10 @@ import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ArrivalTimes} on a UDP socket bound to the loopback (no privilege needed): the time it reports for a datagram
- * that waited in the socket lies between the send and the read, on the monotonic clock, not at the read. This checks
- * the order of events, not any speed: the datagram waits at least 50 ms so that "at the read" cannot pass for it.
+ * {@link StampedReceiver} and {@link ArrivalTimes} on a UDP socket bound to the loopback (no privilege needed): the
+ * time reported for a datagram that waited in the socket lies between the send and the read, on the monotonic clock,
+ * not at the read. This checks the order of events, not any speed: the datagram waits at least 50 ms so that "at the
+ * read" cannot pass for it.
  */
 class ArrivalTimesTest {
     private static final long SLACK_NANOS = 1_000_000L; // wall-to-monotonic conversion, two nearby clock readings
@@ -23,22 +26,27 @@ class ArrivalTimesTest {
         NativeSocket socket = NativeSocket.open(Linux.AF_INET, Linux.SOCK_DGRAM | Linux.SOCK_CLOEXEC, 0, "udp test");
         try {
             byte[] self = bindToSomeLoopbackPort(socket);
-            ArrivalTimes arrivals = ArrivalTimes.of(socket.fd());
+            StampedReceiver receiver = new StampedReceiver(socket);
+            ArrivalTimes arrivals = new ArrivalTimes();
+            byte[] buffer = new byte[16];
             CarpClock clock = CarpClock.system();
             // The kernel turns packet stamping on from a deferred work item when no socket had it on: a datagram
-            // right after of() may carry no stamp (the answer is then the read's time). One datagram first, then
-            // a pause, as a runtime's sockets have long before the first advert.
+            // right after enabling may be stamped only when read. One datagram first, then a pause, as a runtime's
+            // sockets have long before the first advert.
             socket.sendTo(new byte[] {0}, 1, self, "udp to self");
             socket.receive(new byte[16], true);
+            assertEquals(-1, receiver.receive(buffer), "nothing waiting: -1");
             Thread.sleep(200);
 
             long beforeSend = clock.nanoTime();
             socket.sendTo(new byte[] {1, 2, 3}, 3, self, "udp to self");
             long afterSend = clock.nanoTime();
             Thread.sleep(50);
-            assertTrue(socket.receive(new byte[16], true) == 3);
+            arrivals.startBatch();
+            assertEquals(3, receiver.receive(buffer));
             long read = clock.nanoTime();
-            long arrived = arrivals.lastArrival();
+            long arrived = receiver.lastArrival(arrivals);
+            assertArrayEquals(new byte[] {1, 2, 3}, java.util.Arrays.copyOf(buffer, 3));
 
             assertNotEquals(ArrivalTimes.UNKNOWN, arrived);
             assertTrue(arrived >= beforeSend - SLACK_NANOS,

@@ -36,6 +36,26 @@ class ControlMessagesTest {
     }
 
     @Test
+    void shouldFindTheTimestampRecordAfterAnotherOne() {
+        byte[] control = HexFormat.of().parseHex(""
+                + "1400000000000000" + "29000000" + "34000000"  // cmsg_len 20, IPPROTO_IPV6, IPV6_HOPLIMIT
+                + "ff000000" + "00000000"                          // 255, padding
+                + "2000000000000000" + "01000000" + "23000000"  // cmsg_len 32, SOL_SOCKET, SCM_TIMESTAMPNS
+                + "0a00000000000000" + "0b00000000000000");       // tv_sec 10, tv_nsec 11
+        ByteBuffer b = ByteBuffer.wrap(control).order(ByteOrder.LITTLE_ENDIAN);
+        int at = ControlMessages.find(b, control.length, Linux.SOL_SOCKET, Linux.SCM_TIMESTAMPNS, 16);
+        assertEquals(40, at);
+        assertEquals(10, b.getLong(at));
+        assertEquals(11, b.getLong(at + 8));
+        assertEquals(-1, ControlMessages.find(b, 24, Linux.SOL_SOCKET, Linux.SCM_TIMESTAMPNS, 16),
+                "the kernel wrote only the first record");
+        assertEquals(-1, ControlMessages.find(b, control.length - 8, Linux.SOL_SOCKET, Linux.SCM_TIMESTAMPNS, 16),
+                "a record longer than what the kernel wrote");
+        assertEquals(-1, ControlMessages.find(b, control.length, Linux.SOL_SOCKET, Linux.SCM_TIMESTAMPNS, 17),
+                "too little data");
+    }
+
+    @Test
     void shouldReportMissingHopLimitAsMinusOne() {
         ControlMessages.Ipv6Info info = ControlMessages.parseIpv6(ByteBuffer.allocate(0));
         assertEquals(-1, info.hopLimit());
