@@ -152,6 +152,9 @@ main() {
                     "$(python3 -c "print($t1 - $t0)")" >&2
             done
         fi
+        if [[ $impl == floor* ]]; then # the reader's count, so that a run shows the packets did arrive
+            log "scale: $impl backup: $(tail -1 "$d/b/out.log" 2>/dev/null || echo 'no count printed')"
+        fi
         vm=$(vip_count "$NS_H1"); vb=$(vip_count "$NS_H2")
         # shellcheck disable=SC2086
         for p in $mp $bp; do kill -KILL "$p" 2>/dev/null || true; done
