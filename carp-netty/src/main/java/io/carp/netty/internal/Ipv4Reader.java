@@ -1,14 +1,7 @@
 package io.carp.netty.internal;
 
-import io.carp.CarpClock;
-import io.carp.internal.util.LogThrottle;
-import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.netty.internal.linux.StampedReceiver;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoEvent;
-import io.netty.channel.epoll.EpollIoOps;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
@@ -19,11 +12,8 @@ import java.nio.ByteBuffer;
  * view); this allocates nothing, so the protocol thread of a backup allocates nothing per advert heard. One
  * {@code recvmsg} per datagram brings its bytes and the kernel's receive timestamp ({@link StampedReceiver}).
  */
-final class Ipv4Reader extends EpollReader {
+final class Ipv4Reader extends DatagramReader {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
-    /** Datagrams read per readiness event: see {@link Ipv4Transport#MAX_READS_PER_EVENT}. */
-    private static final int MAX_READS_PER_EVENT = Ipv4Transport.MAX_READS_PER_EVENT;
-    private static final long ERROR_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final NativeSocket socket;
     private final String interfaceName;
@@ -31,8 +21,6 @@ final class Ipv4Reader extends EpollReader {
     private final byte[] buffer;
     private final ByteBuffer view;
     private final StampedReceiver receiver;
-    private final ArrivalTimes arrivals = new ArrivalTimes();
-    private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
 
     /**
      * @param socket        the duplicated descriptor, closed with this reader
@@ -42,7 +30,7 @@ final class Ipv4Reader extends EpollReader {
      * @throws io.carp.netty.internal.linux.NativeException if the socket's receive timestamps cannot be turned on
      */
     Ipv4Reader(NativeSocket socket, String interfaceName, InboundRouter router, int bufferSize) {
-        super(socket.fd());
+        super(socket.fd(), LOG, interfaceName, "IPv4 CARP socket");
         this.receiver = new StampedReceiver(socket);
         this.socket = socket;
         this.interfaceName = interfaceName;
@@ -52,37 +40,18 @@ final class Ipv4Reader extends EpollReader {
     }
 
     @Override
-    public void handle(IoRegistration registration, IoEvent event) {
-        EpollIoOps ops = ((EpollIoEvent) event).ops();
-        if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
-            return;
+    boolean readOne() {
+        int n = receiver.receive(buffer);
+        if (n < 0) {
+            return false;
         }
-        arrivals.startBatch();
-        for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
-            int n;
-            try {
-                n = receiver.receive(buffer);
-            } catch (RuntimeException e) {
-                logError("receive", e);
-                return;
-            }
-            if (n < 0) {
-                return;
-            }
-            view.clear().limit(n);
-            try {
-                router.receiveIpv4(view, receiver.lastArrival(arrivals));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, interfaceName + ": a received CARP packet could not be handled", e);
-            }
+        view.clear().limit(n);
+        try {
+            router.receiveIpv4(view, receiver.lastArrival(arrivals));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, interfaceName + ": a received CARP packet could not be handled", e);
         }
-    }
-
-    private void logError(String what, RuntimeException e) {
-        if (errorLog.tryAcquire(CarpClock.system().nanoTime())) {
-            LOG.log(Level.WARNING, "{0}: IPv4 CARP socket {1} failed: {2} (logged at most once a second)",
-                    interfaceName, what, e.getMessage());
-        }
+        return true;
     }
 
     @Override

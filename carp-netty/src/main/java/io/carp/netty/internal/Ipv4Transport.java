@@ -36,13 +36,6 @@ final class Ipv4Transport implements FamilyTransport {
     private static final System.Logger LOG = System.getLogger(Ipv4Transport.class.getName());
     private static final InetSocketAddress CARP_GROUP = new InetSocketAddress(group(), 0);
     private static final int RECEIVE_BUFFER = 2048;
-    /**
-     * Datagrams read per readiness event (by {@link Ipv4Reader}): enough to empty the socket's queue after a stall
-     * (Netty's default for a datagram channel is 16). The loop runs due timers only after the I/O of its turn; whatever stays unread would
-     * be read after them, so a backup that was stalled (a GC pause, a starved host) could time its master out while
-     * the master's adverts still wait in the socket. See {@code NettyProtocolLoop.PreciseTimer#handle}.
-     */
-    static final int MAX_READS_PER_EVENT = 1024;
 
     private final String interfaceName;
     private final int ifindex;
@@ -114,7 +107,7 @@ final class Ipv4Transport implements FamilyTransport {
         raw.handOver(); // the channel owns and closes the descriptor from now on
         FixedRecvByteBufAllocator allocator = new FixedRecvByteBufAllocator(RECEIVE_BUFFER);
         channel.config().setRecvByteBufAllocator(allocator);
-        allocator.maxMessagesPerRead(MAX_READS_PER_EVENT);
+        allocator.maxMessagesPerRead(DatagramReader.MAX_READS_PER_EVENT);
         // The channel only writes (adverts queued while the send buffer was full); the reader reads.
         channel.config().setAutoRead(false);
         Ipv4Transport transport = new Ipv4Transport(interfaceName, ifindex, fd, channel, arp, member, reading,

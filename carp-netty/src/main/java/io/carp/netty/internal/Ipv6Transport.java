@@ -1,6 +1,5 @@
 package io.carp.netty.internal;
 
-import io.carp.CarpClock;
 import io.carp.netty.internal.linux.ArrivalTimes;
 import io.carp.netty.internal.linux.CarpSockets;
 import io.carp.netty.internal.linux.Ipv6RawIo;
@@ -8,13 +7,8 @@ import io.carp.netty.internal.linux.NativeSocket;
 import io.carp.internal.protocol.CarpConstants;
 import io.carp.internal.protocol.IpEnvelope;
 import io.carp.IpFamily;
-import io.carp.internal.util.LogThrottle;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
 import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -28,39 +22,30 @@ import java.nio.ByteBuffer;
  * {@link InboundRouter}. The socket is a member of ff02::12 only while some group on the interface uses multicast
  * ({@link #setMember}).
  */
-final class Ipv6Transport extends EpollReader implements FamilyTransport {
+final class Ipv6Transport extends DatagramReader implements FamilyTransport {
     private static final System.Logger LOG = System.getLogger(Ipv6Transport.class.getName());
     private static final Inet6Address CARP_GROUP = group();
-    /**
-     * Packets read per readiness event before yielding to the loop's other work (level-triggered: the rest wait for
-     * the next turn). As for IPv4 ({@link Ipv4Transport#MAX_READS_PER_EVENT}), enough to empty the queue after a
-     * stall, so due timers never run while a master's adverts still wait in the socket.
-     */
-    private static final int MAX_READS_PER_EVENT = Ipv4Transport.MAX_READS_PER_EVENT;
-    private static final long ERROR_LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private final String interfaceName;
     private final int ifindex;
     private final NativeSocket socket;
     private final NativeSocket advertiser;
     private final Ipv6RawIo io;
-    /** The kernel's receive timestamps of the socket: a BACKUP counts master-down from an advert's arrival. */
-    private final ArrivalTimes arrivals;
     private final InboundRouter router;
     private volatile boolean member;
-    private final LogThrottle errorLog = new LogThrottle(ERROR_LOG_INTERVAL_NANOS);
     private final Dispatch sink = new Dispatch();
 
     private Ipv6Transport(String interfaceName, int ifindex, NativeSocket socket, NativeSocket advertiser,
                           InboundRouter router, boolean member) {
-        super(socket.fd());
+        super(socket.fd(), LOG, interfaceName, "IPv6 CARP socket");
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.socket = socket;
         this.advertiser = advertiser;
         this.io = new Ipv6RawIo(socket, ifindex);
-        ArrivalTimes.enable(socket); // each recvmsg brings the packet's SCM_TIMESTAMPNS (Ipv6RawIo reads it)
-        this.arrivals = new ArrivalTimes();
+        // each recvmsg brings the packet's SCM_TIMESTAMPNS (Ipv6RawIo reads it): a BACKUP counts master-down from an
+        // advert's arrival
+        ArrivalTimes.enable(socket);
         this.router = router;
         this.member = member;
     }
@@ -86,22 +71,8 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
     }
 
     @Override
-    public void handle(IoRegistration reg, IoEvent event) {
-        EpollIoOps ops = ((EpollIoEvent) event).ops();
-        if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
-            return;
-        }
-        arrivals.startBatch();
-        for (int i = 0; i < MAX_READS_PER_EVENT && !isClosed(); i++) {
-            try {
-                if (!io.receive(sink)) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                logError("receive", e);
-                return;
-            }
-        }
+    boolean readOne() {
+        return io.receive(sink);
     }
 
     /**
@@ -123,13 +94,6 @@ final class Ipv6Transport extends EpollReader implements FamilyTransport {
             } catch (RuntimeException ex) {
                 logError("dispatch", ex);
             }
-        }
-    }
-
-    private void logError(String what, RuntimeException e) {
-        if (errorLog.tryAcquire(CarpClock.system().nanoTime())) {
-            LOG.log(Level.WARNING, "{0}: IPv6 CARP socket {1} failed: {2} (logged at most once a second)",
-                    interfaceName, what, e.getMessage());
         }
     }
 
